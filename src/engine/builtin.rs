@@ -1,0 +1,24 @@
+//! The built-in policy pack (`policies/`), embedded in the binary so the tool
+//! works from anywhere with no files beside it.
+
+/// (file name, text) of every built-in policy file. A test checks that this
+/// list and the `.cedar` files at the top of `policies/` are the same.
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "console-password-requires-mfa.cedar",
+        include_str!("../../policies/console-password-requires-mfa.cedar"),
+    ),
+    (
+        "support-role.cedar",
+        include_str!("../../policies/support-role.cedar"),
+    ),
+];
+
+/// `policies/pack.json`: the pack's name and version.
+pub const PACK_JSON: &str = include_str!("../../policies/pack.json");
+
+/// The pack version from `pack.json`.
+pub fn version() -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(PACK_JSON).ok()?;
+    v.get("version")?.as_str().map(str::to_string)
+}

@@ -1,0 +1,296 @@
+//! Evaluation: every access path of a snapshot against every control in
+//! scope, with Cedar deciding.
+//!
+//! The policy set is forbid-only, so Cedar's decision is always Deny; the
+//! signal is which policies were *determining* (their conditions held:
+//! `fail`) and which *errored* (`error`, never a silent pass). Whether a
+//! request is in a policy's scope is decided from the policy's scope
+//! constraints and the entity hierarchy, exactly as Cedar reads `==`, `in`
+//! and `is`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cedar_policy::{
+    ActionConstraint, Authorizer, Entities, EntityUid, PrincipalConstraint, Request,
+    ResourceConstraint,
+};
+use serde::Serialize;
+
+use super::{Control, PolicyPack, Requirement};
+use crate::model::cedar::Type;
+use crate::model::{AccessRequest, Model};
+
+/// A result's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Fail,
+    Error,
+    NotEvaluated,
+    NotApplicable,
+    Waived,
+    Pass,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Fail,
+        Status::Error,
+        Status::NotEvaluated,
+        Status::NotApplicable,
+        Status::Waived,
+        Status::Pass,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::NotEvaluated => "not-evaluated",
+            Status::NotApplicable => "not-applicable",
+            Status::Waived => "waived",
+            Status::Pass => "pass",
+        }
+    }
+}
+
+/// One (control, access path) outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// `<policy id>/<request id>`, unique in the report and stable across runs.
+    pub id: String,
+    pub policy: String,
+    pub status: Status,
+    pub severity: &'static str,
+    /// The account the snapshot describes.
+    pub account: String,
+    pub subject: String,
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    pub message: String,
+}
+
+/// Judges one snapshot. `entities` were built from `model.entities` once.
+pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let account_subject = model.account.root_arn();
+    let account_name = model.account.id.clone();
+
+    // Controls that cannot run on this snapshot at all.
+    let mut runnable: Vec<&Control> = Vec::new();
+    for control in &pack.controls {
+        match unmet_requirement(control, model) {
+            Some(message) => findings.push(Finding {
+                id: format!("{}/{}", control.id, account_subject),
+                policy: control.id.clone(),
+                status: Status::NotEvaluated,
+                severity: control.severity.as_str(),
+                account: account_name.clone(),
+                subject: account_subject.clone(),
+                principal: account_name.clone(),
+                action: String::new(),
+                resource: account_name.clone(),
+                message,
+            }),
+            None => runnable.push(control),
+        }
+    }
+
+    let authorizer = Authorizer::new();
+    let mut matched: BTreeSet<&str> = BTreeSet::new();
+    for req in &model.requests {
+        let in_scope: Vec<&Control> = runnable
+            .iter()
+            .copied()
+            .filter(|c| in_scope(c, req, entities))
+            .collect();
+        if in_scope.is_empty() {
+            continue;
+        }
+        let decided = decide(&authorizer, req, pack, entities);
+        for control in in_scope {
+            matched.insert(&control.id);
+            let (status, message) = judge(control, req, &decided);
+            findings.push(Finding {
+                id: format!("{}/{}", control.id, req.id),
+                policy: control.id.clone(),
+                status,
+                severity: control.severity.as_str(),
+                account: account_name.clone(),
+                subject: req.subject.clone(),
+                principal: req.principal_name.clone(),
+                action: req.action.name().to_string(),
+                resource: req.resource_name.clone(),
+                message,
+            });
+        }
+    }
+
+    for control in runnable {
+        if !matched.contains(control.id.as_str()) {
+            findings.push(Finding {
+                id: format!("{}/{}", control.id, account_subject),
+                policy: control.id.clone(),
+                status: Status::NotApplicable,
+                severity: control.severity.as_str(),
+                account: account_name.clone(),
+                subject: account_subject.clone(),
+                principal: account_name.clone(),
+                action: String::new(),
+                resource: account_name.clone(),
+                message: "no access path in this snapshot falls in the control's scope".into(),
+            });
+        }
+    }
+    findings.sort_by(|a, b| (&a.policy, &a.subject, &a.id).cmp(&(&b.policy, &b.subject, &b.id)));
+    findings
+}
+
+/// Why a control cannot run on this snapshot, if it cannot.
+fn unmet_requirement(control: &Control, model: &Model) -> Option<String> {
+    for r in &control.requires {
+        match r {
+            Requirement::Evidence(kind) => {
+                if model.available.contains(kind) {
+                    continue;
+                }
+                if let Some((_, why)) = model.incomplete.iter().find(|(k, _)| k == kind) {
+                    return Some(format!("needs complete `{kind}`: {why}"));
+                }
+                return Some(format!(
+                    "needs the `{kind}` export, which this snapshot lacks (produce it with `{}`)",
+                    kind.command()
+                ));
+            }
+            Requirement::AsOf => {
+                if model.as_of.time.is_none() {
+                    return Some(
+                        "needs an as-of time, and the evidence has none (a bare CSV has no `GeneratedTime`): pass `--as-of YYYY-MM-DD`, or use the credential report's JSON envelope".into(),
+                    );
+                }
+            }
+        }
+    }
+    None
+}
+
+/// What Cedar said about one request: the determining (satisfied) policies
+/// and the policies that errored, with their messages.
+struct Decided {
+    satisfied: BTreeSet<String>,
+    errors: BTreeMap<String, Vec<String>>,
+    /// The request itself was refused (a bug in normalization).
+    refused: Option<String>,
+}
+
+fn decide(
+    authorizer: &Authorizer,
+    req: &AccessRequest,
+    pack: &PolicyPack,
+    entities: &Entities,
+) -> Decided {
+    let mut decided = Decided {
+        satisfied: BTreeSet::new(),
+        errors: BTreeMap::new(),
+        refused: None,
+    };
+    let action = Type::Action.uid(req.action.name());
+    let request = match Request::new(
+        req.principal.clone(),
+        action,
+        req.resource.clone(),
+        req.context.clone(),
+        None,
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            decided.refused = Some(e.to_string());
+            return decided;
+        }
+    };
+    let response = authorizer.is_authorized(&request, &pack.set, entities);
+    for id in response.diagnostics().reason() {
+        decided.satisfied.insert(id.to_string());
+    }
+    for e in response.diagnostics().errors() {
+        let (id, message) = match e {
+            cedar_policy::AuthorizationError::PolicyEvaluationError(err) => {
+                (err.policy_id().to_string(), err.inner().to_string())
+            }
+        };
+        decided.errors.entry(id).or_default().push(message);
+    }
+    for messages in decided.errors.values_mut() {
+        messages.sort();
+    }
+    decided
+}
+
+fn judge(control: &Control, req: &AccessRequest, decided: &Decided) -> (Status, String) {
+    if let Some(why) = &req.unreadable {
+        return (Status::Error, why.clone());
+    }
+    let needs = |kind| control.requires.contains(&Requirement::Evidence(kind));
+    if let Some((_, why)) = req.missing.iter().find(|(k, _)| needs(*k)) {
+        return (Status::NotEvaluated, why.clone());
+    }
+    if let Some(why) = &decided.refused {
+        return (
+            Status::Error,
+            format!("the request could not be built: {why}"),
+        );
+    }
+    if let Some(messages) = decided.errors.get(&control.id) {
+        return (
+            Status::Error,
+            format!("policy evaluation error: {}", messages.join("; ")),
+        );
+    }
+    if decided.satisfied.contains(&control.id) {
+        (Status::Fail, req.message.clone())
+    } else {
+        (Status::Pass, req.message.clone())
+    }
+}
+
+/// Is the request in the control's scope (principal, action, resource
+/// constraints, with `in` following the entity hierarchy)?
+fn in_scope(control: &Control, req: &AccessRequest, entities: &Entities) -> bool {
+    let p = &control.policy;
+    let action = Type::Action.uid(req.action.name());
+    let principal_ok = match p.principal_constraint() {
+        PrincipalConstraint::Any => true,
+        PrincipalConstraint::Eq(uid) => uid == req.principal,
+        PrincipalConstraint::In(uid) => is_in(entities, &req.principal, &uid),
+        PrincipalConstraint::Is(t) => req.principal.type_name() == &t,
+        PrincipalConstraint::IsIn(t, uid) => {
+            req.principal.type_name() == &t && is_in(entities, &req.principal, &uid)
+        }
+    };
+    if !principal_ok {
+        return false;
+    }
+    let action_ok = match p.action_constraint() {
+        ActionConstraint::Any => true,
+        ActionConstraint::Eq(uid) => uid == action,
+        // The schema defines no action groups, so `in [..]` is membership.
+        ActionConstraint::In(list) => list.contains(&action),
+    };
+    if !action_ok {
+        return false;
+    }
+    match p.resource_constraint() {
+        ResourceConstraint::Any => true,
+        ResourceConstraint::Eq(uid) => uid == req.resource,
+        ResourceConstraint::In(uid) => is_in(entities, &req.resource, &uid),
+        ResourceConstraint::Is(t) => req.resource.type_name() == &t,
+        ResourceConstraint::IsIn(t, uid) => {
+            req.resource.type_name() == &t && is_in(entities, &req.resource, &uid)
+        }
+    }
+}
+
+fn is_in(entities: &Entities, entity: &EntityUid, ancestor: &EntityUid) -> bool {
+    entities.is_ancestor_of(ancestor, entity)
+}

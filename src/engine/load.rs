@@ -1,0 +1,338 @@
+//! Loading policies: parse every file, read the annotations, give each policy
+//! its `@id`, refuse what the engine cannot judge (`permit` policies,
+//! templates, duplicate ids), and validate the whole set in strict mode
+//! against the schema. Every problem is reported, each against its file.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::str::FromStr;
+
+use cedar_policy::{Effect, PolicyId, PolicySet, ValidationMode, Validator};
+
+use super::diagnostics::{render, PolicyProblem};
+use super::{builtin, schema, Control, PolicyPack, Requirement, Severity};
+use crate::error::Error;
+use crate::evidence::{sha256_hex, EvidenceKind};
+
+/// One policy file's text and the name to show for it.
+#[derive(Debug, Clone)]
+pub struct PolicySource {
+    pub name: String,
+    pub text: String,
+}
+
+/// The built-in pack's files, named `builtin/<file>`.
+pub fn builtin_sources() -> Vec<PolicySource> {
+    builtin::FILES
+        .iter()
+        .map(|(name, text)| PolicySource {
+            name: format!("builtin/{name}"),
+            text: (*text).to_string(),
+        })
+        .collect()
+}
+
+/// Reads `.cedar` files from a file or a folder (recursively, sorted).
+pub fn read_sources(path: &Path) -> Result<Vec<PolicySource>, Error> {
+    let shown = path.display().to_string();
+    let meta = fs::metadata(path)
+        .map_err(|e| Error::Policy(format!("error: {shown}: cannot read: {e}\n")))?;
+    let mut files = Vec::new();
+    if meta.is_dir() {
+        collect_cedar_files(path, &mut files, 0)
+            .map_err(|e| Error::Policy(format!("error: {shown}: cannot read folder: {e}\n")))?;
+        files.sort();
+        if files.is_empty() {
+            return Err(Error::Policy(format!(
+                "error: {shown}: no `.cedar` files in this folder\n"
+            )));
+        }
+    } else {
+        files.push(path.to_path_buf());
+    }
+    let mut out = Vec::new();
+    for f in files {
+        let name = f.display().to_string();
+        let bytes = fs::read(&f)
+            .map_err(|e| Error::Policy(format!("error: {name}: cannot read: {e}\n")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::Policy(format!("error: {name}: not UTF-8 text\n")))?;
+        out.push(PolicySource { name, text });
+    }
+    Ok(out)
+}
+
+fn collect_cedar_files(
+    dir: &Path,
+    out: &mut Vec<std::path::PathBuf>,
+    depth: usize,
+) -> std::io::Result<()> {
+    if depth > 16 {
+        return Ok(());
+    }
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_cedar_files(&path, out, depth + 1)?;
+        } else if path.extension().is_some_and(|e| e == "cedar") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Loads the controls of a run. `builtin` adds the embedded pack first.
+pub fn load_policies(extra: &[PolicySource], builtin: bool) -> Result<PolicyPack, Error> {
+    let mut sources = if builtin {
+        builtin_sources()
+    } else {
+        Vec::new()
+    };
+    sources.extend(extra.iter().cloned());
+    let mut problems: Vec<String> = Vec::new();
+    let mut controls: Vec<Control> = Vec::new();
+    // id → (file, line:col) of its first definition, for duplicate errors.
+    let mut first_seen: BTreeMap<String, String> = BTreeMap::new();
+    // policy id → source index, to render validation errors against their file.
+    let mut origin: BTreeMap<String, usize> = BTreeMap::new();
+
+    for (index, source) in sources.iter().enumerate() {
+        let parsed = match PolicySet::from_str(&source.text) {
+            Ok(set) => set,
+            Err(errors) => {
+                // Each parse error is its own diagnostic so none hides another.
+                for e in errors.iter() {
+                    problems.push(render(e, &source.name, &source.text));
+                }
+                continue;
+            }
+        };
+        if parsed.templates().next().is_some() {
+            problems.push(format!(
+                "error: {}: policy templates (with `?principal`/`?resource` slots) are not supported: write a static policy\n",
+                source.name
+            ));
+        }
+        // `PolicySet` iteration order is a hash order: sort by position in the file.
+        let mut policies: Vec<(usize, cedar_policy::Policy)> = parsed
+            .policies()
+            .map(|p| {
+                let text = p.to_cedar().unwrap_or_default();
+                (source.text.find(&text).unwrap_or(0), p.clone())
+            })
+            .collect();
+        policies.sort_by_key(|(offset, _)| *offset);
+        for (offset, policy) in policies {
+            match control(source, offset, &policy) {
+                Ok(c) => {
+                    let here = {
+                        let (l, col) = super::diagnostics::line_col(&source.text, offset);
+                        format!("{}:{l}:{col}", source.name)
+                    };
+                    if let Some(first) = first_seen.get(&c.id) {
+                        let problem = PolicyProblem {
+                            message: format!("duplicate policy id `{}` (first defined at {first})", c.id),
+                            help: Some("every `@id` must be unique across all loaded files, built-in ones included: rename this policy".into()),
+                            offset,
+                            len: 1,
+                        };
+                        problems.push(render(&problem, &source.name, &source.text));
+                        continue;
+                    }
+                    first_seen.insert(c.id.clone(), here);
+                    origin.insert(c.id.clone(), index);
+                    controls.push(c);
+                }
+                Err(problem) => problems.push(render(&problem, &source.name, &source.text)),
+            }
+        }
+    }
+
+    let mut set = PolicySet::new();
+    for c in &controls {
+        if let Err(e) = set.add(c.policy.clone()) {
+            problems.push(format!("error: {}: {e}\n", c.source));
+        }
+    }
+
+    if problems.is_empty() {
+        let schema = schema()?;
+        let validator = Validator::new(schema);
+        let result = validator.validate(&set, ValidationMode::Strict);
+        let mut rendered: Vec<(String, String)> = result
+            .validation_errors()
+            .map(|e| {
+                let id = e.policy_id().to_string();
+                match origin.get(&id).and_then(|i| sources.get(*i)) {
+                    Some(src) => (src.name.clone(), render(e, &src.name, &src.text)),
+                    None => (String::new(), format!("error: {e}\n")),
+                }
+            })
+            .collect();
+        // Validation errors come from a hash set: sort them for stable output.
+        rendered.sort();
+        problems.extend(rendered.into_iter().map(|(_, r)| r));
+    }
+
+    if !problems.is_empty() {
+        let count = problems.len();
+        let mut text = problems.join("\n");
+        text.push_str(&format!(
+            "\n{count} policy error{}: nothing was evaluated\n",
+            if count == 1 { "" } else { "s" }
+        ));
+        return Err(Error::Policy(text));
+    }
+    controls.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(PolicyPack {
+        controls,
+        set,
+        builtin_version: if builtin { builtin::version() } else { None },
+    })
+}
+
+/// Reads one policy's annotations into a [`Control`] (with the Cedar policy
+/// renamed to its `@id`).
+fn control(
+    source: &PolicySource,
+    offset: usize,
+    policy: &cedar_policy::Policy,
+) -> Result<Control, PolicyProblem> {
+    let text = policy.to_cedar().unwrap_or_default();
+    let problem = |message: String, help: &str| PolicyProblem {
+        message,
+        help: if help.is_empty() {
+            None
+        } else {
+            Some(help.to_string())
+        },
+        offset,
+        len: text.find('\n').unwrap_or(text.len()).max(1),
+    };
+    let Some(id) = policy.annotation("id") else {
+        return Err(problem(
+            "policy has no `@id` annotation".into(),
+            "add a unique, stable, kebab-case id above the policy, e.g. `@id(\"users-have-mfa\")`",
+        ));
+    };
+    let id = id.to_string();
+    if id.is_empty()
+        || id
+            .chars()
+            .any(|c| c.is_whitespace() || c == '/' || c.is_control())
+    {
+        return Err(problem(
+            format!("`@id(\"{}\")` is not a usable id", id.escape_debug()),
+            "ids are non-empty and hold no spaces or `/` (they start result ids such as `<id>/<subject>`); use kebab-case",
+        ));
+    }
+    if policy.effect() == Effect::Permit {
+        return Err(problem(
+            format!("policy `{id}` is a `permit` policy"),
+            "a control states what must not happen: write it as `forbid (...) when { <the violation> };`",
+        ));
+    }
+    let severity = match policy.annotation("severity") {
+        None => Severity::Medium,
+        Some(s) => Severity::parse(s).ok_or_else(|| {
+            problem(
+                format!("policy `{id}`: unknown `@severity(\"{s}\")`"),
+                "use one of `critical`, `high`, `medium`, `low`, `info`",
+            )
+        })?,
+    };
+    let version = policy.annotation("version").unwrap_or("0.0.0").to_string();
+    if !is_semver(&version) {
+        return Err(problem(
+            format!("policy `{id}`: `@version(\"{version}\")` is not a semantic version"),
+            "write `MAJOR.MINOR.PATCH`, e.g. `@version(\"1.0.0\")`, and bump it whenever the policy text changes",
+        ));
+    }
+    let mut requires = Vec::new();
+    if let Some(list) = policy.annotation("requires") {
+        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let r = if item == "as-of" {
+                Requirement::AsOf
+            } else if let Some(kind) = EvidenceKind::parse(item) {
+                Requirement::Evidence(kind)
+            } else {
+                let known = EvidenceKind::ALL
+                    .map(|k| format!("`{}`", k.as_str()))
+                    .join(", ");
+                return Err(problem(
+                    format!(
+                        "policy `{id}`: `@requires` names `{item}`, which is not an evidence kind"
+                    ),
+                    &format!("use a comma-separated list of {known} or `as-of`"),
+                ));
+            };
+            requires.push(r);
+        }
+    }
+    // A policy that reads the as-of time needs one, declared or not.
+    let reads_as_of = policy
+        .to_json()
+        .map(|j| j.to_string().contains("\"attr\":\"as_of\""))
+        .unwrap_or(true);
+    if reads_as_of {
+        requires.push(Requirement::AsOf);
+    }
+    requires.sort();
+    requires.dedup();
+    let cis_aws = match policy.annotation("cis_aws") {
+        None => BTreeMap::new(),
+        Some(s) => parse_cis(s).map_err(|m| {
+            problem(
+                format!("policy `{id}`: {m}"),
+                "write `@cis_aws(\"<benchmark version>=<control> ...\")`, e.g. `@cis_aws(\"3.0=1.10 5.0=1.9\")`",
+            )
+        })?,
+    };
+    Ok(Control {
+        title: policy.annotation("title").unwrap_or(&id).to_string(),
+        severity,
+        version,
+        remediation: policy.annotation("remediation").map(str::to_string),
+        requires,
+        cis_aws,
+        source: source.name.clone(),
+        sha256: sha256_hex(text.as_bytes()),
+        policy: policy.new_id(PolicyId::new(&id)),
+        id,
+    })
+}
+
+fn is_semver(v: &str) -> bool {
+    let core = v.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `"3.0=1.10 5.0=1.9"` → {"3.0": "1.10", "5.0": "1.9"}. Control numbers stay
+/// strings: `1.10` is not `1.1`.
+pub fn parse_cis(s: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut map = BTreeMap::new();
+    for pair in s.split_whitespace() {
+        let (version, control) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("`@cis_aws` entry `{pair}` is not `<version>=<control>`"))?;
+        if version.is_empty() || control.is_empty() {
+            return Err(format!(
+                "`@cis_aws` entry `{pair}` is not `<version>=<control>`"
+            ));
+        }
+        if map
+            .insert(version.to_string(), control.to_string())
+            .is_some()
+        {
+            return Err(format!(
+                "`@cis_aws` names benchmark version `{version}` twice"
+            ));
+        }
+    }
+    Ok(map)
+}

@@ -1,0 +1,95 @@
+//! The engine: loads and validates policies once per run ([`load`]), then
+//! judges each snapshot's access paths with Cedar ([`evaluate`]).
+
+pub mod builtin;
+pub mod diagnostics;
+pub mod evaluate;
+pub mod load;
+
+use std::collections::BTreeMap;
+
+use cedar_policy::{Policy, PolicySet, Schema};
+
+pub use evaluate::{evaluate, Finding, Status};
+pub use load::{load_policies, PolicySource};
+
+/// The Cedar schema every policy is validated against (`schemas/iam.cedarschema`).
+pub const SCHEMA_TEXT: &str = include_str!("../../schemas/iam.cedarschema");
+
+/// Parses the built-in schema. It ships in the binary, so a failure is a bug.
+pub fn schema() -> Result<Schema, crate::error::Error> {
+    Schema::from_cedarschema_str(SCHEMA_TEXT)
+        .map(|(schema, _warnings)| schema)
+        .map_err(|e| {
+            crate::error::Error::Internal(format!("the built-in Cedar schema does not parse: {e}"))
+        })
+}
+
+/// Severity of a control (`@severity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// What a control needs before it can be judged (`@requires`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Requirement {
+    Evidence(crate::evidence::EvidenceKind),
+    /// An as-of time (also implied by any policy that reads `context.as_of`).
+    AsOf,
+}
+
+/// One loaded control: the Cedar policy and its annotations, read once.
+#[derive(Debug, Clone)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub version: String,
+    pub remediation: Option<String>,
+    pub requires: Vec<Requirement>,
+    /// CIS AWS Foundations benchmark version → control number.
+    pub cis_aws: BTreeMap<String, String>,
+    /// Where the policy came from (`builtin/<file>` or the path given).
+    pub source: String,
+    /// SHA-256 of the policy's own text.
+    pub sha256: String,
+    pub policy: Policy,
+}
+
+/// The controls of one run, validated, and the Cedar set built from them.
+pub struct PolicyPack {
+    /// Sorted by id.
+    pub controls: Vec<Control>,
+    pub set: PolicySet,
+    /// The built-in pack's version, when the built-in pack is loaded.
+    pub builtin_version: Option<String>,
+}

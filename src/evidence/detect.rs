@@ -1,0 +1,153 @@
+//! What one file is, decided by its content, never by its name.
+//!
+//! A file is JSON when its first non-blank character is `{` or `[`; a JSON
+//! file is then recognised by its top-level keys. Otherwise it is a credential
+//! report CSV when its header says so. Anything else is not evidence: the
+//! snapshot lists it with a warning. Empty and binary files are errors, since
+//! no reading of them is safe (a truncated download is a common cause).
+
+use serde_json::Value;
+
+use crate::error::{InputError, Location};
+use crate::evidence::account_summary::{self, AccountSummary};
+use crate::evidence::authorization_details::{self, Page};
+use crate::evidence::credential_report::{self, CredentialReport};
+use crate::evidence::schemas::{self, SchemaKind};
+use crate::evidence::EvidenceKind;
+
+/// What a file turned out to be.
+pub enum Detected {
+    CredentialReport(CredentialReport),
+    /// Pages of the authorization details (one, or several from a JSON array).
+    AuthorizationDetails(Vec<Page>),
+    AccountSummary(AccountSummary),
+    /// Not evidence: the reason, for the warning.
+    NotEvidence(String),
+}
+
+impl Detected {
+    pub fn kind(&self) -> Option<EvidenceKind> {
+        match self {
+            Detected::CredentialReport(_) => Some(EvidenceKind::CredentialReport),
+            Detected::AuthorizationDetails(_) => Some(EvidenceKind::AuthorizationDetails),
+            Detected::AccountSummary(_) => Some(EvidenceKind::AccountSummary),
+            Detected::NotEvidence(_) => None,
+        }
+    }
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads one file's bytes. `file` is its display name for messages.
+pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
+    let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(vec![InputError::new(
+            file,
+            Location::File,
+            "the file is empty",
+        )
+        .with_help(
+            "an interrupted download or export leaves an empty file: export it again",
+        )]);
+    }
+    if body.contains(&0) {
+        return Err(vec![InputError::new(
+            file,
+            Location::File,
+            "the file is binary (it contains NUL bytes), not a text export",
+        )
+        .with_help("evidence files are the JSON or CSV text the AWS CLI writes; a UTF-16 file can be converted with `iconv -f UTF-16 -t UTF-8`")]);
+    }
+    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if matches!(first, Some(b'{') | Some(b'[')) {
+        return detect_json(file, body);
+    }
+    if credential_report::looks_like_csv(bytes) {
+        return credential_report::parse_csv(file, bytes)
+            .map(Detected::CredentialReport)
+            .map_err(|e| vec![e]);
+    }
+    Ok(Detected::NotEvidence(
+        "not recognised as AWS IAM evidence (neither a credential report CSV nor a known JSON export)".into(),
+    ))
+}
+
+fn detect_json(file: &str, body: &[u8]) -> Result<Detected, Vec<InputError>> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        let message = match e.classify() {
+            serde_json::error::Category::Eof => {
+                format!("the JSON ends too early ({e}): the file is truncated")
+            }
+            _ => format!("invalid JSON: {}", strip_position(&e.to_string())),
+        };
+        vec![InputError::new(
+            file,
+            Location::LineColumn {
+                line: e.line(),
+                column: e.column(),
+            },
+            message,
+        )]
+    })?;
+    if let Value::Array(items) = value {
+        if items.is_empty() || !items.iter().all(authorization_details::looks_like_page) {
+            return Ok(Detected::NotEvidence(
+                "a JSON array, but not an array of authorization details pages".into(),
+            ));
+        }
+        // An exporter that saved every page of the export in one array.
+        let mut pages = Vec::with_capacity(items.len());
+        let mut errors = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let at = format!("/{i}");
+            match schemas::check(SchemaKind::AuthorizationDetails, file, &at, &item) {
+                Ok(()) => match authorization_details::read_page(file, &at, item) {
+                    Ok(p) => pages.push(p),
+                    Err(e) => errors.push(e),
+                },
+                Err(es) => errors.extend(es),
+            }
+        }
+        return if errors.is_empty() {
+            Ok(Detected::AuthorizationDetails(pages))
+        } else {
+            Err(errors)
+        };
+    }
+    match &value {
+        Value::Object(_) if authorization_details::looks_like_page(&value) => {
+            schemas::check(SchemaKind::AuthorizationDetails, file, "", &value)?;
+            let page = authorization_details::read_page(file, "", value).map_err(|e| vec![e])?;
+            Ok(Detected::AuthorizationDetails(vec![page]))
+        }
+        Value::Object(map) if map.contains_key("Content") && (map.contains_key("GeneratedTime") || map.contains_key("ReportFormat")) => {
+            schemas::check(SchemaKind::CredentialReportEnvelope, file, "", &value)?;
+            credential_report::parse_envelope(file, &value)
+                .map(Detected::CredentialReport)
+                .map_err(|e| vec![e])
+        }
+        Value::Object(_) if account_summary::looks_like_summary(&value) => {
+            schemas::check(SchemaKind::AccountSummary, file, "", &value)?;
+            account_summary::parse(file, &value)
+                .map(Detected::AccountSummary)
+                .map_err(|e| vec![e])
+        }
+        _ => Ok(Detected::NotEvidence(
+            "JSON, but not a known AWS IAM export (expected the keys of `get-account-authorization-details`, `get-credential-report` or `get-account-summary`)".into(),
+        )),
+    }
+}
+
+/// serde_json appends " at line L column C"; the location is printed separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Escapes a key for use in a JSON pointer (RFC 6901).
+pub fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}

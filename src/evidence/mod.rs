@@ -1,0 +1,88 @@
+//! Evidence: the exported files an auditor received, recognised by content
+//! and read into typed, validated structures.
+//!
+//! - [`snapshot`] maps command-line paths to snapshots (files given together,
+//!   a folder, or an organization of folders) and loads each one;
+//! - [`detect`] decides what one file is;
+//! - one module per export ([`credential_report`], [`authorization_details`],
+//!   [`account_summary`]) and for the policy documents inside them;
+//! - [`schemas`] holds the JSON Schemas every JSON input is checked against.
+
+pub mod account_summary;
+pub mod authorization_details;
+pub mod credential_report;
+pub mod detect;
+pub mod policy_document;
+pub mod schemas;
+pub mod snapshot;
+pub mod time;
+
+use std::fmt;
+
+/// What an evidence file is. Policies name these in `@requires`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EvidenceKind {
+    CredentialReport,
+    AuthorizationDetails,
+    AccountSummary,
+}
+
+impl EvidenceKind {
+    pub const ALL: [EvidenceKind; 3] = [
+        EvidenceKind::CredentialReport,
+        EvidenceKind::AuthorizationDetails,
+        EvidenceKind::AccountSummary,
+    ];
+
+    /// The stable name used in reports and in `@requires`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::CredentialReport => "credential-report",
+            EvidenceKind::AuthorizationDetails => "authorization-details",
+            EvidenceKind::AccountSummary => "account-summary",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<EvidenceKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The AWS CLI command that produces this export, for help texts.
+    pub fn command(self) -> &'static str {
+        match self {
+            EvidenceKind::CredentialReport => {
+                "aws iam generate-credential-report && aws iam get-credential-report"
+            }
+            EvidenceKind::AuthorizationDetails => "aws iam get-account-authorization-details",
+            EvidenceKind::AccountSummary => "aws iam get-account-summary",
+        }
+    }
+}
+
+impl fmt::Display for EvidenceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One file that was read, as the report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EvidenceFile {
+    /// Relative to the snapshot folder, or the file name for a file given directly.
+    pub path: String,
+    /// `None` for a file that is not evidence (listed with a warning).
+    pub kind: Option<EvidenceKind>,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// Lowercase hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}

@@ -1,0 +1,254 @@
+//! Timestamps as AWS exports write them, normalized to one UTC form.
+//!
+//! Exports mix `2017-06-10T02:35:07+00:00`, `2025-01-28T17:25:12Z`,
+//! `2019-12-18 19:10:08+00:00` (Python `str()`) and `2019-12-18T19:10:08.000Z`,
+//! sometimes in one file. Cedar's `datetime` accepts only a narrower grammar
+//! (`T`, `Z` or `+hhmm`, at most 3 fractional digits), so every timestamp is
+//! parsed here once and printed back in Cedar's form. Date arithmetic is the
+//! proleptic Gregorian calendar (Howard Hinnant's `days_from_civil`); no
+//! time-zone database is needed because exports carry numeric offsets only.
+
+use std::fmt;
+
+/// An instant, in milliseconds since the Unix epoch (UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp {
+    millis: i64,
+}
+
+impl Timestamp {
+    pub fn from_millis(millis: i64) -> Self {
+        Timestamp { millis }
+    }
+
+    pub fn millis(self) -> i64 {
+        self.millis
+    }
+
+    /// Parses an RFC 3339 timestamp, the Python `str()` form (space instead of
+    /// `T`), offsets `Z`, `+hh:mm`, `+hhmm`, `+hh`, any number of fractional
+    /// digits (truncated to milliseconds), or a bare date `YYYY-MM-DD`
+    /// (midnight UTC). Returns a short reason on failure.
+    pub fn parse(text: &str) -> Result<Timestamp, String> {
+        let s = text.trim();
+        let b = s.as_bytes();
+        let bad = || format!("`{text}` is not a timestamp (expected e.g. `2024-01-31T12:00:00Z`)");
+        if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let year = digits(&b[0..4]).ok_or_else(bad)?;
+        let month = digits(&b[5..7]).ok_or_else(bad)?;
+        let day = digits(&b[8..10]).ok_or_else(bad)?;
+        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+            return Err(format!("`{text}` is not a valid calendar date"));
+        }
+        let days = days_from_civil(year, month, day);
+        if b.len() == 10 {
+            return Ok(Timestamp::from_millis(days * 86_400_000));
+        }
+        if b.len() < 19
+            || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return Err(bad());
+        }
+        let hour = digits(&b[11..13]).ok_or_else(bad)?;
+        let minute = digits(&b[14..16]).ok_or_else(bad)?;
+        let second = digits(&b[17..19]).ok_or_else(bad)?;
+        if hour > 23 || minute > 59 || second > 60 {
+            return Err(format!("`{text}` has a time of day out of range"));
+        }
+        let mut rest = &b[19..];
+        let mut millis = 0i64;
+        if let Some((&b'.', frac)) = rest.split_first() {
+            let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 {
+                return Err(bad());
+            }
+            for (i, c) in frac[..n].iter().take(3).enumerate() {
+                millis += i64::from(c - b'0') * [100, 10, 1][i];
+            }
+            rest = &frac[n..];
+        }
+        let offset_minutes = match rest {
+            [] => {
+                return Err(format!(
+                    "`{text}` has no time zone (expected `Z` or an offset such as `+00:00`)"
+                ))
+            }
+            [b'Z'] | [b'z'] => 0,
+            [sign @ (b'+' | b'-'), tail @ ..] => {
+                let (h, m) = match tail {
+                    [h1, h2] => (digits(&[*h1, *h2]), Some(0)),
+                    [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => {
+                        (digits(&[*h1, *h2]), digits(&[*m1, *m2]))
+                    }
+                    _ => return Err(bad()),
+                };
+                let (h, m) = (h.ok_or_else(bad)?, m.ok_or_else(bad)?);
+                if h > 23 || m > 59 {
+                    return Err(bad());
+                }
+                let total = h * 60 + m;
+                if *sign == b'-' {
+                    -total
+                } else {
+                    total
+                }
+            }
+            _ => return Err(bad()),
+        };
+        let second = second.min(59); // a leap second is read as :59
+        let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+        Ok(Timestamp::from_millis(secs * 1000 + millis))
+    }
+
+    /// The form Cedar's `datetime()` accepts: `YYYY-MM-DDThh:mm:ssZ`, with
+    /// `.SSS` when there are milliseconds.
+    pub fn to_cedar(self) -> String {
+        self.to_string()
+    }
+
+    /// Whole days from `earlier` to `self` (floored), for messages.
+    pub fn days_since(self, earlier: Timestamp) -> i64 {
+        (self.millis - earlier.millis).div_euclid(86_400_000)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.millis.div_euclid(86_400_000);
+        let ms_of_day = self.millis.rem_euclid(86_400_000);
+        let (y, m, d) = civil_from_days(days);
+        let secs = ms_of_day / 1000;
+        let ms = ms_of_day % 1000;
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )?;
+        if ms != 0 {
+            write!(f, ".{ms:03}")?;
+        }
+        f.write_str("Z")
+    }
+}
+
+fn digits(b: &[u8]) -> Option<i64> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0')))
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        Timestamp::parse(s)
+            .map(|t| t.to_cedar())
+            .unwrap_or_else(|e| e)
+    }
+
+    #[test]
+    fn every_export_form_normalizes_to_one() {
+        for s in [
+            "2017-06-10T02:35:07+00:00",
+            "2017-06-10T02:35:07Z",
+            "2017-06-10 02:35:07+00:00",
+            "2017-06-10T02:35:07.000Z",
+            "2017-06-10T04:35:07+02:00",
+            "2017-06-10T04:35:07+0200",
+            "2017-06-09T21:35:07-05",
+        ] {
+            assert_eq!(norm(s), "2017-06-10T02:35:07Z", "{s}");
+        }
+    }
+
+    #[test]
+    fn fractions_truncate_to_millis() {
+        assert_eq!(
+            norm("2019-12-18T19:10:08.123456Z"),
+            "2019-12-18T19:10:08.123Z"
+        );
+        assert_eq!(norm("2019-12-18T19:10:08.5Z"), "2019-12-18T19:10:08.500Z");
+    }
+
+    #[test]
+    fn bare_date_is_midnight_utc() {
+        assert_eq!(norm("2024-02-29"), "2024-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_timestamp() {
+        for s in [
+            "",
+            "N/A",
+            "2019-13-01T00:00:00Z",
+            "2023-02-29",
+            "2019-12-18T19:10:08",
+            "2019-12-18T25:10:08Z",
+            "2019-12-18T19:10:08+5:00",
+            "2019-12-18T19:10:08.Z",
+            "２０１９-01-01",
+        ] {
+            assert!(Timestamp::parse(s).is_err(), "{s} should be rejected");
+        }
+    }
+
+    #[test]
+    fn days_round_trip_across_eras() {
+        for days in [-800_000i64, -1, 0, 1, 10_957, 20_000, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(Timestamp::from_millis(0).to_cedar(), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn days_since_floors() {
+        let a = Timestamp::parse("2024-01-01T00:00:00Z").unwrap();
+        let b = Timestamp::parse("2024-02-15T23:59:59Z").unwrap();
+        assert_eq!(b.days_since(a), 45);
+    }
+}

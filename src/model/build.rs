@@ -1,0 +1,973 @@
+//! Builds the [`Model`] of one snapshot: entities first, then one request per
+//! access path. Every map here is a `BTreeMap` so that entity and request
+//! order never depends on hashing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cedar_policy::{Context, Entity, EntityUid};
+use serde_json::{json, Map, Value};
+
+use super::cedar::{self, Attrs, Type};
+use super::trust::{trust_paths, PrincipalKind, TrustPath};
+use super::{AccessRequest, AccountRef, Action, AsOf, Model};
+use crate::error::Error;
+use crate::evidence::authorization_details::{AttachedPolicy, Document, InlinePolicy};
+use crate::evidence::credential_report::{CredentialRow, PasswordEnabled, ReportTime};
+use crate::evidence::policy_document::allows_full_admin;
+use crate::evidence::snapshot::Snapshot;
+use crate::evidence::time::Timestamp;
+use crate::evidence::EvidenceKind;
+
+/// The name of the AWS managed policy that makes a role a support role.
+pub const SUPPORT_POLICY: &str = "AWSSupportAccess";
+
+/// The parts of an ARN: `arn:partition:service:region:account:resource`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+pub fn parse_arn(text: &str) -> Option<Arn<'_>> {
+    let mut parts = text.splitn(6, ':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    let partition = parts.next()?;
+    let service = parts.next()?;
+    let _region = parts.next()?;
+    let account = parts.next()?;
+    let resource = parts.next()?;
+    Some(Arn {
+        partition,
+        service,
+        account,
+        resource,
+    })
+}
+
+/// The entity of a managed policy: AWS managed policies get a partition-free
+/// id (the ARN after `policy/`) so one policy text matches in every partition.
+pub fn managed_policy_uid(arn: &str) -> EntityUid {
+    match aws_managed_name(arn) {
+        Some(name) => Type::AwsManagedPolicy.uid(name),
+        None => Type::ManagedPolicy.uid(arn),
+    }
+}
+
+/// `Some("AWSSupportAccess")` for `arn:<any partition>:iam::aws:policy/AWSSupportAccess`.
+pub fn aws_managed_name(arn: &str) -> Option<&str> {
+    let parsed = parse_arn(arn)?;
+    if parsed.service == "iam" && parsed.account == "aws" {
+        parsed.resource.strip_prefix("policy/")
+    } else {
+        None
+    }
+}
+
+/// Builds the model. `as_of` was decided by the caller (flag, else the
+/// credential report's `GeneratedTime`).
+pub fn build(snapshot: &Snapshot, as_of: AsOf) -> Result<Model, Error> {
+    let mut b = Builder {
+        snapshot,
+        as_of,
+        account: pick_account(snapshot),
+        entities: Vec::new(),
+        requests: Vec::new(),
+        warnings: Vec::new(),
+        principals: BTreeSet::new(),
+    };
+    b.warn_mixed_accounts();
+    let (available, incomplete) = availability(snapshot);
+    b.account_entity()?;
+    b.root()?;
+    b.managed_policies()?;
+    let group_arns = b.groups()?;
+    b.users(&group_arns)?;
+    let support_roles = b.roles()?;
+    b.review(&support_roles)?;
+    Ok(Model {
+        account: b.account,
+        as_of,
+        entities: b.entities,
+        requests: b.requests,
+        available,
+        incomplete,
+        warnings: b.warnings,
+    })
+}
+
+fn availability(snapshot: &Snapshot) -> (BTreeSet<EvidenceKind>, Vec<(EvidenceKind, String)>) {
+    let mut available = BTreeSet::new();
+    let mut incomplete = Vec::new();
+    for kind in EvidenceKind::ALL {
+        if !snapshot.has(kind) {
+            continue;
+        }
+        if kind == EvidenceKind::AuthorizationDetails {
+            if let Some(d) = &snapshot.authorization_details {
+                let missing = d.missing_lists();
+                if !missing.is_empty() {
+                    incomplete.push((
+                        kind,
+                        format!(
+                            "the authorization details lack {} (exported with `--filter`?), so they cannot show what is absent",
+                            missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                    continue;
+                }
+            }
+        }
+        available.insert(kind);
+    }
+    (available, incomplete)
+}
+
+/// The snapshot's account: the credential report's root row, else the most
+/// frequent account among the evidence's ARNs (ties: the smallest id).
+fn pick_account(snapshot: &Snapshot) -> AccountRef {
+    if let Some((_, report)) = &snapshot.credential_report {
+        if let Some(arn) = report
+            .rows
+            .iter()
+            .find(|r| r.is_root)
+            .and_then(|r| parse_arn(&r.arn))
+        {
+            return AccountRef {
+                id: arn.account.to_string(),
+                partition: arn.partition.to_string(),
+            };
+        }
+    }
+    let counts = account_counts(snapshot);
+    let best = counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(k, _)| k.clone());
+    match best {
+        Some((partition, id)) => AccountRef { id, partition },
+        None => AccountRef {
+            id: "unknown".into(),
+            partition: "aws".into(),
+        },
+    }
+}
+
+/// (partition, account) → number of identities in the evidence.
+fn account_counts(snapshot: &Snapshot) -> BTreeMap<(String, String), usize> {
+    let mut arns: Vec<&str> = Vec::new();
+    if let Some((_, report)) = &snapshot.credential_report {
+        arns.extend(report.rows.iter().map(|r| r.arn.as_str()));
+    }
+    if let Some(d) = &snapshot.authorization_details {
+        arns.extend(d.users.iter().flatten().map(|u| u.arn.as_str()));
+        arns.extend(d.groups.iter().flatten().map(|g| g.arn.as_str()));
+        arns.extend(d.roles.iter().flatten().map(|r| r.arn.as_str()));
+    }
+    let mut counts = BTreeMap::new();
+    for arn in arns {
+        if let Some(a) = parse_arn(arn) {
+            if a.service == "iam" && is_account_id(a.account) {
+                *counts
+                    .entry((a.partition.to_string(), a.account.to_string()))
+                    .or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+struct Builder<'s> {
+    snapshot: &'s Snapshot,
+    as_of: AsOf,
+    account: AccountRef,
+    entities: Vec<Entity>,
+    requests: Vec<AccessRequest>,
+    warnings: Vec<String>,
+    /// Trusted principals already added (many roles trust the same one).
+    principals: BTreeSet<EntityUid>,
+}
+
+/// Facts about one IAM user, from either export.
+struct UserFacts<'s> {
+    row: Option<&'s CredentialRow>,
+    detail: Option<&'s crate::evidence::authorization_details::UserDetail>,
+}
+
+impl<'s> Builder<'s> {
+    fn warn_mixed_accounts(&mut self) {
+        let accounts: BTreeSet<String> = account_counts(self.snapshot)
+            .into_keys()
+            .map(|(_, a)| a)
+            .collect();
+        if accounts.len() > 1 {
+            self.warnings.push(format!(
+                "the evidence names identities of several accounts ({}); account-wide results are about `{}`",
+                accounts.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "),
+                self.account.id
+            ));
+        }
+    }
+
+    fn account_uid(&self) -> EntityUid {
+        Type::Account.uid(&self.account.id)
+    }
+
+    /// The account an ARN belongs to, as an entity parent, when it is this
+    /// snapshot's account.
+    fn account_parent(&self, arn: &str) -> Vec<EntityUid> {
+        match parse_arn(arn) {
+            Some(a) if a.account == self.account.id => vec![self.account_uid()],
+            _ => Vec::new(),
+        }
+    }
+
+    fn entity(
+        &mut self,
+        uid: EntityUid,
+        attrs: Attrs,
+        parents: Vec<EntityUid>,
+    ) -> Result<(), Error> {
+        let e = Entity::new(
+            uid.clone(),
+            attrs.0.into_iter().collect(),
+            parents.into_iter().collect(),
+        )
+        .map_err(|e| Error::Internal(format!("cannot build entity {uid}: {e}")))?;
+        self.entities.push(e);
+        Ok(())
+    }
+
+    fn entity_with_tags(
+        &mut self,
+        uid: EntityUid,
+        attrs: Attrs,
+        parents: Vec<EntityUid>,
+        tags: &[(String, String)],
+    ) -> Result<(), Error> {
+        // AWS tag keys are unique per resource; if evidence repeats one, the
+        // last value wins, as it would on re-import.
+        let tags: BTreeMap<&str, &str> =
+            tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let e = Entity::new_with_tags(
+            uid.clone(),
+            attrs.0,
+            parents,
+            tags.into_iter()
+                .map(|(k, v)| (k.to_string(), cedar::string(v))),
+        )
+        .map_err(|e| Error::Internal(format!("cannot build entity {uid}: {e}")))?;
+        self.entities.push(e);
+        Ok(())
+    }
+
+    /// The common context every request carries, as Cedar JSON.
+    fn common_context(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        // Without an as-of time, the engine marks every policy that reads
+        // `context.as_of` as not evaluated; the epoch only keeps the context
+        // well-typed.
+        let t = self.as_of.time.unwrap_or(Timestamp::from_millis(0));
+        m.insert("as_of".into(), datetime_json(t));
+        m
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn request(
+        &mut self,
+        id: String,
+        action: Action,
+        (principal, principal_name): (EntityUid, String),
+        (resource, resource_name): (EntityUid, String),
+        context: Map<String, Value>,
+        subject: String,
+        message: String,
+    ) -> Result<&mut AccessRequest, Error> {
+        let context_json = Value::Object(context);
+        let ctx = Context::from_json_value(context_json.clone(), None)
+            .map_err(|e| Error::Internal(format!("cannot build the context of `{id}`: {e}")))?;
+        self.requests.push(AccessRequest {
+            id,
+            action,
+            principal,
+            resource,
+            context: ctx,
+            context_json,
+            subject,
+            principal_name,
+            resource_name,
+            message,
+            missing: Vec::new(),
+            unreadable: None,
+        });
+        let last = self.requests.len() - 1;
+        Ok(&mut self.requests[last])
+    }
+
+    fn account_entity(&mut self) -> Result<(), Error> {
+        let mut a = Attrs::default();
+        a.put_str("account_id", &self.account.id.clone())
+            .put_str("partition", &self.account.partition.clone());
+        self.entity(self.account_uid(), a, Vec::new())
+    }
+
+    fn root(&mut self) -> Result<(), Error> {
+        let Some((_, report)) = &self.snapshot.credential_report else {
+            return Ok(());
+        };
+        let Some(row) = report.rows.iter().find(|r| r.is_root) else {
+            return Ok(());
+        };
+        let uid = Type::Root.uid(&row.arn);
+        let mut a = Attrs::default();
+        a.put_str("arn", &row.arn)
+            .put_str(
+                "account_id",
+                parse_arn(&row.arn).map(|a| a.account).unwrap_or(""),
+            )
+            .put_str(
+                "password_enabled",
+                match row.password_enabled {
+                    PasswordEnabled::Yes => "true",
+                    PasswordEnabled::No => "false",
+                    PasswordEnabled::NotSupported => "not_supported",
+                },
+            )
+            .put_time("password_last_used", row.password_last_used.timestamp())
+            .put_str("password_last_used_state", row.password_last_used.as_str())
+            .put("mfa_active", cedar::boolean(row.mfa_active))
+            .put("active_access_keys", cedar::long(active_keys(row)));
+        let parents = self.account_parent(&row.arn);
+        self.entity(uid.clone(), a, parents)?;
+        self.access_keys(row, &uid)?;
+        Ok(())
+    }
+
+    fn access_keys(&mut self, row: &CredentialRow, owner: &EntityUid) -> Result<(), Error> {
+        for (i, key) in row.access_keys.iter().enumerate() {
+            let slot = i + 1;
+            // A slot holds a key when it is active or AWS recorded a rotation
+            // (AWS fills `last_rotated` for inactive keys too).
+            if !key.active && key.last_rotated.timestamp().is_none() {
+                continue;
+            }
+            let key_id = format!("{}/access-key/{slot}", row.arn);
+            let uid = Type::AccessKey.uid(&key_id);
+            let mut a = Attrs::default();
+            a.put("slot", cedar::long(slot as i64))
+                .put_str("owner_arn", &row.arn)
+                .put("active", cedar::boolean(key.active))
+                .put_time("last_rotated", key.last_rotated.timestamp())
+                .put_time("last_used", key.last_used.timestamp())
+                .put_str("last_used_state", key.last_used.as_str());
+            self.entity(uid.clone(), a, vec![owner.clone()])?;
+            let message = format!(
+                "access key {slot} {}, last rotated {}, last used {}",
+                if key.active { "active" } else { "inactive" },
+                describe_time(&key.last_rotated),
+                describe_time(&key.last_used),
+            );
+            let ctx = self.common_context();
+            self.request(
+                key_id.clone(),
+                Action::UseAccessKey,
+                (owner.clone(), row.arn.clone()),
+                (uid, key_id),
+                ctx,
+                row.arn.clone(),
+                message,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Managed policy entities: every policy in the export's `Policies` and
+    /// every policy an identity references (a filtered export may reference
+    /// policies it does not contain).
+    fn managed_policies(&mut self) -> Result<(), Error> {
+        let Some(details) = &self.snapshot.authorization_details else {
+            return Ok(());
+        };
+        struct Facts<'d> {
+            arn: &'d str,
+            name: &'d str,
+            path: &'d str,
+            default_version: &'d str,
+            full_admin: bool,
+            in_export: bool,
+        }
+        let mut by_uid: BTreeMap<String, (EntityUid, Facts<'_>)> = BTreeMap::new();
+        for p in details.policies.iter().flatten() {
+            let full_admin = matches!(&p.default_document, Some(Ok(doc)) if allows_full_admin(doc));
+            let uid = managed_policy_uid(&p.arn);
+            by_uid.insert(
+                uid.to_string(),
+                (
+                    uid,
+                    Facts {
+                        arn: &p.arn,
+                        name: &p.name,
+                        path: &p.path,
+                        default_version: &p.default_version_id,
+                        full_admin,
+                        in_export: true,
+                    },
+                ),
+            );
+        }
+        let referenced = details
+            .users
+            .iter()
+            .flatten()
+            .flat_map(|u| u.attached.iter())
+            .chain(
+                details
+                    .groups
+                    .iter()
+                    .flatten()
+                    .flat_map(|g| g.attached.iter()),
+            )
+            .chain(
+                details
+                    .roles
+                    .iter()
+                    .flatten()
+                    .flat_map(|r| r.attached.iter()),
+            );
+        for AttachedPolicy { name, arn } in referenced {
+            let uid = managed_policy_uid(arn);
+            by_uid.entry(uid.to_string()).or_insert((
+                uid,
+                Facts {
+                    arn,
+                    name,
+                    path: "",
+                    default_version: "",
+                    full_admin: false,
+                    in_export: false,
+                },
+            ));
+        }
+        for (_, (uid, f)) in by_uid {
+            let mut a = Attrs::default();
+            a.put_str("arn", f.arn)
+                .put_str("name", f.name)
+                .put_str("path", f.path)
+                .put("in_export", cedar::boolean(f.in_export))
+                .put("allows_full_admin", cedar::boolean(f.full_admin))
+                .put_str("default_version", f.default_version);
+            self.entity(uid, a, Vec::new())?;
+        }
+        Ok(())
+    }
+
+    /// Group entities; returns group name → ARN for resolving `GroupList`.
+    fn groups(&mut self) -> Result<BTreeMap<String, String>, Error> {
+        let mut arns = BTreeMap::new();
+        let Some(details) = &self.snapshot.authorization_details else {
+            return Ok(arns);
+        };
+        for g in details.groups.iter().flatten() {
+            arns.insert(g.name.clone(), g.arn.clone());
+            let uid = Type::Group.uid(&g.arn);
+            let mut a = Attrs::default();
+            a.put_str("arn", &g.arn)
+                .put_str("name", &g.name)
+                .put_str("path", &g.path)
+                .put_str(
+                    "account_id",
+                    parse_arn(&g.arn).map(|a| a.account).unwrap_or(""),
+                )
+                .put("inline_policy_count", cedar::long(g.inline.len() as i64));
+            let mut parents = self.account_parent(&g.arn);
+            parents.extend(g.attached.iter().map(|p| managed_policy_uid(&p.arn)));
+            self.entity(uid.clone(), a, parents)?;
+            self.hold_policies(&uid, &g.arn, &g.attached, &g.inline)?;
+        }
+        Ok(arns)
+    }
+
+    fn users(&mut self, group_arns: &BTreeMap<String, String>) -> Result<(), Error> {
+        let mut users: BTreeMap<&str, UserFacts<'s>> = BTreeMap::new();
+        if let Some((_, report)) = &self.snapshot.credential_report {
+            for row in report.rows.iter().filter(|r| !r.is_root) {
+                if users.contains_key(row.arn.as_str()) {
+                    self.warnings.push(format!(
+                        "the credential report lists `{}` twice; the first row (line {}) is used",
+                        row.arn, row.line
+                    ));
+                    continue;
+                }
+                users.insert(
+                    &row.arn,
+                    UserFacts {
+                        row: Some(row),
+                        detail: None,
+                    },
+                );
+            }
+        }
+        if let Some(details) = &self.snapshot.authorization_details {
+            for u in details.users.iter().flatten() {
+                users
+                    .entry(&u.arn)
+                    .or_insert(UserFacts {
+                        row: None,
+                        detail: None,
+                    })
+                    .detail = Some(u);
+            }
+        }
+        let has_report = self.snapshot.credential_report.is_some();
+        for (arn, facts) in users {
+            self.user(arn, &facts, group_arns, has_report)?;
+        }
+        Ok(())
+    }
+
+    fn user(
+        &mut self,
+        arn: &str,
+        facts: &UserFacts<'s>,
+        group_arns: &BTreeMap<String, String>,
+        has_report: bool,
+    ) -> Result<(), Error> {
+        let uid = Type::User.uid(arn);
+        let parsed = parse_arn(arn);
+        let name = facts
+            .detail
+            .map(|d| d.name.clone())
+            .or_else(|| facts.row.map(|r| r.user.clone()))
+            .unwrap_or_default();
+        let path = facts.detail.map(|d| d.path.as_str()).unwrap_or_else(|| {
+            // The credential report has no path column; the ARN carries it.
+            ""
+        });
+        let row = facts.row;
+        let created = row
+            .and_then(|r| r.user_creation_time.timestamp())
+            .or_else(|| facts.detail.and_then(|d| d.created));
+        let mut a = Attrs::default();
+        a.put_str("arn", arn)
+            .put_str("name", &name)
+            .put_str("path", path)
+            .put_str("account_id", parsed.map(|p| p.account).unwrap_or(""))
+            .put("in_credential_report", cedar::boolean(row.is_some()))
+            .put(
+                "in_authorization_details",
+                cedar::boolean(facts.detail.is_some()),
+            )
+            .put_time("created", created)
+            .put(
+                "password_enabled",
+                cedar::boolean(row.is_some_and(|r| r.password_enabled == PasswordEnabled::Yes)),
+            )
+            .put_time(
+                "password_last_used",
+                row.and_then(|r| r.password_last_used.timestamp()),
+            )
+            .put_str(
+                "password_last_used_state",
+                row.map(|r| r.password_last_used.as_str())
+                    .unwrap_or("absent"),
+            )
+            .put_time(
+                "password_last_changed",
+                row.and_then(|r| r.password_last_changed.timestamp()),
+            )
+            .put(
+                "mfa_active",
+                cedar::boolean(row.is_some_and(|r| r.mfa_active)),
+            )
+            .put(
+                "active_access_keys",
+                cedar::long(row.map(active_keys).unwrap_or(0)),
+            )
+            .put(
+                "attached_policy_count",
+                cedar::long(facts.detail.map(|d| d.attached.len() as i64).unwrap_or(0)),
+            )
+            .put(
+                "inline_policy_count",
+                cedar::long(facts.detail.map(|d| d.inline.len() as i64).unwrap_or(0)),
+            )
+            .put(
+                "has_permissions_boundary",
+                cedar::boolean(
+                    facts
+                        .detail
+                        .is_some_and(|d| d.permissions_boundary.is_some()),
+                ),
+            );
+        let mut parents = self.account_parent(arn);
+        let mut tags: &[(String, String)] = &[];
+        if let Some(d) = facts.detail {
+            for g in &d.groups {
+                // GroupList holds names; the group's ARN carries its path, so
+                // look it up, falling back to the path-less ARN.
+                let group_arn = group_arns.get(g).cloned().unwrap_or_else(|| {
+                    format!(
+                        "arn:{}:iam::{}:group/{g}",
+                        parsed.map(|p| p.partition).unwrap_or("aws"),
+                        parsed.map(|p| p.account).unwrap_or("")
+                    )
+                });
+                parents.push(Type::Group.uid(&group_arn));
+            }
+            parents.extend(d.attached.iter().map(|p| managed_policy_uid(&p.arn)));
+            tags = &d.tags;
+        }
+        self.entity_with_tags(uid.clone(), a, parents, tags)?;
+
+        // The console access path. A user the credential report does not list
+        // has no evidence for it: not evaluated, never a pass.
+        let message = match row {
+            Some(r) => console_message(r),
+            None => "no row in the credential report".to_string(),
+        };
+        let ctx = self.common_context();
+        let account_uid = self.account_uid();
+        let account_name = self.account.id.clone();
+        let req = self.request(
+            arn.to_string(),
+            Action::SignInToConsole,
+            (uid.clone(), arn.to_string()),
+            (account_uid, account_name),
+            ctx,
+            arn.to_string(),
+            message,
+        )?;
+        if row.is_none() && has_report {
+            req.missing.push((
+                EvidenceKind::CredentialReport,
+                "the user is absent from the credential report (created after it was generated?), so there is no evidence about its password or MFA".into(),
+            ));
+        }
+        if let Some(r) = row {
+            self.access_keys(r, &uid)?;
+        }
+        if let Some(d) = facts.detail {
+            self.hold_policies(&uid, arn, &d.attached, &d.inline)?;
+        }
+        Ok(())
+    }
+
+    /// `HoldPolicy` requests (and inline policy entities) for one identity.
+    fn hold_policies(
+        &mut self,
+        holder: &EntityUid,
+        holder_arn: &str,
+        attached: &[AttachedPolicy],
+        inline: &[InlinePolicy],
+    ) -> Result<(), Error> {
+        for p in attached {
+            let ctx = self.common_context();
+            self.request(
+                format!("{holder_arn}/holds/{}", p.arn),
+                Action::HoldPolicy,
+                (holder.clone(), holder_arn.to_string()),
+                (managed_policy_uid(&p.arn), p.arn.clone()),
+                ctx,
+                holder_arn.to_string(),
+                format!("`{}` is attached to `{holder_arn}`", p.name),
+            )?;
+        }
+        for p in inline {
+            let id = format!("{holder_arn}/inline-policy/{}", p.name);
+            let uid = Type::InlinePolicy.uid(&id);
+            let mut a = Attrs::default();
+            a.put_str("name", &p.name)
+                .put_str("holder_arn", holder_arn)
+                .put(
+                    "allows_full_admin",
+                    cedar::boolean(matches!(&p.document, Ok(doc) if allows_full_admin(doc))),
+                );
+            self.entity(uid.clone(), a, Vec::new())?;
+            let ctx = self.common_context();
+            let req = self.request(
+                format!("{holder_arn}/holds/{id}"),
+                Action::HoldPolicy,
+                (holder.clone(), holder_arn.to_string()),
+                (uid, id),
+                ctx,
+                holder_arn.to_string(),
+                format!("inline policy `{}` of `{holder_arn}`", p.name),
+            )?;
+            if let Err(problem) = &p.document {
+                req.unreadable = Some(format!("the inline policy does not decode: {problem}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Role entities and their trust paths; returns the support roles' ARNs.
+    fn roles(&mut self) -> Result<Vec<String>, Error> {
+        let mut support = Vec::new();
+        let Some(details) = &self.snapshot.authorization_details else {
+            return Ok(support);
+        };
+        for r in details.roles.iter().flatten() {
+            let uid = Type::Role.uid(&r.arn);
+            let is_support = r
+                .attached
+                .iter()
+                .any(|p| aws_managed_name(&p.arn) == Some(SUPPORT_POLICY));
+            if is_support {
+                support.push(r.arn.clone());
+            }
+            let mut a = Attrs::default();
+            a.put_str("arn", &r.arn)
+                .put_str("name", &r.name)
+                .put_str("path", &r.path)
+                .put_str(
+                    "account_id",
+                    parse_arn(&r.arn).map(|a| a.account).unwrap_or(""),
+                )
+                .put(
+                    "is_service_linked",
+                    cedar::boolean(r.path.starts_with("/aws-service-role/")),
+                )
+                .put_time("created", r.created)
+                .put_time("last_used", r.last_used)
+                .put("inline_policy_count", cedar::long(r.inline.len() as i64))
+                .put(
+                    "has_permissions_boundary",
+                    cedar::boolean(r.permissions_boundary.is_some()),
+                );
+            let mut parents = self.account_parent(&r.arn);
+            parents.extend(r.attached.iter().map(|p| managed_policy_uid(&p.arn)));
+            self.entity_with_tags(uid.clone(), a, parents, &r.tags)?;
+            self.trust(&uid, &r.arn, &r.trust_policy)?;
+            self.hold_policies(&uid, &r.arn, &r.attached, &r.inline)?;
+        }
+        support.sort();
+        Ok(support)
+    }
+
+    fn trust(
+        &mut self,
+        role: &EntityUid,
+        role_arn: &str,
+        document: &Document,
+    ) -> Result<(), Error> {
+        let doc = match document {
+            Ok(doc) => doc,
+            Err(problem) => {
+                // The trust policy cannot be read, so no path can be judged:
+                // one request stands for the whole role and errors.
+                let mut ctx = self.common_context();
+                ctx.extend(trust_context_unknown());
+                let principal = Type::AwsPrincipal.uid("*");
+                self.principal_entity(&principal, PrincipalKind::Other, None)?;
+                let req = self.request(
+                    format!("{role_arn}/trust-policy"),
+                    Action::AssumeRole,
+                    (principal, "?".into()),
+                    (role.clone(), role_arn.to_string()),
+                    ctx,
+                    role_arn.to_string(),
+                    "the trust policy does not decode".into(),
+                )?;
+                req.unreadable = Some(format!("the trust policy does not decode: {problem}"));
+                return Ok(());
+            }
+        };
+        let mut seen = BTreeSet::new();
+        for path in trust_paths(doc, role_arn) {
+            let (principal, principal_type) = match path.principal.kind {
+                PrincipalKind::Service => (
+                    Type::ServicePrincipal.uid(&path.principal.id),
+                    Type::ServicePrincipal,
+                ),
+                PrincipalKind::Federated => (
+                    Type::FederatedPrincipal.uid(&path.principal.id),
+                    Type::FederatedPrincipal,
+                ),
+                _ => (
+                    Type::AwsPrincipal.uid(&path.principal.id),
+                    Type::AwsPrincipal,
+                ),
+            };
+            if principal_type == Type::AwsPrincipal {
+                self.principal_entity(
+                    &principal,
+                    path.principal.kind,
+                    path.principal.account.as_deref(),
+                )?;
+            } else if self.principals.insert(principal.clone()) {
+                self.entity(principal.clone(), Attrs::default(), Vec::new())?;
+            }
+            let id = format!(
+                "{role_arn}/statement/{}/principal/{}",
+                path.statement_index, path.principal.id
+            );
+            // A statement can name one principal twice; one path suffices.
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let mut ctx = self.common_context();
+            ctx.extend(trust_context(&path));
+            let message = trust_message(&path);
+            self.request(
+                id,
+                Action::AssumeRole,
+                (principal, path.principal.id.clone()),
+                (role.clone(), role_arn.to_string()),
+                ctx,
+                role_arn.to_string(),
+                message,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn principal_entity(
+        &mut self,
+        uid: &EntityUid,
+        kind: PrincipalKind,
+        account: Option<&str>,
+    ) -> Result<(), Error> {
+        if !self.principals.insert(uid.clone()) {
+            return Ok(());
+        }
+        let mut a = Attrs::default();
+        a.put_str("kind", kind.as_str());
+        let mut parents = Vec::new();
+        if let Some(acct) = account {
+            a.put_str("account_id", acct);
+            parents.push(Type::Account.uid(acct));
+        }
+        self.entity(uid.clone(), a, parents)
+    }
+
+    fn review(&mut self, support_roles: &[String]) -> Result<(), Error> {
+        let mut ctx = self.common_context();
+        ctx.insert("support_roles".into(), json!(support_roles));
+        let message = if support_roles.is_empty() {
+            format!("no role has the AWS managed policy `{SUPPORT_POLICY}` attached")
+        } else {
+            format!(
+                "support roles: {}",
+                support_roles
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let account = self.account_uid();
+        let id = self.account.root_arn();
+        let name = self.account.id.clone();
+        self.request(
+            id.clone(),
+            Action::Review,
+            (account.clone(), name.clone()),
+            (account, name),
+            ctx,
+            id,
+            message,
+        )?;
+        Ok(())
+    }
+}
+
+fn active_keys(row: &CredentialRow) -> i64 {
+    row.access_keys.iter().filter(|k| k.active).count() as i64
+}
+
+fn datetime_json(t: Timestamp) -> Value {
+    json!({"__extn": {"fn": "datetime", "arg": t.to_cedar()}})
+}
+
+fn trust_context(path: &TrustPath) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("statement_index".into(), json!(path.statement_index));
+    m.insert(
+        "statement_sid".into(),
+        json!(path.sid.clone().unwrap_or_default()),
+    );
+    m.insert("principal_kind".into(), json!(path.principal.kind.as_str()));
+    m.insert("mfa_gate".into(), json!(path.mfa_gate.as_str()));
+    m.insert("mfa_gated".into(), json!(path.mfa_gate.is_gated()));
+    m.insert(
+        "external_id_required".into(),
+        json!(path.external_id_required),
+    );
+    m.insert("cross_account".into(), json!(path.cross_account));
+    m.insert("condition_keys".into(), json!(path.condition_keys));
+    m.insert("actions".into(), json!(path.actions));
+    m
+}
+
+/// The context of the stand-in request for an unreadable trust policy:
+/// well-typed, never consulted (the request reports `error`).
+fn trust_context_unknown() -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("statement_index".into(), json!(-1));
+    m.insert("statement_sid".into(), json!(""));
+    m.insert("principal_kind".into(), json!("other"));
+    m.insert("mfa_gate".into(), json!("none"));
+    m.insert("mfa_gated".into(), json!(false));
+    m.insert("external_id_required".into(), json!(false));
+    m.insert("cross_account".into(), json!(false));
+    m.insert("condition_keys".into(), json!([]));
+    m.insert("actions".into(), json!([]));
+    m
+}
+
+fn statement_label(path: &TrustPath) -> String {
+    match &path.sid {
+        Some(sid) if !sid.is_empty() => format!("statement `{sid}`"),
+        _ => format!("statement #{}", path.statement_index),
+    }
+}
+
+fn trust_message(path: &TrustPath) -> String {
+    let who = format!("`{}` ({})", path.principal.id, path.principal.kind.as_str());
+    let stmt = statement_label(path);
+    match path.principal.kind {
+        PrincipalKind::Service => format!("{stmt}: trusts the service {who}; services carry no MFA"),
+        PrincipalKind::Federated => format!(
+            "{stmt}: trusts the identity provider {who}; MFA is the identity provider's job and is not checked here"
+        ),
+        PrincipalKind::UnknownId => format!(
+            "{stmt}: trusts {who}, the id of a deleted principal: a stale trust entry that no one can use"
+        ),
+        _ if path.mfa_gate.is_gated() => {
+            format!("{stmt}: trusts {who}; MFA required ({})", path.mfa_gate.explanation())
+        }
+        _ => format!("{stmt}: trusts {who} without requiring MFA: {}", path.mfa_gate.explanation()),
+    }
+}
+
+fn console_message(r: &CredentialRow) -> String {
+    match (r.password_enabled, r.mfa_active) {
+        (PasswordEnabled::Yes, false) => {
+            let mut m = "console password enabled, no MFA device active".to_string();
+            if r.password_last_used == ReportTime::NoInformation {
+                m.push_str(" (password never used)");
+            }
+            m
+        }
+        (PasswordEnabled::Yes, true) => "console password enabled, MFA device active".into(),
+        (PasswordEnabled::No, _) => "no console password".into(),
+        (PasswordEnabled::NotSupported, _) => "console password state `not_supported`".into(),
+    }
+}
+
+fn describe_time(t: &ReportTime) -> String {
+    match t {
+        ReportTime::At(ts) => ts.to_cedar(),
+        ReportTime::NotApplicable => "N/A".into(),
+        ReportTime::NoInformation => "no_information".into(),
+        ReportTime::NotSupported => "not_supported".into(),
+        ReportTime::Absent => "not in this report".into(),
+    }
+}

@@ -1,0 +1,166 @@
+//! Normalization: a loaded [`Snapshot`] becomes Cedar entities and the
+//! access-path requests that the policies judge (design.md, "access paths").
+//!
+//! Facts Cedar cannot compute (it has no quantifiers) are computed here once,
+//! named for what they mean: whether a trust statement is MFA-gated, which
+//! roles are support roles, whether a policy allows full admin. The result,
+//! [`Model`], is plain data plus Cedar values; nothing here evaluates policies.
+
+pub mod build;
+pub mod cedar;
+pub mod trust;
+
+use std::collections::BTreeSet;
+
+use cedar_policy::{Context, Entity, EntityUid};
+
+use crate::evidence::time::Timestamp;
+use crate::evidence::EvidenceKind;
+
+pub use build::build;
+
+/// Where the as-of time came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOfSource {
+    /// `--as-of` on the command line.
+    Flag,
+    /// The credential report's `GeneratedTime`.
+    CredentialReport,
+    /// No as-of time: age-based controls are not evaluated.
+    None,
+}
+
+impl AsOfSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AsOfSource::Flag => "flag",
+            AsOfSource::CredentialReport => "credential-report",
+            AsOfSource::None => "none",
+        }
+    }
+}
+
+/// The time a snapshot describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsOf {
+    pub time: Option<Timestamp>,
+    pub source: AsOfSource,
+}
+
+/// The account a snapshot describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRef {
+    pub id: String,
+    pub partition: String,
+}
+
+impl AccountRef {
+    /// `arn:<partition>:iam::<account>:root`, the subject of account-wide results.
+    pub fn root_arn(&self) -> String {
+        format!("arn:{}:iam::{}:root", self.partition, self.id)
+    }
+}
+
+/// The Cedar actions, one per access path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    SignInToConsole,
+    UseAccessKey,
+    AssumeRole,
+    HoldPolicy,
+    Review,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] = [
+        Action::SignInToConsole,
+        Action::UseAccessKey,
+        Action::AssumeRole,
+        Action::HoldPolicy,
+        Action::Review,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::SignInToConsole => "SignInToConsole",
+            Action::UseAccessKey => "UseAccessKey",
+            Action::AssumeRole => "AssumeRole",
+            Action::HoldPolicy => "HoldPolicy",
+            Action::Review => "Review",
+        }
+    }
+}
+
+/// One access path, as a Cedar request plus what the report needs to say
+/// about it.
+#[derive(Debug, Clone)]
+pub struct AccessRequest {
+    /// Unique within the snapshot and stable across runs; a result's id is
+    /// `<policy id>/<request id>`.
+    pub id: String,
+    pub action: Action,
+    pub principal: EntityUid,
+    pub resource: EntityUid,
+    pub context: Context,
+    /// The context as JSON (Cedar's format), for `requests` and `explain`.
+    pub context_json: serde_json::Value,
+    /// What a result is about (an ARN; see the contract's subject table).
+    pub subject: String,
+    /// Human names of the principal and resource (ARNs, `*`, service names).
+    pub principal_name: String,
+    pub resource_name: String,
+    /// The path's facts in the evidence's own terms.
+    pub message: String,
+    /// Evidence this particular path lacks (a user absent from the
+    /// credential report): policies that need it are `not-evaluated` here.
+    pub missing: Vec<(EvidenceKind, String)>,
+    /// The evidence for this path could not be read (a trust policy that does
+    /// not decode): every policy in scope reports `error` with this reason.
+    pub unreadable: Option<String>,
+}
+
+/// A snapshot, normalized.
+pub struct Model {
+    pub account: AccountRef,
+    pub as_of: AsOf,
+    pub entities: Vec<Entity>,
+    pub requests: Vec<AccessRequest>,
+    /// Evidence kinds the snapshot holds completely.
+    pub available: BTreeSet<EvidenceKind>,
+    /// Evidence present but incomplete, with the reason (a filtered export).
+    pub incomplete: Vec<(EvidenceKind, String)>,
+    pub warnings: Vec<String>,
+}
+
+/// The entities in Cedar's JSON entity format, sorted by type and id so the
+/// output is stable (Cedar's own order is a hash order).
+pub fn entities_json(entities: &cedar_policy::Entities) -> Result<String, crate::error::Error> {
+    let value = entities
+        .to_json_value()
+        .map_err(|e| crate::error::Error::Internal(format!("cannot serialize entities: {e}")))?;
+    let mut list = match value {
+        serde_json::Value::Array(list) => list,
+        other => vec![other],
+    };
+    let key = |v: &serde_json::Value| {
+        let uid = &v["uid"];
+        (
+            uid["type"].as_str().unwrap_or_default().to_string(),
+            uid["id"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    list.sort_by_key(key);
+    for entity in &mut list {
+        sort_parents(entity);
+    }
+    let mut out = serde_json::to_string_pretty(&serde_json::Value::Array(list))
+        .map_err(|e| crate::error::Error::Internal(format!("cannot serialize entities: {e}")))?;
+    out.push('\n');
+    Ok(out)
+}
+
+fn sort_parents(entity: &mut serde_json::Value) {
+    if let Some(serde_json::Value::Array(parents)) = entity.get_mut("parents") {
+        parents.sort_by_key(|p| p.to_string());
+    }
+}

@@ -1,0 +1,1352 @@
+//! Trust paths of a role's trust policy and whether each one demands MFA.
+//!
+//! A trust path is one (statement, principal) pair where an `Allow` statement
+//! lets that principal call `sts:AssumeRole`, `sts:AssumeRoleWithSAML` or
+//! `sts:AssumeRoleWithWebIdentity`. For each path this module decides the
+//! "MFA gate" exactly as `docs/mfa-semantics.md` defines it. The subtle part
+//! is that `aws:MultiFactorAuthPresent` is *absent* on requests signed with
+//! long-term access keys, so every operator that holds for an absent key
+//! (`...IfExists`, `ForAllValues:`, `Null ... false` on the present key)
+//! looks like MFA enforcement but is not.
+//!
+//! Operator and key names compare case-insensitively, as IAM compares them.
+//! Everything here is a pure function of the parsed document and the role
+//! ARN, so results are deterministic.
+
+use std::fmt;
+
+use crate::evidence::policy_document::{
+    Condition, Effect, PolicyDocument, Principal, PrincipalKey, Statement,
+};
+
+/// The actions that assume a role, in canonical casing and sorted order.
+pub const ASSUME_ACTIONS: [&str; 3] = [
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+];
+
+const KEY_MFA_PRESENT: &str = "aws:multifactorauthpresent";
+const KEY_MFA_AGE: &str = "aws:multifactorauthage";
+
+/// What kind of principal a trust path trusts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrincipalKind {
+    /// `"*"` or `{"AWS": "*"}`: anyone with AWS credentials.
+    Anyone,
+    /// A whole account (any principal it delegates to), by id or `:root` ARN.
+    Account,
+    User,
+    /// A role, or a session of one (`assumed-role`).
+    Role,
+    Service,
+    Federated,
+    /// An `AIDA...`/`AROA...` unique id: what AWS shows once the user or role
+    /// is deleted. A dead entry, worth reporting as stale.
+    UnknownId,
+    /// `CanonicalUser`, unknown keys and malformed `AWS` values.
+    Other,
+}
+
+impl PrincipalKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PrincipalKind::Anyone => "anyone",
+            PrincipalKind::Account => "account",
+            PrincipalKind::User => "user",
+            PrincipalKind::Role => "role",
+            PrincipalKind::Service => "service",
+            PrincipalKind::Federated => "federated",
+            PrincipalKind::UnknownId => "unknown-id",
+            PrincipalKind::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for PrincipalKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One principal value of a trust statement, classified.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TrustedPrincipal {
+    pub kind: PrincipalKind,
+    /// Normalized: `*` for anyone; a bare 12-digit account id becomes
+    /// `arn:<partition>:iam::<account>:root` in the role's partition (IAM
+    /// stores it that way too); everything else as written.
+    pub id: String,
+    /// The principal value exactly as in the document.
+    pub as_written: String,
+    /// The account of an account, user or role principal.
+    pub account: Option<String>,
+}
+
+/// Whether, and why (not), a trust path demands MFA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MfaGate {
+    // Gated.
+    /// `Bool` `aws:MultiFactorAuthPresent` `true` (all values true).
+    Bool,
+    /// `ForAnyValue:Bool` `aws:MultiFactorAuthPresent` `true`.
+    AnyValueBool,
+    /// `NumericLessThan` / `NumericLessThanEquals` on `aws:MultiFactorAuthAge`.
+    MfaAge,
+    /// `Null` `aws:MultiFactorAuthAge` `false`.
+    NullAge,
+    /// A `Deny` statement refuses the path's requests without MFA.
+    DenyGuard,
+    // Not gated.
+    /// No condition at all.
+    None,
+    /// Conditions, but none on an MFA key.
+    OtherKeysOnly,
+    /// `BoolIfExists` on `aws:MultiFactorAuthPresent`.
+    BoolIfExists,
+    /// `Bool` on `aws:MultiFactorAuthPresent` whose values are not all `true`.
+    BoolNotTrue,
+    /// `Null` `aws:MultiFactorAuthPresent` `false`.
+    NullPresent,
+    /// A numeric `...IfExists` operator on `aws:MultiFactorAuthAge`.
+    AgeIfExists,
+    /// A `ForAllValues:` operator on an MFA key.
+    ForAllValues,
+    /// Any other operator on an MFA key.
+    Other,
+}
+
+impl MfaGate {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MfaGate::Bool => "bool",
+            MfaGate::AnyValueBool => "any-value-bool",
+            MfaGate::MfaAge => "mfa-age",
+            MfaGate::NullAge => "null-age",
+            MfaGate::DenyGuard => "deny-guard",
+            MfaGate::None => "none",
+            MfaGate::OtherKeysOnly => "other-keys-only",
+            MfaGate::BoolIfExists => "bool-if-exists",
+            MfaGate::BoolNotTrue => "bool-not-true",
+            MfaGate::NullPresent => "null-present",
+            MfaGate::AgeIfExists => "age-if-exists",
+            MfaGate::ForAllValues => "for-all-values",
+            MfaGate::Other => "other-mfa-condition",
+        }
+    }
+
+    pub fn is_gated(&self) -> bool {
+        matches!(
+            self,
+            MfaGate::Bool
+                | MfaGate::AnyValueBool
+                | MfaGate::MfaAge
+                | MfaGate::NullAge
+                | MfaGate::DenyGuard
+        )
+    }
+
+    /// A short human reason, fit for a finding.
+    pub fn explanation(&self) -> &'static str {
+        match self {
+            MfaGate::Bool => {
+                "`Bool` demands `aws:MultiFactorAuthPresent` be `true`; the key is absent on \
+                 long-term access keys, so they are refused too"
+            }
+            MfaGate::AnyValueBool => {
+                "`ForAnyValue:Bool` demands `aws:MultiFactorAuthPresent` be `true`; it is false \
+                 when the key is absent"
+            }
+            MfaGate::MfaAge => {
+                "a `NumericLessThan` bound on `aws:MultiFactorAuthAge`, a key present only when \
+                 MFA was used"
+            }
+            MfaGate::NullAge => {
+                "`Null` `false` on `aws:MultiFactorAuthAge` demands that the key exist, i.e. that \
+                 MFA was used"
+            }
+            MfaGate::DenyGuard => {
+                "a `Deny` statement refuses every request without MFA, long-term access keys \
+                 included"
+            }
+            MfaGate::None => "no condition",
+            MfaGate::OtherKeysOnly => "conditions on other keys only, none on MFA",
+            MfaGate::BoolIfExists => {
+                "`BoolIfExists` lets requests signed with long-term access keys through (the key \
+                 is absent, so the condition holds)"
+            }
+            MfaGate::BoolNotTrue => {
+                "the `Bool` test on `aws:MultiFactorAuthPresent` does not demand `true` alone \
+                 (values are OR'd, and `false` passes)"
+            }
+            MfaGate::NullPresent => {
+                "`Null` `false` on `aws:MultiFactorAuthPresent` only demands temporary \
+                 credentials, which carry the key without MFA too"
+            }
+            MfaGate::AgeIfExists => {
+                "an `...IfExists` operator on `aws:MultiFactorAuthAge` lets requests without MFA \
+                 through (the key is absent, so the condition holds)"
+            }
+            MfaGate::ForAllValues => {
+                "a `ForAllValues:` operator holds when the key is absent, so requests without MFA \
+                 pass"
+            }
+            MfaGate::Other => "a condition on an MFA key that does not demand MFA",
+        }
+    }
+
+    /// Order of preference when a statement has several MFA conditions: a
+    /// gate first, otherwise the most specific reason it is not one.
+    fn rank(&self) -> u8 {
+        match self {
+            MfaGate::Bool => 0,
+            MfaGate::AnyValueBool => 1,
+            MfaGate::MfaAge => 2,
+            MfaGate::NullAge => 3,
+            MfaGate::DenyGuard => 4,
+            MfaGate::BoolIfExists => 5,
+            MfaGate::BoolNotTrue => 6,
+            MfaGate::NullPresent => 7,
+            MfaGate::AgeIfExists => 8,
+            MfaGate::ForAllValues => 9,
+            MfaGate::Other => 10,
+            MfaGate::OtherKeysOnly => 11,
+            MfaGate::None => 12,
+        }
+    }
+}
+
+impl fmt::Display for MfaGate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One (statement, principal) pair that lets a principal assume the role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustPath {
+    pub statement_index: usize,
+    pub sid: Option<String>,
+    pub principal: TrustedPrincipal,
+    /// The assume actions the statement covers, canonical casing, sorted.
+    pub actions: Vec<String>,
+    /// The gate if one holds (statement condition or deny guard), else the
+    /// most telling reason there is none.
+    pub mfa_gate: MfaGate,
+    /// `sts:ExternalId` is demanded by a `StringEquals`/`StringLike`-family
+    /// operator (not `...IfExists`, which lets a missing id through).
+    pub external_id_required: bool,
+    /// All condition keys of the statement, lowercased, sorted, deduplicated.
+    pub condition_keys: Vec<String>,
+    /// The principal's account differs from the role's; anyone counts.
+    pub cross_account: bool,
+}
+
+/// The role's partition and account, from its ARN.
+struct RoleContext {
+    partition: String,
+    account: Option<String>,
+}
+
+impl RoleContext {
+    fn from_arn(role_arn: &str) -> RoleContext {
+        match Arn::parse(role_arn) {
+            Some(arn) => RoleContext {
+                partition: if arn.partition.is_empty() {
+                    "aws".to_string()
+                } else {
+                    arn.partition.to_string()
+                },
+                account: Some(arn.account)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string),
+            },
+            None => RoleContext {
+                partition: "aws".to_string(),
+                account: None,
+            },
+        }
+    }
+}
+
+/// `arn:partition:service:region:account:resource`; the resource may hold
+/// further colons.
+struct Arn<'a> {
+    partition: &'a str,
+    service: &'a str,
+    account: &'a str,
+    resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    fn parse(text: &'a str) -> Option<Arn<'a>> {
+        let mut parts = text.splitn(6, ':');
+        if parts.next()? != "arn" {
+            return None;
+        }
+        let partition = parts.next()?;
+        let service = parts.next()?;
+        let _region = parts.next()?;
+        let account = parts.next()?;
+        let resource = parts.next()?;
+        Some(Arn {
+            partition,
+            service,
+            account,
+            resource,
+        })
+    }
+}
+
+fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn classify(key: &PrincipalKey, value: &str, role: &RoleContext) -> TrustedPrincipal {
+    let principal = |kind, id: String, account: Option<&str>| TrustedPrincipal {
+        kind,
+        id,
+        as_written: value.to_string(),
+        account: account.map(str::to_string),
+    };
+    match key {
+        PrincipalKey::Aws => classify_aws(value, role, principal),
+        PrincipalKey::Service => principal(PrincipalKind::Service, value.to_string(), None),
+        PrincipalKey::Federated => principal(PrincipalKind::Federated, value.to_string(), None),
+        PrincipalKey::CanonicalUser | PrincipalKey::Other(_) => {
+            principal(PrincipalKind::Other, value.to_string(), None)
+        }
+    }
+}
+
+fn classify_aws(
+    value: &str,
+    role: &RoleContext,
+    principal: impl Fn(PrincipalKind, String, Option<&str>) -> TrustedPrincipal,
+) -> TrustedPrincipal {
+    let other = || principal(PrincipalKind::Other, value.to_string(), None);
+    if value == "*" {
+        return principal(PrincipalKind::Anyone, "*".to_string(), None);
+    }
+    if is_account_id(value) {
+        // IAM rewrites a bare account id to the account's root ARN; doing the
+        // same lets a Deny guard written one way cover a path written the other.
+        let id = format!("arn:{}:iam::{value}:root", role.partition);
+        return principal(PrincipalKind::Account, id, Some(value));
+    }
+    if let Some(arn) = Arn::parse(value) {
+        // A principal ARN without a real account id is malformed: IAM would
+        // not accept it, so it cannot be trusted to name anyone.
+        if !is_account_id(arn.account) {
+            return other();
+        }
+        let kind = match arn.service {
+            "iam" if arn.resource == "root" => PrincipalKind::Account,
+            "iam" if arn.resource.starts_with("user/") => PrincipalKind::User,
+            "iam" if arn.resource.starts_with("role/") => PrincipalKind::Role,
+            "sts" if arn.resource.starts_with("assumed-role/") => PrincipalKind::Role,
+            _ => return other(),
+        };
+        return principal(kind, value.to_string(), Some(arn.account));
+    }
+    if !value.contains(':') && (value.starts_with("AIDA") || value.starts_with("AROA")) {
+        return principal(PrincipalKind::UnknownId, value.to_string(), None);
+    }
+    other()
+}
+
+/// The principals an `Allow` statement trusts, in document order.
+fn allowed_principals(statement: &Statement, role: &RoleContext) -> Vec<TrustedPrincipal> {
+    match (&statement.principal, &statement.not_principal) {
+        (Some(Principal::Any), _) => vec![TrustedPrincipal {
+            kind: PrincipalKind::Anyone,
+            id: "*".to_string(),
+            as_written: "*".to_string(),
+            account: None,
+        }],
+        (Some(Principal::Keyed(entries)), _) => entries
+            .iter()
+            .map(|(key, value)| classify(key, value, role))
+            .collect(),
+        // IAM refuses `NotPrincipal` in trust policies, so this only occurs
+        // in hand-edited evidence. `Allow` + `NotPrincipal` trusts everyone
+        // but the listed principals, so it is reported as anyone rather than
+        // silently dropped.
+        (None, Some(_)) => vec![TrustedPrincipal {
+            kind: PrincipalKind::Anyone,
+            id: "*".to_string(),
+            as_written: "NotPrincipal".to_string(),
+            account: None,
+        }],
+        (None, None) => Vec::new(),
+    }
+}
+
+/// How one condition on an MFA key reads, alone.
+fn classify_mfa_condition(operator: &str, key: &str, values: &[String]) -> MfaGate {
+    // An empty value list matches nothing; it is odd enough to report as
+    // "other" rather than reason about.
+    if values.is_empty() {
+        return MfaGate::Other;
+    }
+    if operator.starts_with("forallvalues:") {
+        return MfaGate::ForAllValues;
+    }
+    let all_true = values.iter().all(|v| v.eq_ignore_ascii_case("true"));
+    let all_false = values.iter().all(|v| v.eq_ignore_ascii_case("false"));
+    match (key, operator) {
+        (KEY_MFA_PRESENT, "bool") if all_true => MfaGate::Bool,
+        (KEY_MFA_PRESENT, "foranyvalue:bool") if all_true => MfaGate::AnyValueBool,
+        // Values are OR'd, so any `false` among them lets non-MFA requests in.
+        (KEY_MFA_PRESENT, "bool" | "foranyvalue:bool") => MfaGate::BoolNotTrue,
+        (KEY_MFA_PRESENT, "boolifexists") => MfaGate::BoolIfExists,
+        (KEY_MFA_PRESENT, "null") if all_false => MfaGate::NullPresent,
+        // Only these two are listed as gates in the spec. Other numeric
+        // operators fail on an absent key too, but reporting them as "other"
+        // errs toward a finding, never toward a false pass.
+        (KEY_MFA_AGE, "numericlessthan" | "numericlessthanequals") => MfaGate::MfaAge,
+        (KEY_MFA_AGE, "null") if all_false => MfaGate::NullAge,
+        (KEY_MFA_AGE, op) if op.starts_with("numeric") && op.ends_with("ifexists") => {
+            MfaGate::AgeIfExists
+        }
+        _ => MfaGate::Other,
+    }
+}
+
+/// The gate of an `Allow` statement from its own conditions. All conditions
+/// of a statement must hold together, so one gate suffices.
+fn statement_gate(conditions: &[Condition]) -> MfaGate {
+    if conditions.is_empty() {
+        return MfaGate::None;
+    }
+    conditions
+        .iter()
+        .filter_map(|c| {
+            let key = c.key.to_lowercase();
+            (key == KEY_MFA_PRESENT || key == KEY_MFA_AGE)
+                .then(|| classify_mfa_condition(&c.operator.to_lowercase(), &key, &c.values))
+        })
+        .min_by_key(MfaGate::rank)
+        .unwrap_or(MfaGate::OtherKeysOnly)
+}
+
+/// The principals a `Deny` statement guards, if it is an MFA guard.
+enum Guard {
+    Everyone,
+    Principals(Vec<TrustedPrincipal>),
+}
+
+impl Guard {
+    fn covers(&self, path: &TrustedPrincipal) -> bool {
+        match self {
+            Guard::Everyone => true,
+            Guard::Principals(list) => list.iter().any(|g| {
+                g.kind == PrincipalKind::Anyone
+                    || g.id == path.id
+                    // An account principal covers the account's users and roles.
+                    || (g.kind == PrincipalKind::Account
+                        && matches!(path.kind, PrincipalKind::User | PrincipalKind::Role)
+                        && g.account.is_some()
+                        && g.account == path.account)
+            }),
+        }
+    }
+}
+
+/// A `Deny` statement guards when it covers `sts:AssumeRole` and its only
+/// condition refuses every request without MFA, long-term keys included.
+fn deny_guard(statement: &Statement, role: &RoleContext) -> Option<Guard> {
+    if statement.effect != Effect::Deny
+        || statement.not_principal.is_some()
+        || !statement.actions.covers("sts:AssumeRole")
+    {
+        return None;
+    }
+    let [only] = statement.conditions.as_slice() else {
+        return None;
+    };
+    let operator = only.operator.to_lowercase();
+    let key = only.key.to_lowercase();
+    let all = |want: &str| {
+        !only.values.is_empty() && only.values.iter().all(|v| v.eq_ignore_ascii_case(want))
+    };
+    // `Bool ... false` is deliberately absent: long-term keys lack the key,
+    // so that Deny never fires for them.
+    let refuses_non_mfa = (operator == "boolifexists" && key == KEY_MFA_PRESENT && all("false"))
+        || (operator == "null" && key == KEY_MFA_AGE && all("true"));
+    if !refuses_non_mfa {
+        return None;
+    }
+    match &statement.principal {
+        Some(Principal::Any) => Some(Guard::Everyone),
+        Some(Principal::Keyed(entries)) => Some(Guard::Principals(
+            entries.iter().map(|(k, v)| classify(k, v, role)).collect(),
+        )),
+        None => None,
+    }
+}
+
+fn external_id_required(conditions: &[Condition]) -> bool {
+    conditions.iter().any(|c| {
+        let operator = c.operator.to_lowercase();
+        // `ForAnyValue:` is false when the key is absent, so it demands the id too.
+        let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
+        c.key.eq_ignore_ascii_case("sts:ExternalId")
+            && matches!(
+                base,
+                "stringequals" | "stringequalsignorecase" | "stringlike"
+            )
+    })
+}
+
+/// One path per (`Allow` statement covering an assume action) × (principal
+/// value), in statement order, then principal order as written.
+pub fn trust_paths(doc: &PolicyDocument, role_arn: &str) -> Vec<TrustPath> {
+    let role = RoleContext::from_arn(role_arn);
+    let guards: Vec<Guard> = doc
+        .statements
+        .iter()
+        .filter_map(|s| deny_guard(s, &role))
+        .collect();
+    let mut paths = Vec::new();
+    for statement in doc.statements.iter().filter(|s| s.effect == Effect::Allow) {
+        let actions: Vec<String> = ASSUME_ACTIONS
+            .iter()
+            .filter(|a| statement.actions.covers(a))
+            .map(|a| a.to_string())
+            .collect();
+        if actions.is_empty() {
+            continue;
+        }
+        let gate = statement_gate(&statement.conditions);
+        let external_id_required = external_id_required(&statement.conditions);
+        let mut condition_keys: Vec<String> = statement
+            .conditions
+            .iter()
+            .map(|c| c.key.to_lowercase())
+            .collect();
+        condition_keys.sort();
+        condition_keys.dedup();
+        for principal in allowed_principals(statement, &role) {
+            // The statement's own gate is reported first: it is the more
+            // specific reason, and it survives edits to other statements.
+            let mfa_gate = if !gate.is_gated() && guards.iter().any(|g| g.covers(&principal)) {
+                MfaGate::DenyGuard
+            } else {
+                gate
+            };
+            let cross_account = principal.kind == PrincipalKind::Anyone
+                || (principal.account.is_some() && principal.account != role.account);
+            paths.push(TrustPath {
+                statement_index: statement.index,
+                sid: statement.sid.clone(),
+                principal,
+                actions: actions.clone(),
+                mfa_gate,
+                external_id_required,
+                condition_keys: condition_keys.clone(),
+                cross_account,
+            });
+        }
+    }
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::policy_document::parse_document;
+    use serde_json::{json, Value};
+
+    const ROLE: &str = "arn:aws:iam::111122223333:role/Support";
+    const OTHER: &str = "arn:aws:iam::444455556666:root";
+
+    fn paths_for(doc: Value, role_arn: &str) -> Vec<TrustPath> {
+        trust_paths(&parse_document(&doc).unwrap(), role_arn)
+    }
+
+    fn paths(doc: Value) -> Vec<TrustPath> {
+        paths_for(doc, ROLE)
+    }
+
+    /// The gate of a one-statement trust policy with `condition` on an account principal.
+    fn gate(condition: Value) -> MfaGate {
+        let p = paths(json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": OTHER},
+            "Action": "sts:AssumeRole",
+            "Condition": condition
+        }]}));
+        assert_eq!(p.len(), 1);
+        p[0].mfa_gate
+    }
+
+    fn allow_without_condition(principal: Value) -> Value {
+        json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
+    }
+
+    /// The gate of an unconditioned `Allow` for `allowed`, next to `deny`.
+    fn guarded(allowed: Value, deny: Value) -> MfaGate {
+        let p = paths(json!({"Statement": [allow_without_condition(allowed), deny]}));
+        assert_eq!(p.len(), 1);
+        p[0].mfa_gate
+    }
+
+    // ---- table "When a statement is MFA-gated", row by row ----
+
+    #[test]
+    fn row_bool_true_in_all_three_spellings() {
+        assert_eq!(
+            gate(json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}})),
+            MfaGate::Bool
+        );
+        assert_eq!(
+            gate(json!({"Bool": {"aws:MultiFactorAuthPresent": true}})),
+            MfaGate::Bool
+        );
+        assert_eq!(
+            gate(json!({"Bool": {"aws:MultiFactorAuthPresent": ["true"]}})),
+            MfaGate::Bool
+        );
+        assert_eq!(
+            gate(json!({"Bool": {"aws:MultiFactorAuthPresent": "TRUE"}})),
+            MfaGate::Bool
+        );
+        assert_eq!(
+            gate(json!({"Bool": {"aws:MultiFactorAuthPresent": [true, "True"]}})),
+            MfaGate::Bool
+        );
+    }
+
+    #[test]
+    fn row_numeric_less_than_on_age() {
+        assert_eq!(
+            gate(json!({"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}})),
+            MfaGate::MfaAge
+        );
+        assert_eq!(
+            gate(json!({"NumericLessThanEquals": {"aws:MultiFactorAuthAge": 3600}})),
+            MfaGate::MfaAge
+        );
+    }
+
+    #[test]
+    fn row_null_age_false() {
+        assert_eq!(
+            gate(json!({"Null": {"aws:MultiFactorAuthAge": "false"}})),
+            MfaGate::NullAge
+        );
+        assert_eq!(
+            gate(json!({"Null": {"aws:MultiFactorAuthAge": false}})),
+            MfaGate::NullAge
+        );
+    }
+
+    #[test]
+    fn row_bool_if_exists_is_not_a_gate() {
+        let g = gate(json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}));
+        assert_eq!(g, MfaGate::BoolIfExists);
+        assert!(!g.is_gated());
+        assert!(g.explanation().contains("long-term access keys"));
+    }
+
+    #[test]
+    fn row_bool_true_or_false_is_not_a_gate() {
+        assert_eq!(
+            gate(json!({"Bool": {"aws:MultiFactorAuthPresent": ["true", "false"]}})),
+            MfaGate::BoolNotTrue
+        );
+    }
+
+    #[test]
+    fn row_bool_false_is_not_a_gate() {
+        assert_eq!(
+            gate(json!({"Bool": {"aws:MultiFactorAuthPresent": "false"}})),
+            MfaGate::BoolNotTrue
+        );
+        assert_eq!(
+            gate(json!({"Bool": {"aws:MultiFactorAuthPresent": false}})),
+            MfaGate::BoolNotTrue
+        );
+    }
+
+    #[test]
+    fn row_null_present_false_is_not_a_gate() {
+        assert_eq!(
+            gate(json!({"Null": {"aws:MultiFactorAuthPresent": "false"}})),
+            MfaGate::NullPresent
+        );
+    }
+
+    #[test]
+    fn row_if_exists_numeric_on_age_is_not_a_gate() {
+        for op in [
+            "NumericLessThanIfExists",
+            "NumericLessThanEqualsIfExists",
+            "NumericGreaterThanIfExists",
+            "numericlessthanifexists",
+        ] {
+            assert_eq!(
+                gate(json!({op: {"aws:MultiFactorAuthAge": "3600"}})),
+                MfaGate::AgeIfExists,
+                "{op}"
+            );
+        }
+    }
+
+    #[test]
+    fn row_for_any_value_bool_true_is_a_gate() {
+        let g = gate(json!({"ForAnyValue:Bool": {"aws:MultiFactorAuthPresent": "true"}}));
+        assert_eq!(g, MfaGate::AnyValueBool);
+        assert!(g.is_gated());
+        assert_eq!(
+            gate(json!({"ForAnyValue:Bool": {"aws:MultiFactorAuthPresent": ["true", "false"]}})),
+            MfaGate::BoolNotTrue
+        );
+    }
+
+    #[test]
+    fn row_for_all_values_is_not_a_gate() {
+        assert_eq!(
+            gate(json!({"ForAllValues:Bool": {"aws:MultiFactorAuthPresent": "true"}})),
+            MfaGate::ForAllValues
+        );
+        assert_eq!(
+            gate(json!({"ForAllValues:NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}})),
+            MfaGate::ForAllValues
+        );
+    }
+
+    #[test]
+    fn row_other_keys_only_is_not_a_gate() {
+        for (op, key, value) in [
+            ("StringEquals", "sts:ExternalId", "abc"),
+            ("StringEquals", "aws:PrincipalOrgID", "o-1234567890"),
+            ("IpAddress", "aws:SourceIp", "203.0.113.0/24"),
+        ] {
+            assert_eq!(
+                gate(json!({op: {key: value}})),
+                MfaGate::OtherKeysOnly,
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_condition_is_none() {
+        let p = paths(json!({"Statement": [allow_without_condition(json!({"AWS": OTHER}))]}));
+        assert_eq!(p[0].mfa_gate, MfaGate::None);
+        assert_eq!(p[0].mfa_gate.explanation(), "no condition");
+        assert!(p[0].condition_keys.is_empty());
+    }
+
+    #[test]
+    fn other_operators_on_mfa_keys() {
+        assert_eq!(
+            gate(json!({"StringEquals": {"aws:MultiFactorAuthPresent": "true"}})),
+            MfaGate::Other
+        );
+        assert_eq!(
+            gate(json!({"NumericGreaterThan": {"aws:MultiFactorAuthAge": "0"}})),
+            MfaGate::Other
+        );
+        assert_eq!(
+            gate(json!({"Null": {"aws:MultiFactorAuthAge": "true"}})),
+            MfaGate::Other
+        );
+        assert_eq!(
+            gate(json!({"Null": {"aws:MultiFactorAuthPresent": "true"}})),
+            MfaGate::Other
+        );
+        assert_eq!(
+            gate(json!({"MadeUpOperator": {"aws:MultiFactorAuthPresent": "true"}})),
+            MfaGate::Other
+        );
+        assert_eq!(
+            gate(json!({"Bool": {"aws:MultiFactorAuthPresent": []}})),
+            MfaGate::Other
+        );
+    }
+
+    #[test]
+    fn one_gate_among_conditions_gates_the_statement() {
+        assert_eq!(
+            gate(json!({
+                "Bool": {"aws:MultiFactorAuthPresent": "true"},
+                "StringEquals": {"sts:ExternalId": "x"}
+            })),
+            MfaGate::Bool
+        );
+        assert_eq!(
+            gate(json!({
+                "BoolIfExists": {"aws:MultiFactorAuthPresent": "true"},
+                "NumericLessThan": {"aws:MultiFactorAuthAge": "900"}
+            })),
+            MfaGate::MfaAge
+        );
+    }
+
+    #[test]
+    fn specific_not_gated_reason_beats_other_keys() {
+        assert_eq!(
+            gate(json!({
+                "BoolIfExists": {"aws:MultiFactorAuthPresent": "true"},
+                "StringEquals": {"aws:PrincipalOrgID": "o-1"}
+            })),
+            MfaGate::BoolIfExists
+        );
+    }
+
+    #[test]
+    fn odd_case_keys_and_operators() {
+        assert_eq!(
+            gate(json!({"bool": {"AWS:multifactorauthpresent": "True"}})),
+            MfaGate::Bool
+        );
+        assert_eq!(
+            gate(json!({"BOOLIFEXISTS": {"Aws:MultiFactorAuthPresent": "true"}})),
+            MfaGate::BoolIfExists
+        );
+        assert_eq!(
+            gate(json!({"numericlessthan": {"AWS:MULTIFACTORAUTHAGE": 60}})),
+            MfaGate::MfaAge
+        );
+        let p = paths(json!({"Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": OTHER}, "Action": "sts:AssumeRole",
+            "Condition": {"Bool": {"AWS:multifactorauthpresent": true}, "StringEquals": {"aws:MultiFactorAuthPresent": "true"}}
+        }]}));
+        assert_eq!(p[0].mfa_gate, MfaGate::Bool);
+        assert_eq!(p[0].condition_keys, vec!["aws:multifactorauthpresent"]);
+    }
+
+    // ---- Deny guards ----
+
+    fn deny(principal: Value, condition: Value) -> Value {
+        json!({"Effect": "Deny", "Principal": principal, "Action": "sts:AssumeRole", "Condition": condition})
+    }
+
+    #[test]
+    fn deny_guard_bool_if_exists_false() {
+        let g = guarded(
+            json!({"AWS": OTHER}),
+            deny(
+                json!("*"),
+                json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}),
+            ),
+        );
+        assert_eq!(g, MfaGate::DenyGuard);
+        assert!(g.is_gated());
+    }
+
+    #[test]
+    fn deny_guard_null_age_true() {
+        assert_eq!(
+            guarded(
+                json!({"AWS": OTHER}),
+                deny(
+                    json!({"AWS": "*"}),
+                    json!({"Null": {"aws:multifactorauthage": true}})
+                )
+            ),
+            MfaGate::DenyGuard
+        );
+    }
+
+    #[test]
+    fn deny_bool_false_is_not_a_guard() {
+        assert_eq!(
+            guarded(
+                json!({"AWS": OTHER}),
+                deny(
+                    json!("*"),
+                    json!({"Bool": {"aws:MultiFactorAuthPresent": "false"}})
+                )
+            ),
+            MfaGate::None
+        );
+    }
+
+    #[test]
+    fn deny_with_a_second_condition_is_not_a_guard() {
+        assert_eq!(
+            guarded(
+                json!({"AWS": OTHER}),
+                deny(
+                    json!("*"),
+                    json!({
+                        "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"},
+                        "StringEquals": {"aws:PrincipalOrgID": "o-1"}
+                    })
+                )
+            ),
+            MfaGate::None
+        );
+        // Two keys under one operator are two conditions as well.
+        assert_eq!(
+            guarded(
+                json!({"AWS": OTHER}),
+                deny(
+                    json!("*"),
+                    json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false", "aws:SecureTransport": "false"}})
+                )
+            ),
+            MfaGate::None
+        );
+    }
+
+    #[test]
+    fn deny_with_not_principal_is_not_a_guard() {
+        let deny = json!({"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::444455556666:user/x"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}});
+        assert_eq!(guarded(json!({"AWS": OTHER}), deny), MfaGate::None);
+    }
+
+    #[test]
+    fn deny_that_does_not_cover_assume_role_is_not_a_guard() {
+        let deny = json!({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRoleWithSAML",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}});
+        assert_eq!(guarded(json!({"AWS": OTHER}), deny), MfaGate::None);
+        let deny = json!({"Effect": "Deny", "Principal": "*", "Action": "sts:*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}});
+        assert_eq!(guarded(json!({"AWS": OTHER}), deny), MfaGate::DenyGuard);
+    }
+
+    #[test]
+    fn deny_guard_covers_by_principal() {
+        let cond = json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}});
+        let user = "arn:aws:iam::444455556666:user/alice";
+        // Same ARN.
+        assert_eq!(
+            guarded(
+                json!({"AWS": user}),
+                deny(json!({"AWS": user}), cond.clone())
+            ),
+            MfaGate::DenyGuard
+        );
+        // The user's account, as root ARN or bare id.
+        assert_eq!(
+            guarded(
+                json!({"AWS": user}),
+                deny(json!({"AWS": OTHER}), cond.clone())
+            ),
+            MfaGate::DenyGuard
+        );
+        assert_eq!(
+            guarded(
+                json!({"AWS": user}),
+                deny(json!({"AWS": "444455556666"}), cond.clone())
+            ),
+            MfaGate::DenyGuard
+        );
+        // An account written as id is covered by its root ARN and vice versa.
+        assert_eq!(
+            guarded(
+                json!({"AWS": "444455556666"}),
+                deny(json!({"AWS": OTHER}), cond.clone())
+            ),
+            MfaGate::DenyGuard
+        );
+        // Another account or another user does not cover.
+        assert_eq!(
+            guarded(
+                json!({"AWS": user}),
+                deny(json!({"AWS": "999999999999"}), cond.clone())
+            ),
+            MfaGate::None
+        );
+        assert_eq!(
+            guarded(
+                json!({"AWS": user}),
+                deny(
+                    json!({"AWS": "arn:aws:iam::444455556666:user/bob"}),
+                    cond.clone()
+                )
+            ),
+            MfaGate::None
+        );
+        // A user does not cover its whole account.
+        assert_eq!(
+            guarded(json!({"AWS": OTHER}), deny(json!({"AWS": user}), cond)),
+            MfaGate::None
+        );
+    }
+
+    #[test]
+    fn statement_gate_is_preferred_over_a_guard() {
+        let p = paths(json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": OTHER}, "Action": "sts:AssumeRole",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+            deny(json!("*"), json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}))
+        ]}));
+        assert_eq!(p[0].mfa_gate, MfaGate::Bool);
+    }
+
+    #[test]
+    fn guard_overrides_a_non_gating_condition() {
+        let p = paths(json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": OTHER}, "Action": "sts:AssumeRole",
+             "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}},
+            deny(json!("*"), json!({"Null": {"aws:MultiFactorAuthAge": "true"}}))
+        ]}));
+        assert_eq!(p[0].mfa_gate, MfaGate::DenyGuard);
+    }
+
+    // ---- "Test cases every implementation should get right" ----
+
+    #[test]
+    fn statement_object_instead_of_array() {
+        let p = paths(json!({"Version": "2012-10-17", "Statement": {
+            "Sid": "Only", "Effect": "Allow", "Principal": {"AWS": OTHER}, "Action": "sts:AssumeRole"
+        }}));
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].statement_index, 0);
+        assert_eq!(p[0].sid.as_deref(), Some("Only"));
+    }
+
+    #[test]
+    fn bare_account_id_principal() {
+        let p =
+            paths(json!({"Statement": [allow_without_condition(json!({"AWS": "444455556666"}))]}));
+        assert_eq!(
+            p[0].principal,
+            TrustedPrincipal {
+                kind: PrincipalKind::Account,
+                id: "arn:aws:iam::444455556666:root".into(),
+                as_written: "444455556666".into(),
+                account: Some("444455556666".into()),
+            }
+        );
+        assert!(p[0].cross_account);
+    }
+
+    #[test]
+    fn principal_star_is_anyone() {
+        for principal in [json!("*"), json!({"AWS": "*"})] {
+            let p = paths(json!({"Statement": [allow_without_condition(principal)]}));
+            assert_eq!(p[0].principal.kind, PrincipalKind::Anyone);
+            assert_eq!(p[0].principal.id, "*");
+            assert_eq!(p[0].principal.as_written, "*");
+            assert_eq!(p[0].principal.account, None);
+            assert!(p[0].cross_account);
+        }
+    }
+
+    #[test]
+    fn two_allow_statements_one_without_mfa() {
+        let p = paths(json!({"Statement": [
+            {"Sid": "WithMfa", "Effect": "Allow", "Principal": {"AWS": OTHER}, "Action": "sts:AssumeRole",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": true}}},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:user/alice"}, "Action": "sts:AssumeRole"}
+        ]}));
+        let got: Vec<_> = p
+            .iter()
+            .map(|t| (t.statement_index, t.sid.as_deref(), t.mfa_gate))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, Some("WithMfa"), MfaGate::Bool),
+                (1, None, MfaGate::None)
+            ]
+        );
+    }
+
+    #[test]
+    fn url_encoded_trust_document() {
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C\
+            %22Principal%22%3A%7B%22AWS%22%3A%22arn%3Aaws%3Aiam%3A%3A444455556666%3Aroot%22%7D%2C\
+            %22Action%22%3A%22sts%3AAssumeRole%22%2C%22Condition%22%3A%7B%22BoolIfExists%22%3A%7B\
+            %22aws%3AMultiFactorAuthPresent%22%3A%22true%22%7D%7D%7D%5D%7D";
+        let p = paths(json!(encoded));
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].principal.kind, PrincipalKind::Account);
+        assert_eq!(p[0].mfa_gate, MfaGate::BoolIfExists);
+    }
+
+    #[test]
+    fn wildcard_actions() {
+        let all = vec![
+            "sts:AssumeRole".to_string(),
+            "sts:AssumeRoleWithSAML".to_string(),
+            "sts:AssumeRoleWithWebIdentity".to_string(),
+        ];
+        for action in [
+            json!("sts:*"),
+            json!("*"),
+            json!(["s3:GetObject", "STS:Assume*"]),
+        ] {
+            let p = paths(
+                json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": OTHER}, "Action": action}}),
+            );
+            assert_eq!(p[0].actions, all, "{action}");
+        }
+        let p = paths(
+            json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": OTHER},
+            "Action": ["sts:assumerolewithsaml", "sts:AssumeRole"]}}),
+        );
+        assert_eq!(
+            p[0].actions,
+            vec!["sts:AssumeRole", "sts:AssumeRoleWithSAML"]
+        );
+        // Statements about other actions are not trust paths.
+        let p = paths(json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": OTHER}, "Action": ["sts:TagSession", "s3:*"]},
+            {"Effect": "Allow", "Principal": {"AWS": OTHER}}
+        ]}));
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn not_action() {
+        let p = paths(
+            json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": OTHER},
+            "NotAction": "sts:AssumeRoleWith*"}}),
+        );
+        assert_eq!(p[0].actions, vec!["sts:AssumeRole"]);
+        let p = paths(
+            json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": OTHER},
+            "NotAction": "s3:*"}}),
+        );
+        assert_eq!(p[0].actions.len(), 3);
+        let p = paths(
+            json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": OTHER},
+            "NotAction": "sts:*"}}),
+        );
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn deny_statements_are_not_paths() {
+        let p = paths(
+            json!({"Statement": {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole"}}),
+        );
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn gov_cloud_partition() {
+        let p = paths_for(
+            json!({"Statement": [allow_without_condition(json!({"AWS": ["444455556666", "111122223333"]}))]}),
+            "arn:aws-us-gov:iam::111122223333:role/Support",
+        );
+        assert_eq!(p[0].principal.id, "arn:aws-us-gov:iam::444455556666:root");
+        assert!(p[0].cross_account);
+        assert_eq!(p[1].principal.id, "arn:aws-us-gov:iam::111122223333:root");
+        assert!(!p[1].cross_account);
+        let p = paths_for(
+            json!({"Statement": [allow_without_condition(json!({"AWS": "arn:aws-us-gov:iam::444455556666:user/a"}))]}),
+            "arn:aws-us-gov:iam::111122223333:role/Support",
+        );
+        assert_eq!(p[0].principal.kind, PrincipalKind::User);
+        assert_eq!(p[0].principal.account.as_deref(), Some("444455556666"));
+    }
+
+    #[test]
+    fn china_partition_and_non_arn_role() {
+        let doc = json!({"Statement": [allow_without_condition(json!({"AWS": "444455556666"}))]});
+        let p = paths_for(doc.clone(), "arn:aws-cn:iam::111122223333:role/x");
+        assert_eq!(p[0].principal.id, "arn:aws-cn:iam::444455556666:root");
+        // Not an ARN: partition `aws`, account unknown (so any account differs).
+        let p = paths_for(doc, "Support");
+        assert_eq!(p[0].principal.id, "arn:aws:iam::444455556666:root");
+        assert!(p[0].cross_account);
+    }
+
+    #[test]
+    fn service_only_trust() {
+        let p = paths(json!({"Statement": [{"Effect": "Allow",
+            "Principal": {"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]},
+            "Action": "sts:AssumeRole"}]}));
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].principal.kind, PrincipalKind::Service);
+        assert_eq!(p[0].principal.id, "ec2.amazonaws.com");
+        assert_eq!(p[1].principal.as_written, "lambda.amazonaws.com");
+        assert_eq!(p[0].principal.account, None);
+        assert!(!p[0].cross_account);
+        assert_eq!(p[0].mfa_gate, MfaGate::None);
+    }
+
+    #[test]
+    fn saml_federated_permission_set_role() {
+        let provider =
+            "arn:aws:iam::111122223333:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE";
+        let p = paths_for(
+            json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": provider},
+                "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+                "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
+            }]}),
+            "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123",
+        );
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].principal.kind, PrincipalKind::Federated);
+        assert_eq!(p[0].principal.id, provider);
+        assert_eq!(p[0].principal.account, None);
+        assert_eq!(p[0].actions, vec!["sts:AssumeRoleWithSAML"]);
+        assert_eq!(p[0].mfa_gate, MfaGate::OtherKeysOnly);
+        assert_eq!(p[0].condition_keys, vec!["saml:aud"]);
+        assert!(!p[0].cross_account);
+    }
+
+    #[test]
+    fn deleted_principal_ids_are_unknown() {
+        let p = paths(
+            json!({"Statement": [allow_without_condition(json!({"AWS": ["AIDAJQABLZS4A3QDU576Q", "AROAEXAMPLEID"]}))]}),
+        );
+        assert_eq!(p[0].principal.kind, PrincipalKind::UnknownId);
+        assert_eq!(p[0].principal.id, "AIDAJQABLZS4A3QDU576Q");
+        assert_eq!(p[0].principal.account, None);
+        assert!(!p[0].cross_account);
+        assert_eq!(p[1].principal.kind, PrincipalKind::UnknownId);
+    }
+
+    #[test]
+    fn principal_kinds() {
+        let p = paths(json!({"Statement": [
+            allow_without_condition(json!({"AWS": [
+                "arn:aws:iam::444455556666:user/path/alice",
+                "arn:aws:iam::444455556666:role/admin",
+                "arn:aws:sts::444455556666:assumed-role/admin/session",
+                "arn:aws:iam::444455556666:group/g",
+                "arn:aws:iam::abc:root",
+                "arn:aws:iam",
+                "alice",
+                "AIDA:x"
+            ]})),
+            allow_without_condition(json!({"CanonicalUser": "79a59df900b949e5", "Weird": "x"}))
+        ]}));
+        let kinds: Vec<_> = p.iter().map(|t| t.principal.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "user", "role", "role", "other", "other", "other", "other", "other", "other",
+                "other"
+            ]
+        );
+        assert_eq!(p[2].principal.account.as_deref(), Some("444455556666"));
+        assert_eq!(p[3].principal.account, None);
+        assert!(!p[3].cross_account);
+    }
+
+    #[test]
+    fn allow_with_not_principal_is_anyone() {
+        let p = paths(
+            json!({"Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": OTHER}, "Action": "sts:AssumeRole"}}),
+        );
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].principal.kind, PrincipalKind::Anyone);
+        assert_eq!(p[0].principal.as_written, "NotPrincipal");
+    }
+
+    #[test]
+    fn external_id() {
+        let ext = |condition: Value| {
+            paths(
+                json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": OTHER},
+                "Action": "sts:AssumeRole", "Condition": condition}}),
+            )[0]
+            .external_id_required
+        };
+        assert!(ext(json!({"StringEquals": {"sts:ExternalId": "abc"}})));
+        assert!(ext(json!({"stringlike": {"STS:externalid": "abc*"}})));
+        assert!(ext(
+            json!({"StringEqualsIgnoreCase": {"sts:ExternalId": "abc"}})
+        ));
+        assert!(ext(
+            json!({"ForAnyValue:StringEquals": {"sts:ExternalId": "abc"}})
+        ));
+        assert!(!ext(
+            json!({"StringEqualsIfExists": {"sts:ExternalId": "abc"}})
+        ));
+        assert!(!ext(json!({"StringNotEquals": {"sts:ExternalId": "abc"}})));
+        assert!(!ext(
+            json!({"ForAllValues:StringEquals": {"sts:ExternalId": "abc"}})
+        ));
+        assert!(!ext(json!({"StringEquals": {"aws:PrincipalOrgID": "abc"}})));
+    }
+
+    #[test]
+    fn cross_account() {
+        let p = paths(json!({"Statement": [allow_without_condition(json!({"AWS": [
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::111122223333:user/alice",
+            "arn:aws:iam::444455556666:role/x"
+        ]}))]}));
+        let got: Vec<bool> = p.iter().map(|t| t.cross_account).collect();
+        assert_eq!(got, vec![false, false, true]);
+    }
+
+    #[test]
+    fn condition_keys_are_lowercased_sorted_deduplicated() {
+        let p = paths(
+            json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": OTHER}, "Action": "sts:AssumeRole",
+            "Condition": {
+                "Bool": {"aws:MultiFactorAuthPresent": "true"},
+                "StringEquals": {"sts:ExternalId": "x", "AWS:PrincipalOrgID": "o-1"},
+                "StringLike": {"STS:EXTERNALID": "x*"}
+            }}}),
+        );
+        assert_eq!(
+            p[0].condition_keys,
+            vec![
+                "aws:multifactorauthpresent",
+                "aws:principalorgid",
+                "sts:externalid"
+            ]
+        );
+        assert!(p[0].external_id_required);
+    }
+
+    #[test]
+    fn order_is_statement_then_principal() {
+        let p = paths(json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::444455556666:user/b", "arn:aws:iam::444455556666:user/a"],
+                "Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+            deny(json!("*"), json!({"Bool": {"aws:MultiFactorAuthPresent": "false"}})),
+            allow_without_condition(json!("*"))
+        ]}));
+        let got: Vec<_> = p
+            .iter()
+            .map(|t| (t.statement_index, t.principal.as_written.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, "arn:aws:iam::444455556666:user/b"),
+                (0, "arn:aws:iam::444455556666:user/a"),
+                (0, "ec2.amazonaws.com"),
+                (2, "*"),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_are_distinct_and_stable() {
+        let gates = [
+            MfaGate::Bool,
+            MfaGate::AnyValueBool,
+            MfaGate::MfaAge,
+            MfaGate::NullAge,
+            MfaGate::DenyGuard,
+            MfaGate::None,
+            MfaGate::OtherKeysOnly,
+            MfaGate::BoolIfExists,
+            MfaGate::BoolNotTrue,
+            MfaGate::NullPresent,
+            MfaGate::AgeIfExists,
+            MfaGate::ForAllValues,
+            MfaGate::Other,
+        ];
+        let names: std::collections::BTreeSet<_> = gates.iter().map(|g| g.as_str()).collect();
+        assert_eq!(names.len(), gates.len());
+        let explanations: std::collections::BTreeSet<_> =
+            gates.iter().map(|g| g.explanation()).collect();
+        assert_eq!(explanations.len(), gates.len());
+        assert_eq!(gates.iter().filter(|g| g.is_gated()).count(), 5);
+        assert_eq!(MfaGate::Other.as_str(), "other-mfa-condition");
+        assert_eq!(MfaGate::AgeIfExists.to_string(), "age-if-exists");
+        assert_eq!(PrincipalKind::UnknownId.to_string(), "unknown-id");
+    }
+}

@@ -1,0 +1,228 @@
+//! The report: plain data built from the results of a run, and one renderer
+//! per output format ([`json`], [`table`]).
+//!
+//! Everything in a report is sorted and free of wall-clock time, absolute
+//! paths and random ids, so the same evidence and policies give the same
+//! bytes on any machine.
+
+pub mod json;
+pub mod table;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::engine::{Finding, PolicyPack, Status};
+use crate::evidence::EvidenceFile;
+
+/// The JSON report's `schema_version`; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl Default for Tool {
+    fn default() -> Self {
+        Tool {
+            name: "iam-audit",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pack {
+    pub name: &'static str,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceEntry {
+    pub path: String,
+    /// The evidence kind, or `not-evidence` for a file listed with a warning.
+    pub kind: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyEntry {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+    pub title: String,
+    pub severity: &'static str,
+    pub source: String,
+    pub requires: Vec<String>,
+    pub cis_aws: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SnapshotEntry {
+    pub name: String,
+    /// The account id, or `null` when the snapshot could not be read.
+    pub account: Option<String>,
+    pub as_of: Option<String>,
+    pub as_of_source: String,
+    /// `evaluated`, or `unusable` when its evidence could not be read.
+    pub status: &'static str,
+    pub errors: Vec<String>,
+}
+
+/// Counts of results by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub total: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+    #[serde(rename = "not-applicable")]
+    pub not_applicable: usize,
+    #[serde(rename = "not-evaluated")]
+    pub not_evaluated: usize,
+    pub waived: usize,
+}
+
+impl Summary {
+    pub fn of(results: &[Finding]) -> Summary {
+        let mut s = Summary {
+            total: results.len(),
+            ..Summary::default()
+        };
+        for r in results {
+            *s.slot(r.status) += 1;
+        }
+        s
+    }
+
+    fn slot(&mut self, status: Status) -> &mut usize {
+        match status {
+            Status::Pass => &mut self.pass,
+            Status::Fail => &mut self.fail,
+            Status::Error => &mut self.error,
+            Status::NotApplicable => &mut self.not_applicable,
+            Status::NotEvaluated => &mut self.not_evaluated,
+            Status::Waived => &mut self.waived,
+        }
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        match status {
+            Status::Pass => self.pass,
+            Status::Fail => self.fail,
+            Status::Error => self.error,
+            Status::NotApplicable => self.not_applicable,
+            Status::NotEvaluated => self.not_evaluated,
+            Status::Waived => self.waived,
+        }
+    }
+}
+
+/// A whole run's report (the JSON format's contract is in design.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// The as-of time of the evaluation (RFC 3339, UTC), when there is one
+    /// and, for several snapshots, when they all share it.
+    pub as_of: Option<String>,
+    /// `flag`, `credential-report`, `none`, or `per-snapshot`.
+    pub as_of_source: String,
+    pub pack: Option<Pack>,
+    pub evidence: Vec<EvidenceEntry>,
+    pub policies: Vec<PolicyEntry>,
+    pub snapshots: Vec<SnapshotEntry>,
+    pub summary: Summary,
+    pub results: Vec<Finding>,
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// The report's policy entries, from the loaded pack.
+    pub fn policy_entries(pack: &PolicyPack) -> Vec<PolicyEntry> {
+        pack.controls
+            .iter()
+            .map(|c| PolicyEntry {
+                id: c.id.clone(),
+                version: c.version.clone(),
+                sha256: c.sha256.clone(),
+                title: c.title.clone(),
+                severity: c.severity.as_str(),
+                source: c.source.clone(),
+                requires: c
+                    .requires
+                    .iter()
+                    .map(|r| match r {
+                        crate::engine::Requirement::Evidence(k) => k.as_str().to_string(),
+                        crate::engine::Requirement::AsOf => "as-of".to_string(),
+                    })
+                    .collect(),
+                cis_aws: c.cis_aws.clone(),
+                remediation: c.remediation.clone(),
+            })
+            .collect()
+    }
+
+    pub fn evidence_entry(prefix: &str, f: &EvidenceFile) -> EvidenceEntry {
+        EvidenceEntry {
+            path: format!("{prefix}{}", f.path),
+            kind: f
+                .kind
+                .map(|k| k.as_str())
+                .unwrap_or("not-evidence")
+                .to_string(),
+            sha256: f.sha256.clone(),
+            bytes: f.bytes,
+        }
+    }
+
+    /// Does any result make the run fail (exit code 1)?
+    pub fn has_failures(&self) -> bool {
+        self.summary.fail > 0 || self.summary.error > 0
+    }
+}
+
+/// Makes evidence-controlled text safe to print on a terminal or in a
+/// one-line cell: control characters (newlines, escape sequences that could
+/// rewrite the screen) become visible escapes.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || is_bidi_control(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Unicode bidirectional controls can make a name read differently from
+/// what it is ("Trojan Source"); show them as escapes too.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_control_and_bidi_characters() {
+        assert_eq!(escape_text("a\nb\x1b[31m"), "a\\nb\\u{1b}[31m");
+        assert_eq!(escape_text("x\u{202E}y"), "x\\u{202e}y");
+        assert_eq!(
+            escape_text("émile+ops@example.com"),
+            "émile+ops@example.com"
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! `--format table` (the default): what a person reads on a terminal.
+//!
+//! A summary per control, then every result that is not a pass, failing
+//! results first and grouped by control, then a one-line total. Passing
+//! results are counted, not listed: on a real account they are most of the
+//! report (`--format json` lists them all).
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, Color, ContentArrangement, Table};
+
+use super::{escape_text, Report};
+use crate::engine::{Finding, Status};
+
+/// How to draw: colours only for a terminal without `NO_COLOR`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+    /// Terminal width, when stdout is one (tables then wrap to fit).
+    pub width: Option<u16>,
+}
+
+pub fn render(report: &Report, style: Style) -> String {
+    let mut out = String::new();
+    if !report.warnings.is_empty() {
+        out.push_str("Warnings:\n");
+        for w in &report.warnings {
+            out.push_str(&format!("  - {}\n", escape_text(w)));
+        }
+        out.push('\n');
+    }
+    out.push_str(&scope_line(report));
+
+    let mut controls = new_table(style);
+    controls.set_header(vec![
+        "Control",
+        "Severity",
+        "Fail",
+        "Error",
+        "Not evaluated",
+        "Not applicable",
+        "Pass",
+    ]);
+    for p in &report.policies {
+        let of = |s: Status| {
+            report
+                .results
+                .iter()
+                .filter(|r| r.policy == p.id && r.status == s)
+                .count()
+        };
+        controls.add_row(vec![
+            Cell::new(&p.id),
+            Cell::new(p.severity),
+            count_cell(of(Status::Fail), Color::Red, style),
+            count_cell(of(Status::Error), Color::Magenta, style),
+            Cell::new(of(Status::NotEvaluated)),
+            Cell::new(of(Status::NotApplicable)),
+            Cell::new(of(Status::Pass)),
+        ]);
+    }
+    out.push_str(&controls.to_string());
+    out.push('\n');
+
+    let mut findings: Vec<&Finding> = report
+        .results
+        .iter()
+        .filter(|r| r.status != Status::Pass)
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.status, &a.policy, &a.subject, &a.id).cmp(&(b.status, &b.policy, &b.subject, &b.id))
+    });
+    if !findings.is_empty() {
+        let several_accounts = report.snapshots.len() > 1;
+        let mut table = new_table(style);
+        let mut header = vec!["Status", "Control", "Subject", "Principal", "Finding"];
+        if several_accounts {
+            header.insert(2, "Account");
+        }
+        table.set_header(header);
+        for f in findings {
+            let mut row = vec![
+                status_cell(f.status, style),
+                Cell::new(&f.policy),
+                Cell::new(escape_text(&f.subject)),
+                Cell::new(escape_text(&f.principal)),
+                Cell::new(escape_text(&f.message)),
+            ];
+            if several_accounts {
+                row.insert(2, Cell::new(escape_text(&f.account)));
+            }
+            table.add_row(row);
+        }
+        out.push('\n');
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    for s in report.snapshots.iter().filter(|s| !s.errors.is_empty()) {
+        out.push_str(&format!(
+            "\nSnapshot `{}` is unusable:\n",
+            escape_text(&s.name)
+        ));
+        for e in &s.errors {
+            for line in e.lines() {
+                out.push_str(&format!("  {}\n", escape_text(line)));
+            }
+        }
+    }
+    out.push('\n');
+    out.push_str(&summary_line(report));
+    out
+}
+
+fn new_table(style: Style) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    match style.width {
+        Some(w) => {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+            t.set_width(w);
+        }
+        None => {
+            t.force_no_tty();
+        }
+    }
+    if style.color {
+        t.enforce_styling();
+    }
+    t
+}
+
+fn status_cell(status: Status, style: Style) -> Cell {
+    let cell = Cell::new(status.as_str());
+    if !style.color {
+        return cell;
+    }
+    match status {
+        Status::Fail => cell.fg(Color::Red),
+        Status::Error => cell.fg(Color::Magenta),
+        Status::NotEvaluated | Status::NotApplicable => cell.fg(Color::Yellow),
+        Status::Waived => cell.fg(Color::Cyan),
+        Status::Pass => cell.fg(Color::Green),
+    }
+}
+
+fn count_cell(n: usize, color: Color, style: Style) -> Cell {
+    let cell = Cell::new(n);
+    if style.color && n > 0 {
+        cell.fg(color)
+    } else {
+        cell
+    }
+}
+
+fn scope_line(report: &Report) -> String {
+    let accounts: Vec<String> = report
+        .snapshots
+        .iter()
+        .map(|s| match &s.account {
+            Some(a) => format!("{} ({})", escape_text(&s.name), escape_text(a)),
+            None => format!("{} (unusable)", escape_text(&s.name)),
+        })
+        .collect();
+    let as_of = match &report.as_of {
+        Some(t) => format!("as of {t} (from {})", report.as_of_source),
+        None if report.as_of_source == "per-snapshot" => "as of: per snapshot".to_string(),
+        None => "no as-of time".to_string(),
+    };
+    format!(
+        "Evidence: {}; {as_of}; {} control{}\n",
+        accounts.join(", "),
+        report.policies.len(),
+        if report.policies.len() == 1 { "" } else { "s" }
+    )
+}
+
+/// e.g. `3 failed, 1 error, 4 not evaluated, 1 not applicable, 12 passed (21 results)`.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let mut parts = vec![format!("{} failed", s.fail)];
+    parts.push(format!(
+        "{} error{}",
+        s.error,
+        if s.error == 1 { "" } else { "s" }
+    ));
+    if s.waived > 0 {
+        parts.push(format!("{} waived", s.waived));
+    }
+    parts.push(format!("{} not evaluated", s.not_evaluated));
+    parts.push(format!("{} not applicable", s.not_applicable));
+    parts.push(format!("{} passed", s.pass));
+    format!("{} ({} results)\n", parts.join(", "), s.total)
+}
