@@ -110,11 +110,26 @@ pub fn sources(paths: &[PathBuf]) -> Result<(Vec<SnapshotSource>, bool), Error> 
         || targets
             .iter()
             .any(|t| matches!(t, Target::Organization { .. }));
-    let mut out = Vec::new();
+    let mut out: Vec<SnapshotSource> = Vec::new();
     for t in targets {
         match t {
-            Target::Snapshot(s) => out.push(s),
+            Target::Snapshot(mut s) => {
+                if multi {
+                    // Several snapshots side by side need names to tell them apart.
+                    s.name = s.folder.clone().unwrap_or_else(|| "files".into());
+                }
+                out.push(s);
+            }
             Target::Organization { accounts, .. } => out.extend(accounts),
+        }
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for s in &out {
+        if !names.insert(s.name.clone()) {
+            return Err(Error::Usage(format!(
+                "two snapshots are named `{}`: evaluate them separately, or rename one folder",
+                s.name
+            )));
         }
     }
     Ok((out, multi))

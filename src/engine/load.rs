@@ -15,10 +15,14 @@ use super::{builtin, schema, Control, PolicyPack, Requirement, Severity};
 use crate::error::Error;
 use crate::evidence::{sha256_hex, EvidenceKind};
 
-/// One policy file's text and the name to show for it.
+/// One policy file's text and the names to show for it.
 #[derive(Debug, Clone)]
 pub struct PolicySource {
+    /// The path as the user gave it, for diagnostics (editors jump to it).
     pub name: String,
+    /// A machine-independent name for the report: `builtin/<file>`, or the
+    /// path relative to the folder given, prefixed by that folder's name.
+    pub report_name: String,
     pub text: String,
 }
 
@@ -28,6 +32,7 @@ pub fn builtin_sources() -> Vec<PolicySource> {
         .iter()
         .map(|(name, text)| PolicySource {
             name: format!("builtin/{name}"),
+            report_name: format!("builtin/{name}"),
             text: (*text).to_string(),
         })
         .collect()
@@ -51,14 +56,34 @@ pub fn read_sources(path: &Path) -> Result<Vec<PolicySource>, Error> {
     } else {
         files.push(path.to_path_buf());
     }
+    // Reports name policy files without the machine's absolute paths.
+    let base_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "policies".into());
     let mut out = Vec::new();
     for f in files {
         let name = f.display().to_string();
+        let report_name = if meta.is_dir() {
+            let rel = f.strip_prefix(path).unwrap_or(&f);
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            format!("{base_name}/{rel}")
+        } else {
+            base_name.clone()
+        };
         let bytes = fs::read(&f)
             .map_err(|e| Error::Policy(format!("error: {name}: cannot read: {e}\n")))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::Policy(format!("error: {name}: not UTF-8 text\n")))?;
-        out.push(PolicySource { name, text });
+        out.push(PolicySource {
+            name,
+            report_name,
+            text,
+        });
     }
     Ok(out)
 }
@@ -135,7 +160,7 @@ pub fn load_policies(extra: &[PolicySource], builtin: bool) -> Result<PolicyPack
                             message: format!("duplicate policy id `{}` (first defined at {first})", c.id),
                             help: Some("every `@id` must be unique across all loaded files, built-in ones included: rename this policy".into()),
                             offset,
-                            len: 1,
+                            len: source.text.get(offset..).and_then(|t| t.find('\n')).unwrap_or(1).max(1),
                         };
                         problems.push(render(&problem, &source.name, &source.text));
                         continue;
@@ -296,7 +321,7 @@ fn control(
         remediation: policy.annotation("remediation").map(str::to_string),
         requires,
         cis_aws,
-        source: source.name.clone(),
+        source: source.report_name.clone(),
         sha256: sha256_hex(text.as_bytes()),
         policy: policy.new_id(PolicyId::new(&id)),
         id,

@@ -434,13 +434,13 @@ fn check_unique(
     file: &str,
     at: &str,
 ) {
-    let here = format!("{file}{at}");
+    let here = format!("`{file}` at `{at}`");
     if let Some(first) = seen.insert((what, arn.to_string()), here) {
         errors.push(
             InputError::new(
                 file,
                 Location::Pointer(format!("{at}/Arn")),
-                format!("{what} `{arn}` appears twice in the authorization details (first at `{first}`)"),
+                format!("{what} `{arn}` appears twice in the authorization details (first in {first})"),
             )
             .with_help("pages of one export never repeat an entity: are two different exports in the same snapshot folder?"),
         );

@@ -304,7 +304,7 @@ pub fn parse_envelope(
             InputError::new(
                 file,
                 Location::Pointer("/Content".into()),
-                format!("`Content` is neither CSV text starting with `user,` nor valid base64: {reason}"),
+                format!("`Content` is neither CSV text nor valid base64: {reason}"),
             )
             .with_help("the AWS CLI writes `Content` as base64 of the CSV; SDK dumps write the CSV text itself")
         })?)
@@ -328,29 +328,27 @@ pub fn looks_like_csv(bytes: &[u8]) -> bool {
         Some(end) => head.get(..end).unwrap_or(head),
         None => head,
     };
-    starts_like_header(first_line)
-        && first_line
-            .windows(3)
-            .any(|w| w.eq_ignore_ascii_case(b"arn"))
+    header_names_user_and_arn(first_line)
 }
 
-/// The header's first column, as the text (or bytes) begin: `user,` or
-/// `"user",`, case-insensitively.
-fn starts_like_header(bytes: &[u8]) -> bool {
-    let bare = bytes
-        .get(..5)
-        .is_some_and(|p| p.eq_ignore_ascii_case(b"user,"));
-    let quoted = bytes
-        .get(..7)
-        .is_some_and(|p| p.eq_ignore_ascii_case(b"\"user\","));
-    bare || quoted
+/// Does a header line name both the `user` and the `arn` columns, in any
+/// order and case (columns are mapped by name, so the order is free)?
+fn header_names_user_and_arn(line: &[u8]) -> bool {
+    let line = String::from_utf8_lossy(line);
+    let mut user = false;
+    let mut arn = false;
+    for field in line.split(',') {
+        let name = field.trim().trim_matches('"').trim();
+        user |= name.eq_ignore_ascii_case("user");
+        arn |= name.eq_ignore_ascii_case("arn");
+    }
+    user && arn
 }
 
 /// Whether an envelope's `Content` is the CSV text itself rather than base64.
 /// Base64 never contains `,`, so the two cannot be confused.
 fn content_is_csv_text(content: &str) -> bool {
-    let text = content.strip_prefix('\u{feff}').unwrap_or(content);
-    starts_like_header(text.trim_start().as_bytes())
+    content.contains(',')
 }
 
 /// Standard-alphabet base64; the CLI may wrap lines, so whitespace is
@@ -1540,9 +1538,8 @@ true,no_information,2022-05-27T10:25:44+00:00,N/A,false,true,2022-05-27T10:25:44
         let e = parse_envelope("env.json", &value).unwrap_err();
         assert_eq!(e.location, Location::Pointer("/Content".into()));
         assert!(
-            e.message.starts_with(
-                "`Content` is neither CSV text starting with `user,` nor valid base64"
-            ),
+            e.message
+                .starts_with("`Content` is neither CSV text nor valid base64"),
             "{}",
             e.message
         );

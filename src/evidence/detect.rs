@@ -76,9 +76,10 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
 fn detect_json(file: &str, body: &[u8]) -> Result<Detected, Vec<InputError>> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         let message = match e.classify() {
-            serde_json::error::Category::Eof => {
-                format!("the JSON ends too early ({e}): the file is truncated")
-            }
+            serde_json::error::Category::Eof => format!(
+                "the JSON ends too early ({}): the file is truncated",
+                strip_position(&e.to_string())
+            ),
             _ => format!("invalid JSON: {}", strip_position(&e.to_string())),
         };
         vec![InputError::new(

@@ -24,12 +24,18 @@ const MAX_DEPTH: usize = 16;
 /// Where one snapshot's files come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotSource {
-    /// The folder name, or `files` for files given directly.
+    /// The account folder's name in an organization; `.` for a lone snapshot
+    /// (a folder or files given directly), whose paths are relative to it.
     pub name: String,
     /// (path as reported, path on disk), sorted by reported path.
     pub files: Vec<(String, PathBuf)>,
     /// Entries that were skipped while walking (hidden files, ...), as warnings.
     pub skipped: Vec<String>,
+    /// The folder's own name (`None` for files given directly): the
+    /// snapshot's name when several are evaluated together.
+    pub folder: Option<String>,
+    /// The folder as the user named it, for messages about the whole snapshot.
+    pub location: String,
 }
 
 /// What the command line asked for.
@@ -110,9 +116,11 @@ pub fn resolve(paths: &[PathBuf]) -> Result<Vec<Target>, Error> {
         targets.insert(
             0,
             Target::Snapshot(SnapshotSource {
-                name: "files".into(),
+                name: ".".into(),
                 files: direct,
                 skipped: Vec::new(),
+                folder: None,
+                location: "the files given".into(),
             }),
         );
     }
@@ -166,14 +174,20 @@ fn folder_target(dir: &Path) -> Result<Target, InputError> {
     if visible.iter().all(|(_, _, is_dir)| *is_dir) {
         let mut accounts = Vec::new();
         for (name, path, _) in visible {
-            accounts.push(walk_snapshot(name.clone(), path)?);
+            let mut source = walk_snapshot(name.clone(), path)?;
+            source.folder = Some(name.clone());
+            accounts.push(source);
         }
         return Ok(Target::Organization {
             name: folder_name(dir),
             accounts,
         });
     }
-    Ok(Target::Snapshot(walk_snapshot(folder_name(dir), dir)?))
+    // A lone snapshot is named `.`: its paths are relative to it, and the
+    // report must not change when the folder is renamed or moved.
+    let mut source = walk_snapshot(".".into(), dir)?;
+    source.folder = Some(folder_name(dir));
+    Ok(Target::Snapshot(source))
 }
 
 /// Entries of a folder sorted by name: (name, path, is a folder).
@@ -198,6 +212,8 @@ fn walk_snapshot(name: String, dir: &Path) -> Result<SnapshotSource, InputError>
         name,
         files: Vec::new(),
         skipped: Vec::new(),
+        folder: None,
+        location: dir.display().to_string(),
     };
     walk(dir, "", 0, &mut source)?;
     source.files.sort();
@@ -336,14 +352,14 @@ pub fn load(source: &SnapshotSource) -> Result<Snapshot, Vec<InputError>> {
     }
 
     if errors.is_empty() && snapshot.files.iter().all(|f| f.kind.is_none()) {
-        let label = if source.files.is_empty() {
-            source.name.clone()
-        } else {
-            source.files[0].0.clone()
+        // Name the file when there is only one, else the snapshot.
+        let label = match source.files.as_slice() {
+            [(only, _)] => only.clone(),
+            _ => source.location.clone(),
         };
         errors.push(
             InputError::new(
-                if source.files.len() == 1 { label } else { source.name.clone() },
+                label,
                 Location::File,
                 "no AWS IAM evidence found (no credential report, authorization details or account summary)",
             )

@@ -307,8 +307,9 @@ impl<'s> Builder<'s> {
             missing: Vec::new(),
             unreadable: None,
         });
-        let last = self.requests.len() - 1;
-        Ok(&mut self.requests[last])
+        self.requests
+            .last_mut()
+            .ok_or_else(|| Error::Internal("a request vanished after it was added".into()))
     }
 
     fn account_entity(&mut self) -> Result<(), Error> {

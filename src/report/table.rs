@@ -155,14 +155,15 @@ fn scope_line(report: &Report) -> String {
     let accounts: Vec<String> = report
         .snapshots
         .iter()
-        .map(|s| match &s.account {
-            Some(a) => format!("{} ({})", escape_text(&s.name), escape_text(a)),
-            None => format!("{} (unusable)", escape_text(&s.name)),
+        .map(|s| match (&s.account, s.name.as_str()) {
+            (Some(a), ".") => format!("account {}", escape_text(a)),
+            (Some(a), name) => format!("{} (account {})", escape_text(name), escape_text(a)),
+            (None, name) => format!("{} (unusable)", escape_text(name)),
         })
         .collect();
     let as_of = match &report.as_of {
         Some(t) => format!("as of {t} (from {})", report.as_of_source),
-        None if report.as_of_source == "per-snapshot" => "as of: per snapshot".to_string(),
+        None if report.as_of_source == "per-snapshot" => "as-of time per snapshot".to_string(),
         None => "no as-of time".to_string(),
     };
     format!(
