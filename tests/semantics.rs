@@ -1,0 +1,338 @@
+//! The built-in controls on fixtures written for each trap in
+//! evidence-formats.md and mfa-semantics.md: the set of failing subjects
+//! per control must be exactly right (tests/fixtures/CASES.md explains each).
+
+mod common;
+
+use common::*;
+
+const ACCT_ROOT: &str = "arn:aws:iam::123456789012:root";
+
+fn role(name: &str) -> String {
+    format!("arn:aws:iam::123456789012:role/{name}")
+}
+
+fn user(name: &str) -> String {
+    format!("arn:aws:iam::123456789012:user/{name}")
+}
+
+/// (role, principal) pairs of failing trust paths.
+fn failing_paths(report: &serde_json::Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = results_of(report, "support-role-trust-requires-mfa")
+        .into_iter()
+        .filter(|(_, _, status)| status == "fail")
+        .map(|(subject, principal, _)| (subject, principal))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn demo_fails_exactly_the_documented_subjects() {
+    let (code, report) = json_report(&["snapshots/demo"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        failing(&report, "console-password-requires-mfa"),
+        set(&[&user("bob"), &user("carol")])
+    );
+    assert!(failing(&report, "support-role-exists").is_empty());
+    assert_eq!(
+        failing_paths(&report),
+        vec![(role("aws-support-legacy"), ACCT_ROOT.to_string())]
+    );
+    // grace is in the authorization details only: no evidence, never a pass.
+    let grace = results_of(&report, "console-password-requires-mfa")
+        .into_iter()
+        .find(|(s, _, _)| *s == user("grace"))
+        .expect("a result for grace");
+    assert_eq!(grace.2, "not-evaluated");
+    assert_eq!(report["as_of"], "2026-11-20T09:30:00Z");
+    assert_eq!(report["as_of_source"], "credential-report");
+}
+
+#[test]
+fn trust_matrix_fails_exactly_the_ungated_paths() {
+    let (code, report) = json_report(&["tests/fixtures/trust-matrix"]);
+    assert_eq!(code, 1);
+    let tm_alice = user("tm-alice");
+    let ops = role("ops-automation");
+    let mut expected: Vec<(String, String)> = vec![
+        (role("case-statement-object"), tm_alice.clone()),
+        (role("case-bare-account-id"), ACCT_ROOT.into()),
+        (role("case-principal-star"), "*".into()),
+        (role("case-bool-if-exists"), ACCT_ROOT.into()),
+        (
+            role("case-numeric-less-than-if-exists-age"),
+            ACCT_ROOT.into(),
+        ),
+        (role("case-bool-true-or-false"), ACCT_ROOT.into()),
+        (role("case-null-present-false"), ACCT_ROOT.into()),
+        (role("case-for-all-values-bool"), ACCT_ROOT.into()),
+        (role("case-deny-bool-false-not-guard"), ACCT_ROOT.into()),
+        (role("case-two-allows-one-ungated"), ops.clone()),
+        (role("case-principal-array-mixed"), tm_alice.clone()),
+        (role("case-principal-array-mixed"), ops.clone()),
+        (role("case-url-encoded"), ACCT_ROOT.into()),
+        (role("case-json-string"), ACCT_ROOT.into()),
+        (role("case-action-sts-star"), ACCT_ROOT.into()),
+        (role("case-action-star"), ACCT_ROOT.into()),
+        (role("case-not-action-iam"), ACCT_ROOT.into()),
+        (
+            role("case-external-id-only"),
+            "arn:aws:iam::210987654321:root".into(),
+        ),
+    ];
+    expected.sort();
+    assert_eq!(failing_paths(&report), expected);
+
+    // Gated, guarded, dead, service and federated paths never fail, and the
+    // customer policy that shares the name makes no support role.
+    let results = results_of(&report, "support-role-trust-requires-mfa");
+    for passing in [
+        "case-key-odd-case-json-bool",
+        "case-numeric-less-than-age",
+        "case-null-age-false",
+        "case-for-any-value-bool",
+        "case-deny-guard-bool-if-exists",
+        "case-deny-guard-null-age",
+        "case-url-encoded-gated",
+        "case-deleted-principal",
+    ] {
+        let of_role: Vec<_> = results.iter().filter(|r| r.0 == role(passing)).collect();
+        assert!(!of_role.is_empty(), "{passing} has no result");
+        assert!(
+            of_role.iter().all(|r| r.2 == "pass"),
+            "{passing}: {of_role:?}"
+        );
+    }
+    for no_result in [
+        "case-service-only",
+        "case-saml-federated",
+        "case-customer-policy-named-support-access",
+    ] {
+        assert!(
+            results.iter().all(|r| r.0 != role(no_result)),
+            "{no_result} is out of the control's scope"
+        );
+    }
+    assert!(failing(&report, "support-role-exists").is_empty());
+}
+
+#[test]
+fn trust_findings_explain_the_statement_and_the_gate() {
+    let (_, report) = json_report(&["tests/fixtures/trust-matrix"]);
+    let message = |role_name: &str| -> String {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["policy"] == "support-role-trust-requires-mfa"
+                    && r["subject"] == role(role_name)
+                    && r["status"] == "fail"
+            })
+            .map(|r| r["message"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert!(message("case-bool-if-exists").contains("`BoolIfExists`"));
+    assert!(message("case-deny-bool-false-not-guard").contains("statement `AllowAccount`"));
+    assert!(message("case-two-allows-one-ungated").contains("statement `LegacyAutomation`"));
+    let ids: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(
+        &"support-role-trust-requires-mfa/arn:aws:iam::123456789012:role/case-bool-if-exists/statement/0/principal/arn:aws:iam::123456789012:root"
+    ));
+    let unique: std::collections::BTreeSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "result ids are unique");
+}
+
+#[test]
+fn govcloud_partition_matches_the_aws_managed_policy() {
+    let (code, report) = json_report(&["tests/fixtures/govcloud"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        failing(&report, "console-password-requires-mfa"),
+        set(&["arn:aws-us-gov:iam::123456789012:user/gov-analyst"])
+    );
+    assert!(failing(&report, "support-role-exists").is_empty());
+    assert_eq!(
+        failing_paths(&report),
+        vec![(
+            "arn:aws-us-gov:iam::123456789012:role/aws-support".to_string(),
+            "arn:aws-us-gov:iam::123456789012:root".to_string()
+        )]
+    );
+    assert_eq!(report["results"][0]["account"], "123456789012");
+}
+
+#[test]
+fn pages_with_odd_names_merge_by_content() {
+    let (code, report) = json_report(&["tests/fixtures/paged"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        failing(&report, "console-password-requires-mfa"),
+        set(&[&user("quinn")])
+    );
+    assert!(failing(&report, "support-role-exists").is_empty());
+    assert_eq!(
+        failing_paths(&report),
+        vec![(role("support-breakglass"), ACCT_ROOT.to_string())]
+    );
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().starts_with("notes.txt: ")),
+        "{warnings:?}"
+    );
+    let kinds: Vec<(&str, &str)> = report["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Page2.JSON", "authorization-details"),
+            ("authz", "authorization-details"),
+            ("credentials", "credential-report"),
+            ("notes.txt", "not-evidence"),
+            ("zz-first-page.dat", "authorization-details"),
+        ]
+    );
+    // The warning reaches stderr too.
+    let out = run(&["evaluate", "tests/fixtures/paged"]);
+    assert!(stderr(&out).contains("warning: notes.txt: "));
+}
+
+#[test]
+fn old_16_column_report_with_quoted_names() {
+    let (code, report) = json_report(&["tests/fixtures/csv-16-columns"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        failing(&report, "console-password-requires-mfa"),
+        set(&[&user("smith,john"), &user("legacy")])
+    );
+    let not_evaluated = subjects_with(&report, "not-evaluated");
+    assert!(not_evaluated.contains_key("support-role-exists"));
+    assert!(not_evaluated.contains_key("support-role-trust-requires-mfa"));
+    assert_eq!(report["as_of"], serde_json::Value::Null);
+    assert_eq!(report["as_of_source"], "none");
+}
+
+#[test]
+fn decoded_envelope_in_another_column_order() {
+    let (code, report) = json_report(&["tests/fixtures/envelope-decoded"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        failing(&report, "console-password-requires-mfa"),
+        set(&[&user("uma")])
+    );
+    assert_eq!(report["as_of"], "2026-11-20T09:30:00Z");
+}
+
+#[test]
+fn identical_reports_in_two_forms_are_one() {
+    let (code, report) = json_report(&["tests/fixtures/two-reports-identical"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["evidence"].as_array().unwrap().len(), 2);
+    // The envelope's GeneratedTime wins over the bare CSV.
+    assert_eq!(report["as_of_source"], "credential-report");
+}
+
+#[test]
+fn filtered_export_cannot_prove_absence() {
+    let (code, report) = json_report(&["tests/fixtures/filtered-export"]);
+    assert_eq!(code, 0, "{report:#}");
+    let not_evaluated = subjects_with(&report, "not-evaluated");
+    assert_eq!(not_evaluated["support-role-exists"], set(&[ACCT_ROOT]));
+    assert_eq!(
+        not_evaluated["support-role-trust-requires-mfa"],
+        set(&[ACCT_ROOT])
+    );
+    let message = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["policy"] == "support-role-exists")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("`RoleDetailList`"), "{message}");
+}
+
+#[test]
+fn look_alike_support_roles_do_not_count() {
+    let (code, report) = json_report(&["tests/fixtures/no-support-role"]);
+    assert_eq!(code, 1);
+    assert_eq!(failing(&report, "support-role-exists"), set(&[ACCT_ROOT]));
+    let trust = results_of(&report, "support-role-trust-requires-mfa");
+    assert_eq!(
+        trust,
+        vec![(
+            ACCT_ROOT.to_string(),
+            "123456789012".to_string(),
+            "not-applicable".to_string()
+        )]
+    );
+}
+
+#[test]
+fn organization_reports_each_account() {
+    let (code, report) = json_report(&["snapshots/org"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        failing(&report, "console-password-requires-mfa"),
+        set(&["arn:aws:iam::222222222222:user/dev-intern"])
+    );
+    let accounts: Vec<&str> = report["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["account"].as_str().unwrap())
+        .collect();
+    assert_eq!(accounts, ["111111111111", "222222222222"]);
+    assert!(report["evidence"][0]["path"]
+        .as_str()
+        .unwrap()
+        .starts_with("111111111111-prod/"));
+}
+
+#[test]
+fn organization_with_a_broken_account_still_reports_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let org = tmp.path().join("org");
+    copy_tree(&root().join("snapshots/org"), &org);
+    copy_tree(
+        &root().join("tests/fixtures/bad-boolean"),
+        &org.join("333333333333-broken"),
+    );
+    let out = cmd(&["evaluate", org.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_report(&report);
+    assert_eq!(
+        failing(&report, "console-password-requires-mfa"),
+        set(&["arn:aws:iam::222222222222:user/dev-intern"])
+    );
+    let broken = &report["snapshots"][2];
+    assert_eq!(broken["name"], "333333333333-broken");
+    assert_eq!(broken["status"], "unusable");
+    assert!(broken["errors"][0].as_str().unwrap().contains("mfa_active"));
+    assert!(stderr(&out).contains("credential_report.csv: line 3, column `mfa_active`"));
+}
+
+#[test]
+fn as_of_flag_overrides_the_report_time() {
+    let (_, report) = json_report(&["snapshots/demo", "--as-of", "2027-01-31"]);
+    assert_eq!(report["as_of"], "2027-01-31T00:00:00Z");
+    assert_eq!(report["as_of_source"], "flag");
+}
