@@ -765,7 +765,9 @@ impl<'s> Builder<'s> {
                 // one request stands for the whole role and errors.
                 let mut ctx = self.common_context();
                 ctx.extend(trust_context_unknown());
-                let principal = Type::AwsPrincipal.uid("*");
+                // A principal of its own: `*` would clash with the real
+                // "anyone" principal of other roles' trust policies.
+                let principal = Type::AwsPrincipal.uid("?");
                 self.principal_entity(&principal, PrincipalKind::Other, None)?;
                 let req = self.request(
                     format!("{role_arn}/trust-policy"),
