@@ -141,6 +141,15 @@ fn emit(text: &str, output: Option<&Path>) -> Result<(), Error> {
         }
         Some(path) => {
             let shown = path.display().to_string();
+            // `/dev/null`, a FIFO or a terminal cannot be replaced by a
+            // rename (and must not be): write to them directly.
+            let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+            if special {
+                return std::fs::write(path, text).map_err(|source| Error::Output {
+                    path: shown,
+                    source,
+                });
+            }
             let dir = path
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
