@@ -118,7 +118,9 @@ fn everything_waived_exits_0_and_the_table_shows_the_waivers() {
     assert_eq!(out.status.code(), Some(0));
     let table = stdout(&out);
     assert!(table.contains("Waived"), "{table}");
-    assert!(table.contains("(waived until 2027-01-01 by ciso@example.com: MFA rollout in progress)"));
+    assert!(
+        table.contains("(waived until 2027-01-01 by ciso@example.com: MFA rollout in progress)")
+    );
     assert!(table.contains("/waivers/1"));
     assert!(table.contains("0 failed, 0 errors, 3 waived"));
 }
@@ -177,11 +179,10 @@ fn without_an_as_of_time_no_waiver_applies_and_the_report_says_so() {
     assert_eq!(report["as_of"], Value::Null);
     assert_eq!(report["summary"]["waived"], 0);
     assert_eq!(waiver_states(&report), [("no-as-of".into(), 1, 0)]);
-    assert!(report["warnings"]
-        .as_array()
+    assert!(report["warnings"].as_array().unwrap().iter().any(|w| w
+        .as_str()
         .unwrap()
-        .iter()
-        .any(|w| w.as_str().unwrap().contains("no as-of time, so no waiver can apply")));
+        .contains("no as-of time, so no waiver can apply")));
 
     let (_, with_flag) = json_report(&[
         "tests/fixtures/csv-16-columns",
@@ -228,7 +229,12 @@ fn bad_waivers_files_exit_2_naming_the_file_and_the_place() {
         assert!(err.contains(expected), "{text}\n→ {err}");
         assert!(err.contains("w.json"), "{err}");
     }
-    let out = run(&["evaluate", "snapshots/demo", "--waivers", "no/such/waivers.json"]);
+    let out = run(&[
+        "evaluate",
+        "snapshots/demo",
+        "--waivers",
+        "no/such/waivers.json",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no/such/waivers.json: cannot read the waivers file"));
 }
@@ -322,7 +328,10 @@ fn parallel_organizations_give_the_same_bytes_as_sequential() {
     let tmp = tempfile::tempdir().unwrap();
     let org = tmp.path().join("org");
     copy_tree(&root().join("snapshots/org"), &org);
-    copy_tree(&root().join("snapshots/demo"), &org.join("123456789012-demo"));
+    copy_tree(
+        &root().join("snapshots/demo"),
+        &org.join("123456789012-demo"),
+    );
     copy_tree(
         &root().join("snapshots/compliant"),
         &org.join("444444444444-compliant"),
@@ -477,7 +486,11 @@ fn diff_finds_new_and_resolved_failures_and_exits_1_only_on_new_ones() {
     let waived = report_file(
         tmp.path(),
         "waived.json",
-        &["snapshots/demo", "--waivers", "tests/fixtures/waivers/demo.json"],
+        &[
+            "snapshots/demo",
+            "--waivers",
+            "tests/fixtures/waivers/demo.json",
+        ],
     );
     // demo → waived: bob and the legacy role no longer fail.
     let (code, drift) = diff_json(&demo, &waived);
@@ -535,7 +548,11 @@ fn diff_reports_policies_added_and_as_of_changes() {
     let custom = report_file(
         tmp.path(),
         "custom.json",
-        &["snapshots/demo", "--policies", "tests/fixtures/policies/custom"],
+        &[
+            "snapshots/demo",
+            "--policies",
+            "tests/fixtures/policies/custom",
+        ],
     );
     let (code, drift) = diff_json(&demo, &custom);
     assert_eq!(code, 1);
@@ -570,7 +587,10 @@ fn diff_works_across_organizations_and_is_deterministic() {
     let org = tmp.path().join("org");
     copy_tree(&root().join("snapshots/org"), &org);
     let before = report_file(tmp.path(), "before.json", &[org.to_str().unwrap()]);
-    copy_tree(&root().join("snapshots/demo"), &org.join("123456789012-demo"));
+    copy_tree(
+        &root().join("snapshots/demo"),
+        &org.join("123456789012-demo"),
+    );
     let after = report_file(tmp.path(), "after.json", &[org.to_str().unwrap()]);
     let (code, drift) = diff_json(&before, &after);
     assert_eq!(code, 1);
@@ -580,7 +600,10 @@ fn diff_works_across_organizations_and_is_deterministic() {
         serde_json::json!(["111111111111", "123456789012", "222222222222"])
     );
     let first = run(&["diff", &before, &after, "--format", "json"]).stdout;
-    assert_eq!(first, run(&["diff", &before, &after, "--format", "json"]).stdout);
+    assert_eq!(
+        first,
+        run(&["diff", &before, &after, "--format", "json"]).stdout
+    );
 }
 
 #[test]
@@ -598,9 +621,18 @@ fn diff_refuses_unreadable_or_invalid_reports_with_exit_2() {
     let twice = write(tmp.path(), "twice.json", &report.to_string());
     let cases = [
         (broken_json.as_str(), "broken.json:3:"),
-        (bad_status.as_str(), "bad-status.json: JSON pointer `/results/0/status`"),
-        (twice.as_str(), "twice.json: JSON pointer `/results/11/id`: result"),
-        ("no/such/report.json", "no/such/report.json: cannot read the report"),
+        (
+            bad_status.as_str(),
+            "bad-status.json: JSON pointer `/results/0/status`",
+        ),
+        (
+            twice.as_str(),
+            "twice.json: JSON pointer `/results/11/id`: result",
+        ),
+        (
+            "no/such/report.json",
+            "no/such/report.json: cannot read the report",
+        ),
     ];
     for (bad, expected) in cases {
         for args in [[&demo, bad], [bad, &demo]] {
@@ -611,4 +643,24 @@ fn diff_refuses_unreadable_or_invalid_reports_with_exit_2() {
             assert!(err.contains(expected), "{expected}\n→ {err}");
         }
     }
+}
+
+#[test]
+fn the_readme_waivers_example_is_valid_and_does_what_it_says() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = &readme[readme.find("## Waivers").expect("a Waivers section")..];
+    let start = section.find("```json\n").expect("a JSON example") + "```json\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "waivers.json", example);
+    let (code, report) = json_report(&["snapshots/demo", "--waivers", &file]);
+    assert_eq!(code, 1, "carol is not waived");
+    assert_eq!(
+        waiver_states(&report),
+        [
+            ("applied".into(), 1, 1),
+            ("unmatched".into(), 0, 0),
+            ("applied".into(), 1, 1),
+        ]
+    );
 }
