@@ -143,9 +143,12 @@ pub fn sources(paths: &[PathBuf]) -> Result<(Vec<SnapshotSource>, bool), Error> 
     Ok((out, multi))
 }
 
-/// One snapshot, loaded and judged (waivers not yet applied).
+/// One snapshot, loaded and judged (waivers not yet applied). The Cedar
+/// entity store is dropped as soon as the snapshot is judged, so that a large
+/// organization does not hold every account's store until the merge.
 struct Judged {
-    prepared: Prepared,
+    snapshot: Snapshot,
+    model: Model,
     findings: Vec<Finding>,
 }
 
@@ -208,7 +211,11 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
     let judged = map_in_parallel(&sources, jobs, |source| {
         let outcome = prepare(source, &schema, options.as_of).map(|prepared| {
             let findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
-            Judged { prepared, findings }
+            Judged {
+                snapshot: prepared.snapshot,
+                model: prepared.model,
+                findings,
+            }
         });
         progress.tick(&source.name);
         outcome
@@ -242,7 +249,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             String::new()
         };
         let Judged {
-            prepared,
+            snapshot,
+            model,
             mut findings,
         } = match outcome {
             Ok(j) => j,
@@ -261,14 +269,14 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             }
             Err(e) => return Err(e),
         };
-        let as_of = prepared.model.as_of;
+        let as_of = model.as_of;
         times.push(as_of);
         if let Some(applier) = applier.as_mut() {
             applier.apply(&mut findings, as_of.time);
         }
         report.snapshots.push(SnapshotEntry {
             name: source.name.clone(),
-            account: Some(prepared.model.account.id.clone()),
+            account: Some(model.account.id.clone()),
             as_of: as_of.time.map(|t| t.to_cedar()),
             as_of_source: as_of.source.as_str().into(),
             status: "evaluated",
@@ -276,8 +284,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             summary: Some(Summary::of(&findings)),
         });
         report.evidence.extend(
-            prepared
-                .snapshot
+            snapshot
                 .files
                 .iter()
                 .map(|f| Report::evidence_entry(&prefix, f)),
@@ -289,12 +296,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
                 w.clone()
             }
         };
-        report
-            .warnings
-            .extend(prepared.snapshot.warnings.iter().map(label));
-        report
-            .warnings
-            .extend(prepared.model.warnings.iter().map(label));
+        report.warnings.extend(snapshot.warnings.iter().map(label));
+        report.warnings.extend(model.warnings.iter().map(label));
         if waivers.is_some() && as_of.time.is_none() {
             report.warnings.push(label(&"no as-of time, so no waiver can apply: pass `--as-of`, or include the credential report envelope (its `GeneratedTime`)".to_string()));
         }

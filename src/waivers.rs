@@ -324,9 +324,7 @@ impl<'a> Applier<'a> {
                 self.matched[i] += 1;
                 match as_of {
                     Some(t) if w.in_force_at(t) => {
-                        if chosen.is_none() {
-                            chosen = Some(i);
-                        }
+                        chosen.get_or_insert(i);
                     }
                     Some(_) => self.expired_match[i] = true,
                     None => {}
