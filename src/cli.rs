@@ -90,8 +90,8 @@ pub struct EvaluateArgs {
     /// Results of controls less severe than this do not make the exit code 1 (they stay in the report).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub min_severity: Option<SeverityArg>,
-    /// Evaluate at most N account snapshots at a time (default: one per core).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Evaluate at most N account snapshots at a time, 1 to 256 (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
 }
 

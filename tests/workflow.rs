@@ -664,3 +664,76 @@ fn the_readme_waivers_example_is_valid_and_does_what_it_says() {
         ]
     );
 }
+
+#[test]
+fn diff_when_an_export_goes_missing_lists_removed_results_and_evidence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = report_file(tmp.path(), "demo.json", &["snapshots/demo"]);
+    // The same account without its credential report: per-user MFA results
+    // disappear and the control becomes one `not-evaluated` account result.
+    let partial = report_file(
+        tmp.path(),
+        "partial.json",
+        &[
+            "snapshots/demo/authorization-details.json",
+            "--as-of",
+            "2026-11-20T09:30:00Z",
+        ],
+    );
+    let (code, drift) = diff_json(&demo, &partial);
+    assert_eq!(code, 0);
+    assert_eq!(ids(&drift, "resolved_failures"), [BOB, CAROL]);
+    assert_eq!(drift["resolved_failures"][0]["after"], Value::Null);
+    assert_eq!(
+        ids(&drift, "added"),
+        ["console-password-requires-mfa/arn:aws:iam::123456789012:root"]
+    );
+    assert_eq!(drift["added"][0]["after"], "not-evaluated");
+    assert_eq!(ids(&drift, "removed").len(), 6);
+    assert_eq!(drift["evidence"][0]["path"], "credential-report.json");
+    assert_eq!(drift["evidence"][0]["change"], "removed");
+    // `--fail-on not-evaluated` is how a pipeline notices a missing export.
+    let out = run(&[
+        "evaluate",
+        "snapshots/demo/authorization-details.json",
+        "--fail-on",
+        "not-evaluated",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn diff_puts_each_result_in_exactly_one_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = report_file(tmp.path(), "demo.json", &["snapshots/demo"]);
+    let mut report: Value = serde_json::from_str(&std::fs::read_to_string(&demo).unwrap()).unwrap();
+    let set_status = |report: &mut Value, id: &str, status: &str| {
+        for r in report["results"].as_array_mut().unwrap() {
+            if r["id"] == id {
+                r["status"] = status.into();
+            }
+        }
+    };
+    let alice = "console-password-requires-mfa/arn:aws:iam::123456789012:user/alice";
+    set_status(&mut report, alice, "not-evaluated"); // pass → not-evaluated
+    set_status(&mut report, BOB, "error"); // fail → error: still failing
+    set_status(&mut report, CAROL, "pass"); // fail → pass
+    set_status(
+        &mut report,
+        "console-password-requires-mfa/arn:aws:iam::123456789012:user/dave",
+        "fail",
+    ); // pass → fail
+    let edited = write(tmp.path(), "edited.json", &report.to_string());
+    let (code, drift) = diff_json(&demo, &edited);
+    assert_eq!(code, 1);
+    assert_eq!(
+        ids(&drift, "new_failures"),
+        ["console-password-requires-mfa/arn:aws:iam::123456789012:user/dave"]
+    );
+    assert_eq!(ids(&drift, "resolved_failures"), [CAROL]);
+    assert_eq!(ids(&drift, "status_changes"), [alice, BOB]);
+    assert_eq!(drift["status_changes"][1]["before"], "fail");
+    assert_eq!(drift["status_changes"][1]["after"], "error");
+    assert_eq!(drift["added"], serde_json::json!([]));
+    assert_eq!(drift["removed"], serde_json::json!([]));
+}
