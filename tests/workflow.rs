@@ -737,3 +737,30 @@ fn diff_puts_each_result_in_exactly_one_list() {
     assert_eq!(drift["added"], serde_json::json!([]));
     assert_eq!(drift["removed"], serde_json::json!([]));
 }
+
+#[test]
+fn hostile_waiver_text_is_escaped_in_the_table_and_kept_exactly_in_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reason = "ok\\n\\u001b[2J=cmd|'x'<script>";
+    let file = write(
+        tmp.path(),
+        "w.json",
+        &format!(
+            r#"{{"waivers": [{{"policy": "console-password-requires-mfa", "subject": "arn:aws:iam::123456789012:user/bob",
+                "reason": "{reason}", "approver": "a\u202eb", "expires": "2027-01-01"}}]}}"#
+        ),
+    );
+    let out = run(&["evaluate", "snapshots/demo", "--waivers", &file]);
+    let table = stdout(&out);
+    assert!(
+        !table.contains('\u{1b}'),
+        "a raw escape sequence reached the terminal"
+    );
+    assert!(!table.contains('\u{202e}'));
+    assert!(table.contains("ok\\n\\u{1b}[2J=cmd|'x'<script>"), "{table}");
+    let (_, report) = json_report(&["snapshots/demo", "--waivers", &file]);
+    assert_eq!(
+        result(&report, BOB)["waiver"]["reason"],
+        "ok\n\u{1b}[2J=cmd|'x'<script>"
+    );
+}
