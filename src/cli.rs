@@ -33,6 +33,9 @@ pub enum Command {
     Entities(EntitiesArgs),
     /// Print the Cedar schema policies are validated against.
     Schema,
+    /// Compare two JSON reports (drift): new and resolved failures, status,
+    /// policy and evidence changes. Exit 1 when there is a new failure.
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -70,6 +73,95 @@ pub struct EvaluateArgs {
     /// Default: the credential report's `GeneratedTime`.
     #[arg(long, value_name = "TIME", value_parser = parse_as_of)]
     pub as_of: Option<Timestamp>,
+    /// A JSON file of waivers (schemas/waivers.schema.json): the failures they cover become
+    /// `waived` while the evidence's as-of time is before their expiry date.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// The statuses that make the exit code 1, comma-separated
+    /// (e.g. `fail,error,not-evaluated` so that a missing export breaks CI).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_values = ["fail", "error"],
+        value_name = "STATUSES"
+    )]
+    pub fail_on: Vec<FailOn>,
+    /// Results of controls less severe than this do not make the exit code 1 (they stay in the report).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+    /// Evaluate at most N account snapshots at a time, 1 to 256 (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+}
+
+/// A status `--fail-on` can name (`pass` never fails a run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Fail,
+    Error,
+    NotEvaluated,
+    NotApplicable,
+    Waived,
+}
+
+impl FailOn {
+    pub fn status(self) -> crate::engine::Status {
+        use crate::engine::Status;
+        match self {
+            FailOn::Fail => Status::Fail,
+            FailOn::Error => Status::Error,
+            FailOn::NotEvaluated => Status::NotEvaluated,
+            FailOn::NotApplicable => Status::NotApplicable,
+            FailOn::Waived => Status::Waived,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl SeverityArg {
+    pub fn severity(self) -> crate::engine::Severity {
+        use crate::engine::Severity;
+        match self {
+            SeverityArg::Critical => Severity::Critical,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Info => Severity::Info,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Tables for a terminal.
+    Table,
+    /// A JSON document (stable keys, sorted lists).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier JSON report (`evaluate --format json`).
+    #[arg(value_name = "OLD.json")]
+    pub old: PathBuf,
+    /// The later JSON report.
+    #[arg(value_name = "NEW.json")]
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: DiffFormat,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -11,9 +11,13 @@
 //! [`run`] strings the stages together for the command line and the tests.
 
 pub mod cli;
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod evidence;
+pub mod exit_policy;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod run;
+pub mod waivers;

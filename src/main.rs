@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use iam_audit::cli::{Cli, Command, Format};
+use iam_audit::cli::{Cli, Command, DiffFormat, Format};
 use iam_audit::error::Error;
 use iam_audit::report::{json, table};
 use iam_audit::run::{self, EvaluateOptions, PolicyOptions};
@@ -53,6 +53,13 @@ fn dispatch(command: Command) -> Result<u8, Error> {
                     no_default: args.policy.no_default_policies,
                 },
                 as_of: args.as_of,
+                waivers: args.waivers,
+                jobs: args.jobs.map(usize::from),
+                progress: io::stderr().is_terminal(),
+            };
+            let exit_policy = iam_audit::exit_policy::ExitPolicy {
+                statuses: args.fail_on.iter().map(|s| s.status()).collect(),
+                min_severity: args.min_severity.map(|s| s.severity()),
             };
             let evaluation = run::evaluate(&options)?;
             let report = &evaluation.report;
@@ -79,10 +86,8 @@ fn dispatch(command: Command) -> Result<u8, Error> {
             emit(&text, args.output.as_deref())?;
             Ok(if evaluation.unusable {
                 2
-            } else if report.has_failures() {
-                1
             } else {
-                0
+                exit_policy.exit_code(report)
             })
         }
         Command::Validate(args) => {
@@ -115,6 +120,17 @@ fn dispatch(command: Command) -> Result<u8, Error> {
             let text = iam_audit::model::entities_json(&prepared.entities)?;
             emit(&text, args.output.as_deref())?;
             Ok(0)
+        }
+        Command::Diff(args) => {
+            let old = iam_audit::diff::read_report(&args.old)?;
+            let new = iam_audit::diff::read_report(&args.new)?;
+            let drift = iam_audit::diff::compare(&old, &new);
+            let text = match args.format {
+                DiffFormat::Json => iam_audit::diff::render_json(&drift),
+                DiffFormat::Table => iam_audit::diff::render_table(&drift),
+            };
+            emit(&text, args.output.as_deref())?;
+            Ok(u8::from(!drift.new_failures.is_empty()))
         }
         Command::Schema => {
             emit(iam_audit::engine::SCHEMA_TEXT, None)?;

@@ -2,10 +2,11 @@
 //! evidence → model → Cedar → report. Data flows one way.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cedar_policy::{Entities, Schema};
 
-use crate::engine::{self, PolicyPack, PolicySource};
+use crate::engine::{self, Finding, PolicyPack, PolicySource};
 use crate::error::{Error, InputError};
 use crate::evidence::snapshot::{self, Snapshot, SnapshotSource, Target};
 use crate::evidence::time::Timestamp;
@@ -41,6 +42,13 @@ pub struct EvaluateOptions {
     pub policies: PolicyOptions,
     /// `--as-of`: overrides the evidence's own time.
     pub as_of: Option<Timestamp>,
+    /// `--waivers FILE`.
+    pub waivers: Option<PathBuf>,
+    /// How many snapshots to evaluate at once (`--jobs`); `None`: one per core.
+    pub jobs: Option<usize>,
+    /// Draw a progress bar on stderr for organizations (the caller checks
+    /// that stderr is a terminal).
+    pub progress: bool,
 }
 
 /// The outcome of `evaluate`: a report, and whether some snapshot of an
@@ -135,11 +143,85 @@ pub fn sources(paths: &[PathBuf]) -> Result<(Vec<SnapshotSource>, bool), Error> 
     Ok((out, multi))
 }
 
+/// One snapshot, loaded and judged (waivers not yet applied). The Cedar
+/// entity store is dropped as soon as the snapshot is judged, so that a large
+/// organization does not hold every account's store until the merge.
+struct Judged {
+    snapshot: Snapshot,
+    model: Model,
+    findings: Vec<Finding>,
+}
+
+/// Runs `work` on every item with up to `jobs` threads pulling from a shared
+/// queue (an atomic index), and returns the outcomes in the items' order, so
+/// that the report is the same bytes as a sequential run. Plain scoped
+/// threads: the work is a handful of coarse, independent tasks (one per
+/// account), which needs no work-stealing pool.
+fn map_in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    if jobs <= 1 || items.len() <= 1 {
+        return items.iter().map(work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs.min(items.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, work(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(mine) => mine,
+                // A panic in a worker is a bug; let it surface as one.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 /// `iam-audit evaluate`.
 pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
     let pack = load_pack(&options.policies)?;
+    let waivers = match &options.waivers {
+        Some(path) => Some(crate::waivers::load(path)?),
+        None => None,
+    };
     let schema = engine::schema()?;
     let (sources, multi) = sources(&options.paths)?;
+    let jobs = options.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1)
+    });
+    let progress = crate::progress::Bar::new(sources.len(), options.progress && multi);
+    let judged = map_in_parallel(&sources, jobs, |source| {
+        let outcome = prepare(source, &schema, options.as_of).map(|prepared| {
+            let findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
+            Judged {
+                snapshot: prepared.snapshot,
+                model: prepared.model,
+                findings,
+            }
+        });
+        progress.tick(&source.name);
+        outcome
+    });
+    progress.finish();
+    let mut applier = waivers.as_deref().map(crate::waivers::Applier::new);
 
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
@@ -156,17 +238,22 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         summary: Summary::default(),
         results: Vec::new(),
         warnings: Vec::new(),
+        waivers: None,
     };
     let mut unusable = false;
     let mut times = Vec::new();
-    for source in &sources {
+    for (source, outcome) in sources.iter().zip(judged) {
         let prefix = if multi {
             format!("{}/", source.name)
         } else {
             String::new()
         };
-        let prepared = match prepare(source, &schema, options.as_of) {
-            Ok(p) => p,
+        let Judged {
+            snapshot,
+            model,
+            mut findings,
+        } = match outcome {
+            Ok(j) => j,
             Err(e) if multi => {
                 unusable = true;
                 report.snapshots.push(SnapshotEntry {
@@ -176,25 +263,28 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
                     as_of_source: AsOfSource::None.as_str().into(),
                     status: "unusable",
                     errors: error_lines(&e),
+                    summary: None,
                 });
                 continue;
             }
             Err(e) => return Err(e),
         };
-        let findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
-        let as_of = prepared.model.as_of;
+        let as_of = model.as_of;
         times.push(as_of);
+        if let Some(applier) = applier.as_mut() {
+            applier.apply(&mut findings, as_of.time);
+        }
         report.snapshots.push(SnapshotEntry {
             name: source.name.clone(),
-            account: Some(prepared.model.account.id.clone()),
+            account: Some(model.account.id.clone()),
             as_of: as_of.time.map(|t| t.to_cedar()),
             as_of_source: as_of.source.as_str().into(),
             status: "evaluated",
             errors: Vec::new(),
+            summary: Some(Summary::of(&findings)),
         });
         report.evidence.extend(
-            prepared
-                .snapshot
+            snapshot
                 .files
                 .iter()
                 .map(|f| Report::evidence_entry(&prefix, f)),
@@ -206,12 +296,11 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
                 w.clone()
             }
         };
-        report
-            .warnings
-            .extend(prepared.snapshot.warnings.iter().map(label));
-        report
-            .warnings
-            .extend(prepared.model.warnings.iter().map(label));
+        report.warnings.extend(snapshot.warnings.iter().map(label));
+        report.warnings.extend(model.warnings.iter().map(label));
+        if waivers.is_some() && as_of.time.is_none() {
+            report.warnings.push(label(&"no as-of time, so no waiver can apply: pass `--as-of`, or include the credential report envelope (its `GeneratedTime`)".to_string()));
+        }
         report.results.extend(findings);
     }
     match times.as_slice() {
@@ -228,6 +317,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         (&a.account, &a.policy, &a.subject, &a.id).cmp(&(&b.account, &b.policy, &b.subject, &b.id))
     });
     report.summary = Summary::of(&report.results);
+    report.waivers = applier.map(crate::waivers::Applier::finish);
     Ok(Evaluation { report, unusable })
 }
 

@@ -69,6 +69,9 @@ pub struct Finding {
     pub action: String,
     pub resource: String,
     pub message: String,
+    /// For a `waived` result: the waiver that covers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<crate::waivers::WaiverRef>,
 }
 
 /// Judges one snapshot. `entities` were built from `model.entities` once.
@@ -92,6 +95,7 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 action: String::new(),
                 resource: account_name.clone(),
                 message,
+                waiver: None,
             }),
             None => runnable.push(control),
         }
@@ -123,6 +127,7 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 action: req.action.name().to_string(),
                 resource: req.resource_name.clone(),
                 message,
+                waiver: None,
             });
         }
     }
@@ -140,6 +145,7 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 action: String::new(),
                 resource: account_name.clone(),
                 message: "no access path in this snapshot falls in the control's scope".into(),
+                waiver: None,
             });
         }
     }

@@ -18,6 +18,10 @@ pub enum SchemaKind {
     AuthorizationDetails,
     CredentialReportEnvelope,
     AccountSummary,
+    /// `evaluate --waivers FILE`.
+    Waivers,
+    /// A JSON report read back by `diff`.
+    Report,
 }
 
 impl SchemaKind {
@@ -31,6 +35,8 @@ impl SchemaKind {
                 include_str!("../../schemas/credential-report-envelope.schema.json")
             }
             SchemaKind::AccountSummary => include_str!("../../schemas/account-summary.schema.json"),
+            SchemaKind::Waivers => include_str!("../../schemas/waivers.schema.json"),
+            SchemaKind::Report => include_str!("../../schemas/report.schema.json"),
         }
     }
 
@@ -38,10 +44,14 @@ impl SchemaKind {
         static AUTHZ: OnceLock<Result<Validator, String>> = OnceLock::new();
         static ENVELOPE: OnceLock<Result<Validator, String>> = OnceLock::new();
         static SUMMARY: OnceLock<Result<Validator, String>> = OnceLock::new();
+        static WAIVERS: OnceLock<Result<Validator, String>> = OnceLock::new();
+        static REPORT: OnceLock<Result<Validator, String>> = OnceLock::new();
         match self {
             SchemaKind::AuthorizationDetails => &AUTHZ,
             SchemaKind::CredentialReportEnvelope => &ENVELOPE,
             SchemaKind::AccountSummary => &SUMMARY,
+            SchemaKind::Waivers => &WAIVERS,
+            SchemaKind::Report => &REPORT,
         }
     }
 
@@ -102,6 +112,9 @@ pub fn check(
                 ValidationErrorKind::Constant { expected_value } => {
                     format!("expected `{expected_value}`, found `{}`", short(found))
                 }
+                other if kind == SchemaKind::Waivers => {
+                    waiver_message(&pointer, other).unwrap_or_else(|| err.to_string())
+                }
                 _ => err.to_string(),
             };
             InputError::new(
@@ -128,6 +141,30 @@ pub fn check(
         Ok(())
     } else {
         Err(errors)
+    }
+}
+
+/// Clearer words than the generic validator messages for the mistakes a
+/// person writing a waivers file makes.
+fn waiver_message(pointer: &str, kind: &ValidationErrorKind) -> Option<String> {
+    let field = pointer.rsplit('/').next().unwrap_or_default();
+    match kind {
+        ValidationErrorKind::OneOfNotValid { .. }
+        | ValidationErrorKind::OneOfMultipleValid { .. } => Some(
+            "a waiver names either `policy` and `subject`, or one result id in `result`, not both"
+                .into(),
+        ),
+        ValidationErrorKind::MinLength { .. } | ValidationErrorKind::Pattern { .. }
+            if field == "reason" || field == "approver" =>
+        {
+            Some(format!(
+                "`{field}` must not be empty: say why, and who accepted the risk"
+            ))
+        }
+        ValidationErrorKind::Pattern { .. } if field == "expires" => {
+            Some("expected a date `YYYY-MM-DD`".into())
+        }
+        _ => None,
     }
 }
 
@@ -164,6 +201,8 @@ mod tests {
             SchemaKind::AuthorizationDetails,
             SchemaKind::CredentialReportEnvelope,
             SchemaKind::AccountSummary,
+            SchemaKind::Waivers,
+            SchemaKind::Report,
         ] {
             assert!(kind.validator().is_ok(), "{kind:?}");
         }

@@ -72,6 +72,8 @@ pub struct SnapshotEntry {
     /// `evaluated`, or `unusable` when its evidence could not be read.
     pub status: &'static str,
     pub errors: Vec<String>,
+    /// This account's counts by status (`null` when it was unusable).
+    pub summary: Option<Summary>,
 }
 
 /// Counts of results by status.
@@ -140,6 +142,9 @@ pub struct Report {
     pub summary: Summary,
     pub results: Vec<Finding>,
     pub warnings: Vec<String>,
+    /// Every waiver of `--waivers FILE` with what it did; absent without the flag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waivers: Option<Vec<crate::waivers::WaiverEntry>>,
 }
 
 impl Report {

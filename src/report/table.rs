@@ -30,8 +30,11 @@ pub fn render(report: &Report, style: Style) -> String {
     }
     out.push_str(&scope_line(report));
 
+    // The waived column only when waivers were given, so that reports
+    // without waivers look as they always did.
+    let show_waived = report.waivers.is_some() || report.summary.waived > 0;
     let mut controls = new_table(style);
-    controls.set_header(vec![
+    let mut header = vec![
         "Control",
         "Severity",
         "Fail",
@@ -39,7 +42,11 @@ pub fn render(report: &Report, style: Style) -> String {
         "Not evaluated",
         "Not applicable",
         "Pass",
-    ]);
+    ];
+    if show_waived {
+        header.insert(4, "Waived");
+    }
+    controls.set_header(header);
     for p in &report.policies {
         let of = |s: Status| {
             report
@@ -48,7 +55,7 @@ pub fn render(report: &Report, style: Style) -> String {
                 .filter(|r| r.policy == p.id && r.status == s)
                 .count()
         };
-        controls.add_row(vec![
+        let mut row = vec![
             Cell::new(&p.id),
             Cell::new(p.severity),
             count_cell(of(Status::Fail), Color::Red, style),
@@ -56,7 +63,11 @@ pub fn render(report: &Report, style: Style) -> String {
             Cell::new(of(Status::NotEvaluated)),
             Cell::new(of(Status::NotApplicable)),
             Cell::new(of(Status::Pass)),
-        ]);
+        ];
+        if show_waived {
+            row.insert(4, count_cell(of(Status::Waived), Color::Cyan, style));
+        }
+        controls.add_row(row);
     }
     out.push_str(&controls.to_string());
     out.push('\n');
@@ -83,7 +94,16 @@ pub fn render(report: &Report, style: Style) -> String {
                 Cell::new(&f.policy),
                 Cell::new(escape_text(&f.subject)),
                 Cell::new(escape_text(&f.principal)),
-                Cell::new(escape_text(&f.message)),
+                Cell::new(match &f.waiver {
+                    Some(w) => format!(
+                        "{} (waived until {} by {}: {})",
+                        escape_text(&f.message),
+                        w.expires,
+                        escape_text(&w.approver),
+                        escape_text(&w.reason)
+                    ),
+                    None => escape_text(&f.message),
+                }),
             ];
             if several_accounts {
                 row.insert(2, Cell::new(escape_text(&f.account)));
@@ -92,6 +112,16 @@ pub fn render(report: &Report, style: Style) -> String {
         }
         out.push('\n');
         out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    if report.snapshots.len() > 1 {
+        out.push('\n');
+        out.push_str(&accounts_table(report, style));
+        out.push('\n');
+    }
+    if let Some(waivers) = &report.waivers {
+        out.push('\n');
+        out.push_str(&waivers_table(waivers, style));
         out.push('\n');
     }
     for s in report.snapshots.iter().filter(|s| !s.errors.is_empty()) {
@@ -108,6 +138,79 @@ pub fn render(report: &Report, style: Style) -> String {
     out.push('\n');
     out.push_str(&summary_line(report));
     out
+}
+
+/// Per-account totals of an organization (unusable accounts included).
+fn accounts_table(report: &Report, style: Style) -> String {
+    let mut t = new_table(style);
+    t.set_header(vec![
+        "Snapshot",
+        "Account",
+        "Fail",
+        "Error",
+        "Waived",
+        "Not evaluated",
+        "Not applicable",
+        "Pass",
+    ]);
+    for s in &report.snapshots {
+        let mut row = vec![
+            Cell::new(escape_text(&s.name)),
+            Cell::new(s.account.as_deref().map(escape_text).unwrap_or_default()),
+        ];
+        match &s.summary {
+            Some(sum) => row.extend([
+                count_cell(sum.fail, Color::Red, style),
+                count_cell(sum.error, Color::Magenta, style),
+                Cell::new(sum.waived),
+                Cell::new(sum.not_evaluated),
+                Cell::new(sum.not_applicable),
+                Cell::new(sum.pass),
+            ]),
+            None => row.push(status_cell_text("unusable", Color::Magenta, style)),
+        }
+        t.add_row(row);
+    }
+    t.to_string()
+}
+
+/// Every waiver with its state, so that expired and unmatched ones are seen.
+fn waivers_table(waivers: &[crate::waivers::WaiverEntry], style: Style) -> String {
+    let mut t = new_table(style);
+    t.set_header(vec![
+        "Waiver", "Covers", "Expires", "Approver", "Reason", "State", "Matched", "Waived",
+    ]);
+    for w in waivers {
+        let covers = match (&w.result, &w.policy, &w.subject) {
+            (Some(id), _, _) => format!("result {}", escape_text(id)),
+            (None, Some(p), Some(s)) => format!("{} on {}", escape_text(p), escape_text(s)),
+            _ => String::new(),
+        };
+        let color = match w.state {
+            "applied" => Color::Cyan,
+            _ => Color::Yellow,
+        };
+        t.add_row(vec![
+            Cell::new(&w.pointer),
+            Cell::new(covers),
+            Cell::new(&w.expires),
+            Cell::new(escape_text(&w.approver)),
+            Cell::new(escape_text(&w.reason)),
+            status_cell_text(w.state, color, style),
+            Cell::new(w.matched),
+            Cell::new(w.waived),
+        ]);
+    }
+    format!("Waivers:\n{t}")
+}
+
+fn status_cell_text(text: &str, color: Color, style: Style) -> Cell {
+    let cell = Cell::new(text);
+    if style.color {
+        cell.fg(color)
+    } else {
+        cell
+    }
 }
 
 fn new_table(style: Style) -> Table {

@@ -1,0 +1,496 @@
+//! Waivers (`evaluate --waivers FILE`): justified, expiring exceptions.
+//!
+//! A waiver names the failures it covers (a policy id and a subject ARN or
+//! glob, or one result id), why (`reason`), who accepted the risk
+//! (`approver`) and until when (`expires`, a date). A covered `fail` becomes
+//! `waived` while the evidence's **as-of time** is before the expiry date at
+//! 00:00:00Z. The wall clock is never read: the same evidence and waivers
+//! give the same report on any day. Without an as-of time no waiver can
+//! apply, and the report says so.
+//!
+//! Every waiver is listed in the report with its state (`applied`,
+//! `expired`, `unmatched`, `no-as-of`), so that waivers cannot rot silently.
+//!
+//! Subject globs: `*` is any run of characters, `/` included (as `*` in the
+//! ARNs of IAM policies: `arn:aws:iam::*:user/contractors/*` covers every
+//! path below `contractors/`), `?` is exactly one character, everything else
+//! is literal. A glob compiles to an anchored regular expression (the
+//! `regex` crate, already in the dependency tree through Cedar), which
+//! matches in time linear in the subject's length: no pattern can make a
+//! run slow.
+
+use std::path::Path;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::engine::{Finding, Status};
+use crate::error::{Error, InputError, Location};
+use crate::evidence::schemas::{self, SchemaKind};
+use crate::evidence::time::Timestamp;
+
+/// Waivers files are written by people; anything bigger is a mistake.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What a waiver covers.
+#[derive(Debug, Clone)]
+pub enum Selector {
+    /// A policy id, and the subject ARN exactly (`pattern: None`) or as a glob.
+    Subject {
+        policy: String,
+        subject: String,
+        pattern: Option<Regex>,
+    },
+    /// One result id, exactly.
+    Result(String),
+}
+
+/// One waiver of the file, in file order.
+#[derive(Debug, Clone)]
+pub struct Waiver {
+    /// The waiver's place in the file (`/waivers/3`), to find it again.
+    pub pointer: String,
+    pub selector: Selector,
+    pub reason: String,
+    pub approver: String,
+    /// As written (`YYYY-MM-DD`).
+    pub expires: String,
+    /// 00:00:00Z on the expiry date: the first instant the waiver no longer applies.
+    pub expires_at: Timestamp,
+}
+
+impl Waiver {
+    /// Does this waiver name this result (whatever its status and the date)?
+    pub fn covers(&self, finding: &Finding) -> bool {
+        match &self.selector {
+            Selector::Result(id) => finding.id == *id,
+            Selector::Subject {
+                policy,
+                subject,
+                pattern,
+            } => {
+                finding.policy == *policy
+                    && match pattern {
+                        Some(re) => re.is_match(&finding.subject),
+                        None => finding.subject == *subject,
+                    }
+            }
+        }
+    }
+
+    /// Is the waiver in force at `as_of`? Only strictly before the expiry date.
+    pub fn in_force_at(&self, as_of: Timestamp) -> bool {
+        as_of < self.expires_at
+    }
+}
+
+/// The waiver a waived result refers to (`results[].waiver` in the report).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaiverRef {
+    pub pointer: String,
+    pub reason: String,
+    pub approver: String,
+    pub expires: String,
+}
+
+/// A waiver as listed in the report (`waivers[]`), with what it did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaiverEntry {
+    pub pointer: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    pub reason: String,
+    pub approver: String,
+    pub expires: String,
+    /// `applied`, `expired`, `unmatched` or `no-as-of`.
+    pub state: &'static str,
+    /// Failing results the waiver names (whether or not it was in force).
+    pub matched: usize,
+    /// Of those, the results it turned into `waived`.
+    pub waived: usize,
+}
+
+#[derive(Deserialize)]
+struct WaiversFile {
+    waivers: Vec<RawWaiver>,
+}
+
+#[derive(Deserialize)]
+struct RawWaiver {
+    policy: Option<String>,
+    subject: Option<String>,
+    result: Option<String>,
+    reason: String,
+    approver: String,
+    expires: String,
+}
+
+/// Reads and validates a waivers file: JSON syntax (line:column), the schema
+/// (JSON pointer), then calendar dates and globs (JSON pointer). Every
+/// problem found is reported; any makes the run stop with exit code 2.
+pub fn load(path: &Path) -> Result<Vec<Waiver>, Error> {
+    let file = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        InputError::new(
+            &file,
+            Location::File,
+            format!("cannot read the waivers file: {e}"),
+        )
+    })?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(InputError::new(
+            &file,
+            Location::File,
+            format!(
+                "the waivers file is {} bytes; at most {MAX_FILE_BYTES} are read",
+                meta.len()
+            ),
+        )
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        InputError::new(
+            &file,
+            Location::File,
+            format!("cannot read the waivers file: {e}"),
+        )
+    })?;
+    parse(&file, &bytes)
+}
+
+/// [`load`] on bytes already read; `file` names them in errors.
+pub fn parse(file: &str, bytes: &[u8]) -> Result<Vec<Waiver>, Error> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        InputError::new(
+            file,
+            Location::File,
+            format!("not UTF-8 text (byte {})", e.valid_up_to()),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        InputError::new(
+            file,
+            Location::LineColumn {
+                line: e.line(),
+                column: e.column(),
+            },
+            format!("not valid JSON: {e}"),
+        )
+        .with_help("a waivers file is `{\"waivers\": [{\"policy\": ..., \"subject\": ..., \"reason\": ..., \"approver\": ..., \"expires\": \"YYYY-MM-DD\"}]}`")
+    })?;
+    schemas::check(SchemaKind::Waivers, file, "", &value).map_err(Error::Input)?;
+    let parsed: WaiversFile = serde_json::from_value(value).map_err(|e| {
+        // The schema admits exactly this shape, so this is a bug.
+        Error::Internal(format!(
+            "a schema-valid waivers file does not deserialize: {e}"
+        ))
+    })?;
+
+    let mut errors = Vec::new();
+    let mut waivers = Vec::new();
+    for (i, raw) in parsed.waivers.into_iter().enumerate() {
+        let pointer = format!("/waivers/{i}");
+        let expires_at = match Timestamp::parse(&raw.expires) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                errors.push(InputError::new(
+                    file,
+                    Location::Pointer(format!("{pointer}/expires")),
+                    e,
+                ));
+                None
+            }
+        };
+        let selector = match (raw.policy, raw.subject, raw.result) {
+            (_, _, Some(id)) => Some(Selector::Result(id)),
+            (Some(policy), Some(subject), None) => match compile_glob(&subject) {
+                Ok(pattern) => Some(Selector::Subject {
+                    policy,
+                    subject,
+                    pattern,
+                }),
+                Err(e) => {
+                    errors.push(InputError::new(
+                        file,
+                        Location::Pointer(format!("{pointer}/subject")),
+                        e,
+                    ));
+                    None
+                }
+            },
+            _ => {
+                return Err(Error::Internal(
+                    "a schema-valid waiver has neither `result` nor `policy` and `subject`".into(),
+                ))
+            }
+        };
+        if let (Some(selector), Some(expires_at)) = (selector, expires_at) {
+            waivers.push(Waiver {
+                pointer,
+                selector,
+                reason: raw.reason,
+                approver: raw.approver,
+                expires: raw.expires,
+                expires_at,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(waivers)
+    } else {
+        Err(Error::Input(errors))
+    }
+}
+
+/// `None` for a subject without wildcards (compared exactly); else the glob
+/// as an anchored regular expression.
+pub fn compile_glob(glob: &str) -> Result<Option<Regex>, String> {
+    if !glob.contains(['*', '?']) {
+        return Ok(None);
+    }
+    let mut re = String::with_capacity(glob.len() + 8);
+    re.push_str("^(?s:");
+    let mut literal = String::new();
+    for c in glob.chars() {
+        if c == '*' || c == '?' {
+            re.push_str(&regex::escape(&literal));
+            literal.clear();
+            re.push_str(if c == '*' { ".*" } else { "." });
+        } else {
+            literal.push(c);
+        }
+    }
+    re.push_str(&regex::escape(&literal));
+    re.push_str(")$");
+    regex::RegexBuilder::new(&re)
+        .size_limit(1 << 20)
+        .build()
+        .map(Some)
+        .map_err(|e| format!("the subject glob `{glob}` is too large to compile: {e}"))
+}
+
+/// Applies waivers snapshot by snapshot (each has its own as-of time) and
+/// keeps count, for the report's `waivers` list.
+pub struct Applier<'a> {
+    waivers: &'a [Waiver],
+    matched: Vec<usize>,
+    waived: Vec<usize>,
+    /// Per waiver: a covered failure was past the expiry date.
+    expired_match: Vec<bool>,
+    /// Per waiver: in force at the as-of time of some evaluated snapshot.
+    in_force_somewhere: Vec<bool>,
+    /// Per waiver: expired at the as-of time of some evaluated snapshot.
+    expired_somewhere: Vec<bool>,
+}
+
+impl<'a> Applier<'a> {
+    pub fn new(waivers: &'a [Waiver]) -> Self {
+        let n = waivers.len();
+        Applier {
+            waivers,
+            matched: vec![0; n],
+            waived: vec![0; n],
+            expired_match: vec![false; n],
+            in_force_somewhere: vec![false; n],
+            expired_somewhere: vec![false; n],
+        }
+    }
+
+    /// Turns the covered failures of one snapshot into `waived` results. The
+    /// first waiver in the file that covers a failure and is in force is the
+    /// one the result refers to.
+    pub fn apply(&mut self, findings: &mut [Finding], as_of: Option<Timestamp>) {
+        if let Some(t) = as_of {
+            for (i, w) in self.waivers.iter().enumerate() {
+                if w.in_force_at(t) {
+                    self.in_force_somewhere[i] = true;
+                } else {
+                    self.expired_somewhere[i] = true;
+                }
+            }
+        }
+        for finding in findings.iter_mut().filter(|f| f.status == Status::Fail) {
+            let mut chosen = None;
+            for (i, w) in self.waivers.iter().enumerate() {
+                if !w.covers(finding) {
+                    continue;
+                }
+                self.matched[i] += 1;
+                match as_of {
+                    Some(t) if w.in_force_at(t) => {
+                        chosen.get_or_insert(i);
+                    }
+                    Some(_) => self.expired_match[i] = true,
+                    None => {}
+                }
+            }
+            if let Some(i) = chosen {
+                let w = &self.waivers[i];
+                self.waived[i] += 1;
+                finding.status = Status::Waived;
+                finding.waiver = Some(WaiverRef {
+                    pointer: w.pointer.clone(),
+                    reason: w.reason.clone(),
+                    approver: w.approver.clone(),
+                    expires: w.expires.clone(),
+                });
+            }
+        }
+    }
+
+    /// The report's `waivers` list, in file order.
+    pub fn finish(self) -> Vec<WaiverEntry> {
+        self.waivers
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let state = if self.waived[i] > 0 {
+                    "applied"
+                } else if self.matched[i] > 0 {
+                    if self.expired_match[i] {
+                        "expired"
+                    } else if self.in_force_somewhere[i] {
+                        // Every covered failure was also covered by an
+                        // earlier waiver in the file.
+                        "applied"
+                    } else {
+                        "no-as-of"
+                    }
+                } else if self.expired_somewhere[i] && !self.in_force_somewhere[i] {
+                    "expired"
+                } else {
+                    "unmatched"
+                };
+                let (policy, subject, result) = match &w.selector {
+                    Selector::Subject {
+                        policy, subject, ..
+                    } => (Some(policy.clone()), Some(subject.clone()), None),
+                    Selector::Result(id) => (None, None, Some(id.clone())),
+                };
+                WaiverEntry {
+                    pointer: w.pointer.clone(),
+                    policy,
+                    subject,
+                    result,
+                    reason: w.reason.clone(),
+                    approver: w.approver.clone(),
+                    expires: w.expires.clone(),
+                    state,
+                    matched: self.matched[i],
+                    waived: self.waived[i],
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glob(p: &str, s: &str) -> bool {
+        match compile_glob(p).unwrap() {
+            Some(re) => re.is_match(s),
+            None => p == s,
+        }
+    }
+
+    #[test]
+    fn star_crosses_slashes_and_question_mark_is_one_character() {
+        assert!(glob(
+            "arn:aws:iam::*:user/contractors/*",
+            "arn:aws:iam::1:user/contractors/eu/ann"
+        ));
+        assert!(!glob(
+            "arn:aws:iam::*:user/contractors/*",
+            "arn:aws:iam::1:user/staff/ann"
+        ));
+        assert!(glob(
+            "arn:aws:iam::12345678901?:root",
+            "arn:aws:iam::123456789012:root"
+        ));
+        assert!(!glob(
+            "arn:aws:iam::12345678901?:root",
+            "arn:aws:iam::12345678901:root"
+        ));
+        assert!(glob("*", ""));
+        assert!(glob("a*b*c", "a-b-b-c"));
+        assert!(!glob("a*b*c", "a-b-b-"));
+    }
+
+    #[test]
+    fn regex_syntax_in_a_subject_is_literal() {
+        assert!(glob(
+            "arn:aws:iam::1:user/a.b+c(d)*",
+            "arn:aws:iam::1:user/a.b+c(d)e"
+        ));
+        assert!(!glob("arn:aws:iam::1:user/a.b*", "arn:aws:iam::1:user/aXb"));
+        assert!(glob("x?", "x\n"));
+        assert!(glob("é?", "éü"));
+    }
+
+    #[test]
+    fn pathological_globs_stay_fast() {
+        let pattern = "a*".repeat(200) + "b";
+        let subject = "a".repeat(2000);
+        let start = std::time::Instant::now();
+        assert!(!glob(&pattern, &subject));
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn expiry_is_exclusive_at_midnight_utc() {
+        let w = &parse(
+            "w.json",
+            br#"{"waivers":[{"policy":"p","subject":"s","reason":"r","approver":"a","expires":"2026-12-01"}]}"#,
+        )
+        .unwrap()[0];
+        assert!(w.in_force_at(Timestamp::parse("2026-11-30T23:59:59.999Z").unwrap()));
+        assert!(!w.in_force_at(Timestamp::parse("2026-12-01T00:00:00Z").unwrap()));
+        // 00:30 at UTC+1 is still the day before in UTC.
+        assert!(w.in_force_at(Timestamp::parse("2026-12-01T00:30:00+01:00").unwrap()));
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        match parse("w.json", text.as_bytes()) {
+            Err(Error::Input(errors)) => errors.iter().map(|e| e.to_string()).collect(),
+            other => panic!("expected input errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_waivers_name_the_pointer() {
+        assert_eq!(
+            errors(r#"{"waivers":[{"policy":"p","subject":"s","reason":" ","approver":"a","expires":"2026-12-01"}]}"#),
+            ["w.json: JSON pointer `/waivers/0/reason`: `reason` must not be empty: say why, and who accepted the risk"]
+        );
+        assert_eq!(
+            errors(r#"{"waivers":[{"policy":"p","subject":"s","reason":"r","approver":"a","expires":"2026-02-30"}]}"#),
+            ["w.json: JSON pointer `/waivers/0/expires`: `2026-02-30` is not a valid calendar date"]
+        );
+        assert_eq!(
+            errors(
+                r#"{"waivers":[{"policy":"p","subject":"s","reason":"r","approver":"a","expires":"31/12/2026"}]}"#
+            ),
+            ["w.json: JSON pointer `/waivers/0/expires`: expected a date `YYYY-MM-DD`"]
+        );
+        assert_eq!(
+            errors(r#"{"waivers":[{"policy":"p","subject":"s","result":"x","reason":"r","approver":"a","expires":"2026-12-01"}]}"#),
+            ["w.json: JSON pointer `/waivers/0`: a waiver names either `policy` and `subject`, or one result id in `result`, not both"]
+        );
+        assert_eq!(
+            errors(
+                r#"{"waivers":[{"policy":"p","subject":"s","reason":"r","expires":"2026-12-01"}]}"#
+            ),
+            ["w.json: JSON pointer `/waivers/0`: missing required key `approver`"]
+        );
+        assert_eq!(errors("{\"waivers\": [\n  {\"policy\": }\n]}").len(), 1);
+        assert!(errors("{\"waivers\": [\n  {\"policy\": }\n]}")[0].starts_with("w.json:2:"));
+    }
+}
