@@ -53,6 +53,9 @@ fn dispatch(command: Command) -> Result<u8, Error> {
                     no_default: args.policy.no_default_policies,
                 },
                 as_of: args.as_of,
+                thresholds: iam_audit::model::Thresholds::from_settings(&args.thresholds)
+                    .map_err(Error::Usage)?,
+                benchmark: args.benchmark,
             };
             let evaluation = run::evaluate(&options)?;
             let report = &evaluation.report;
@@ -114,6 +117,19 @@ fn dispatch(command: Command) -> Result<u8, Error> {
             let prepared = run::prepare(source, &schema, args.as_of)?;
             let text = iam_audit::model::entities_json(&prepared.entities)?;
             emit(&text, args.output.as_deref())?;
+            Ok(0)
+        }
+        Command::Policies(args) => {
+            let pack = run::load_pack(&PolicyOptions {
+                paths: args.policy.policies,
+                no_default: args.policy.no_default_policies,
+            })?;
+            let json = args.format == Format::Json;
+            let text = match &args.benchmark {
+                None => iam_audit::report::policies::render_list(&pack, json),
+                Some(b) => iam_audit::report::policies::render_benchmark(&pack, b, json),
+            };
+            emit(&text, None)?;
             Ok(0)
         }
         Command::Schema => {

@@ -9,7 +9,7 @@ use crate::engine::{self, PolicyPack, PolicySource};
 use crate::error::{Error, InputError};
 use crate::evidence::snapshot::{self, Snapshot, SnapshotSource, Target};
 use crate::evidence::time::Timestamp;
-use crate::model::{self, AsOf, AsOfSource, Model};
+use crate::model::{self, AsOf, AsOfSource, Model, Thresholds};
 use crate::report::{Pack, Report, SnapshotEntry, Summary, Tool, SCHEMA_VERSION};
 
 /// Which policies a run loads (the same for `evaluate` and `validate`).
@@ -41,6 +41,11 @@ pub struct EvaluateOptions {
     pub policies: PolicyOptions,
     /// `--as-of`: overrides the evidence's own time.
     pub as_of: Option<Timestamp>,
+    /// `--threshold NAME=VALUE` settings over the CIS defaults.
+    pub thresholds: Thresholds,
+    /// `--benchmark cis-aws-vX.Y`: only that benchmark's controls, labelled
+    /// with its control numbers.
+    pub benchmark: Option<crate::catalogue::Benchmark>,
 }
 
 /// The outcome of `evaluate`: a report, and whether some snapshot of an
@@ -57,7 +62,8 @@ pub struct Prepared {
     pub entities: Entities,
 }
 
-/// The as-of time: `--as-of`, else the credential report's `GeneratedTime`.
+/// The as-of time: `--as-of`, else the credential report's `GeneratedTime`,
+/// else the manifest's `exported_at`.
 pub fn as_of_for(snapshot: &Snapshot, flag: Option<Timestamp>) -> AsOf {
     if let Some(t) = flag {
         return AsOf {
@@ -74,9 +80,19 @@ pub fn as_of_for(snapshot: &Snapshot, flag: Option<Timestamp>) -> AsOf {
             time: Some(t),
             source: AsOfSource::CredentialReport,
         },
-        None => AsOf {
-            time: None,
-            source: AsOfSource::None,
+        None => match snapshot
+            .manifest
+            .as_ref()
+            .and_then(|(_, m)| m.exported_at)
+        {
+            Some(t) => AsOf {
+                time: Some(t),
+                source: AsOfSource::Manifest,
+            },
+            None => AsOf {
+                time: None,
+                source: AsOfSource::None,
+            },
         },
     }
 }
@@ -87,8 +103,18 @@ pub fn prepare(
     schema: &Schema,
     as_of: Option<Timestamp>,
 ) -> Result<Prepared, Error> {
+    prepare_with(source, schema, as_of, &Thresholds::default())
+}
+
+/// [`prepare`] with the run's thresholds.
+pub fn prepare_with(
+    source: &SnapshotSource,
+    schema: &Schema,
+    as_of: Option<Timestamp>,
+    thresholds: &Thresholds,
+) -> Result<Prepared, Error> {
     let snapshot = snapshot::load(source).map_err(Error::Input)?;
-    let model = model::build(&snapshot, as_of_for(&snapshot, as_of))?;
+    let model = model::build_with(&snapshot, as_of_for(&snapshot, as_of), thresholds)?;
     let entities =
         Entities::from_entities(model.entities.iter().cloned(), Some(schema)).map_err(|e| {
             Error::Internal(format!(
@@ -137,7 +163,10 @@ pub fn sources(paths: &[PathBuf]) -> Result<(Vec<SnapshotSource>, bool), Error> 
 
 /// `iam-audit evaluate`.
 pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
-    let pack = load_pack(&options.policies)?;
+    let mut pack = load_pack(&options.policies)?;
+    if let Some(benchmark) = &options.benchmark {
+        pack = benchmark.restrict(pack)?;
+    }
     let schema = engine::schema()?;
     let (sources, multi) = sources(&options.paths)?;
 
@@ -156,6 +185,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         summary: Summary::default(),
         results: Vec::new(),
         warnings: Vec::new(),
+        thresholds: options.thresholds.as_map(),
+        benchmark: options.benchmark.as_ref().map(|b| b.id()),
     };
     let mut unusable = false;
     let mut times = Vec::new();
@@ -165,7 +196,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         } else {
             String::new()
         };
-        let prepared = match prepare(source, &schema, options.as_of) {
+        let prepared = match prepare_with(source, &schema, options.as_of, &options.thresholds) {
             Ok(p) => p,
             Err(e) if multi => {
                 unusable = true;
@@ -181,7 +212,10 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             }
             Err(e) => return Err(e),
         };
-        let findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
+        let mut findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
+        if let Some(benchmark) = &options.benchmark {
+            benchmark.label(&pack, &mut findings);
+        }
         let as_of = prepared.model.as_of;
         times.push(as_of);
         report.snapshots.push(SnapshotEntry {

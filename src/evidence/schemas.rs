@@ -18,6 +18,9 @@ pub enum SchemaKind {
     AuthorizationDetails,
     CredentialReportEnvelope,
     AccountSummary,
+    VirtualMfaDevices,
+    PasswordPolicy,
+    Manifest,
 }
 
 impl SchemaKind {
@@ -31,6 +34,11 @@ impl SchemaKind {
                 include_str!("../../schemas/credential-report-envelope.schema.json")
             }
             SchemaKind::AccountSummary => include_str!("../../schemas/account-summary.schema.json"),
+            SchemaKind::VirtualMfaDevices => {
+                include_str!("../../schemas/virtual-mfa-devices.schema.json")
+            }
+            SchemaKind::PasswordPolicy => include_str!("../../schemas/password-policy.schema.json"),
+            SchemaKind::Manifest => include_str!("../../schemas/snapshot-manifest.schema.json"),
         }
     }
 
@@ -38,10 +46,16 @@ impl SchemaKind {
         static AUTHZ: OnceLock<Result<Validator, String>> = OnceLock::new();
         static ENVELOPE: OnceLock<Result<Validator, String>> = OnceLock::new();
         static SUMMARY: OnceLock<Result<Validator, String>> = OnceLock::new();
+        static VIRTUAL_MFA: OnceLock<Result<Validator, String>> = OnceLock::new();
+        static PASSWORD_POLICY: OnceLock<Result<Validator, String>> = OnceLock::new();
+        static MANIFEST: OnceLock<Result<Validator, String>> = OnceLock::new();
         match self {
             SchemaKind::AuthorizationDetails => &AUTHZ,
             SchemaKind::CredentialReportEnvelope => &ENVELOPE,
             SchemaKind::AccountSummary => &SUMMARY,
+            SchemaKind::VirtualMfaDevices => &VIRTUAL_MFA,
+            SchemaKind::PasswordPolicy => &PASSWORD_POLICY,
+            SchemaKind::Manifest => &MANIFEST,
         }
     }
 
@@ -164,6 +178,9 @@ mod tests {
             SchemaKind::AuthorizationDetails,
             SchemaKind::CredentialReportEnvelope,
             SchemaKind::AccountSummary,
+            SchemaKind::VirtualMfaDevices,
+            SchemaKind::PasswordPolicy,
+            SchemaKind::Manifest,
         ] {
             assert!(kind.validator().is_ok(), "{kind:?}");
         }

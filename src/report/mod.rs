@@ -6,6 +6,7 @@
 //! bytes on any machine.
 
 pub mod json;
+pub mod policies;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -140,6 +141,12 @@ pub struct Report {
     pub summary: Summary,
     pub results: Vec<Finding>,
     pub warnings: Vec<String>,
+    /// The thresholds of the run (`--threshold`), by name.
+    pub thresholds: BTreeMap<String, i64>,
+    /// `evaluate --benchmark`: the benchmark the results are filtered to
+    /// and labelled with (`cis-aws-v5.0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<String>,
 }
 
 impl Report {
@@ -154,14 +161,7 @@ impl Report {
                 title: c.title.clone(),
                 severity: c.severity.as_str(),
                 source: c.source.clone(),
-                requires: c
-                    .requires
-                    .iter()
-                    .map(|r| match r {
-                        crate::engine::Requirement::Evidence(k) => k.as_str().to_string(),
-                        crate::engine::Requirement::AsOf => "as-of".to_string(),
-                    })
-                    .collect(),
+                requires: c.requires.iter().map(|r| r.name()).collect(),
                 cis_aws: c.cis_aws.clone(),
                 remediation: c.remediation.clone(),
             })
