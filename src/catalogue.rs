@@ -235,9 +235,8 @@ impl Benchmark {
         }
         let mut set = PolicySet::new();
         for c in &controls {
-            set.add(c.policy.clone()).map_err(|e| {
-                Error::Internal(format!("cannot rebuild the policy set: {e}"))
-            })?;
+            set.add(c.policy.clone())
+                .map_err(|e| Error::Internal(format!("cannot rebuild the policy set: {e}")))?;
         }
         Ok(PolicyPack {
             controls,
@@ -260,7 +259,9 @@ impl Benchmark {
 
 /// `1.10` sorts after `1.9`: compare dotted numbers part by part.
 pub fn number_key(n: &str) -> Vec<u32> {
-    n.split('.').map(|p| p.parse().unwrap_or(u32::MAX)).collect()
+    n.split('.')
+        .map(|p| p.parse().unwrap_or(u32::MAX))
+        .collect()
 }
 
 #[cfg(test)]
@@ -280,9 +281,18 @@ mod tests {
                 assert_eq!(*n, format!("{section}{}", i + 1), "{v}");
             }
         }
-        assert_eq!(Benchmark::parse("cis-aws-v1.4").unwrap().controls().len(), 21);
-        assert_eq!(Benchmark::parse("cis-aws-v3.0").unwrap().controls().len(), 22);
-        assert_eq!(Benchmark::parse("cis-aws-v5.0").unwrap().controls().len(), 21);
+        assert_eq!(
+            Benchmark::parse("cis-aws-v1.4").unwrap().controls().len(),
+            21
+        );
+        assert_eq!(
+            Benchmark::parse("cis-aws-v3.0").unwrap().controls().len(),
+            22
+        );
+        assert_eq!(
+            Benchmark::parse("cis-aws-v5.0").unwrap().controls().len(),
+            21
+        );
     }
 
     #[test]

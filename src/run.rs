@@ -80,11 +80,7 @@ pub fn as_of_for(snapshot: &Snapshot, flag: Option<Timestamp>) -> AsOf {
             time: Some(t),
             source: AsOfSource::CredentialReport,
         },
-        None => match snapshot
-            .manifest
-            .as_ref()
-            .and_then(|(_, m)| m.exported_at)
-        {
+        None => match snapshot.manifest.as_ref().and_then(|(_, m)| m.exported_at) {
             Some(t) => AsOf {
                 time: Some(t),
                 source: AsOfSource::Manifest,

@@ -14,8 +14,8 @@ use crate::evidence::authorization_details::{self, Page};
 use crate::evidence::credential_report::{self, CredentialReport};
 use crate::evidence::manifest::{self, Manifest};
 use crate::evidence::password_policy::{self, PasswordPolicy};
-use crate::evidence::virtual_mfa::{self, VirtualMfaDevices};
 use crate::evidence::schemas::{self, SchemaKind};
+use crate::evidence::virtual_mfa::{self, VirtualMfaDevices};
 use crate::evidence::EvidenceKind;
 
 /// What a file turned out to be.

@@ -79,7 +79,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(m.account_id.as_deref(), Some("123456789012"));
-        assert_eq!(m.exported_at.map(|t| t.to_cedar()).as_deref(), Some("2026-11-20T09:45:00Z"));
+        assert_eq!(
+            m.exported_at.map(|t| t.to_cedar()).as_deref(),
+            Some("2026-11-20T09:45:00Z")
+        );
         assert_eq!(m.labels.get("env").map(String::as_str), Some("prod"));
     }
 

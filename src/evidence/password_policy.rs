@@ -133,9 +133,15 @@ mod tests {
             parse("p.json", &json!({"PasswordPolicy": null})).unwrap(),
             PasswordPolicy::Absent(_)
         ));
-        assert!(looks_like_no_such_entity(&json!({"Error": {"Code": "NoSuchEntity", "Message": "The Password Policy with domain name 123456789012 cannot be found."}})));
-        assert!(!looks_like_no_such_entity(&json!({"Error": {"Code": "NoSuchEntity", "Message": "The user with name x cannot be found."}})));
+        assert!(looks_like_no_such_entity(
+            &json!({"Error": {"Code": "NoSuchEntity", "Message": "The Password Policy with domain name 123456789012 cannot be found."}})
+        ));
+        assert!(!looks_like_no_such_entity(
+            &json!({"Error": {"Code": "NoSuchEntity", "Message": "The user with name x cannot be found."}})
+        ));
         assert!(is_cli_no_such_entity("\nAn error occurred (NoSuchEntity) when calling the GetAccountPasswordPolicy operation: The Password Policy with domain name 123456789012 cannot be found.\n"));
-        assert!(!is_cli_no_such_entity("An error occurred (AccessDenied) when calling the GetAccountPasswordPolicy operation"));
+        assert!(!is_cli_no_such_entity(
+            "An error occurred (AccessDenied) when calling the GetAccountPasswordPolicy operation"
+        ));
     }
 }

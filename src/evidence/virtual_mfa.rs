@@ -25,7 +25,9 @@ pub struct VirtualMfaDevice {
 impl VirtualMfaDevice {
     /// Whether this device belongs to a root user.
     pub fn is_root(&self) -> bool {
-        self.user_arn.as_deref().is_some_and(|a| a.ends_with(":root"))
+        self.user_arn
+            .as_deref()
+            .is_some_and(|a| a.ends_with(":root"))
             || self.serial_number.ends_with(":mfa/root-account-mfa-device")
     }
 }
@@ -76,10 +78,16 @@ pub fn parse(file: &str, value: &Value) -> Result<VirtualMfaDevices, InputError>
             .map(str::to_string);
         let enabled = match item.get("EnableDate") {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(
-                Timestamp::parse(s).map_err(|e| InputError::new(file, at("/EnableDate"), e))?,
-            ),
-            Some(_) => return Err(InputError::new(file, at("/EnableDate"), "expected a string")),
+            Some(Value::String(s)) => {
+                Some(Timestamp::parse(s).map_err(|e| InputError::new(file, at("/EnableDate"), e))?)
+            }
+            Some(_) => {
+                return Err(InputError::new(
+                    file,
+                    at("/EnableDate"),
+                    "expected a string",
+                ))
+            }
         };
         devices.push(VirtualMfaDevice {
             serial_number,

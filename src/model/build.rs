@@ -8,8 +8,8 @@ use cedar_policy::{Context, Entity, EntityUid};
 use serde_json::{json, Map, Value};
 
 use super::cedar::{self, Attrs, Type};
-use super::trust::{trust_paths, PrincipalKind, TrustPath};
 use super::thresholds::Thresholds;
+use super::trust::{trust_paths, PrincipalKind, TrustPath};
 use super::{AccessRequest, AccountRef, Action, AsOf, Model};
 use crate::error::Error;
 use crate::evidence::authorization_details::{AttachedPolicy, Document, InlinePolicy};
@@ -77,7 +77,11 @@ pub fn build(snapshot: &Snapshot, as_of: AsOf) -> Result<Model, Error> {
 }
 
 /// Builds the model; `thresholds` go into every request's context.
-pub fn build_with(snapshot: &Snapshot, as_of: AsOf, thresholds: &Thresholds) -> Result<Model, Error> {
+pub fn build_with(
+    snapshot: &Snapshot,
+    as_of: AsOf,
+    thresholds: &Thresholds,
+) -> Result<Model, Error> {
     let mut b = Builder {
         snapshot,
         as_of,
@@ -154,7 +158,11 @@ fn pick_account(snapshot: &Snapshot) -> AccountRef {
     }
     let counts = account_counts(snapshot);
     // Without a root row, the manifest says which account this is.
-    if let Some(id) = snapshot.manifest.as_ref().and_then(|(_, m)| m.account_id.clone()) {
+    if let Some(id) = snapshot
+        .manifest
+        .as_ref()
+        .and_then(|(_, m)| m.account_id.clone())
+    {
         let partition = counts
             .keys()
             .find(|(_, a)| *a == id)
@@ -464,7 +472,8 @@ impl<'s> Builder<'s> {
             )
             .put_str(
                 "password_last_used_state",
-                row.map(|r| r.password_last_used.as_str()).unwrap_or("absent"),
+                row.map(|r| r.password_last_used.as_str())
+                    .unwrap_or("absent"),
             )
             .put("mfa_active", cedar::boolean(facts.mfa_active))
             .put("has_virtual_mfa", cedar::boolean(has_virtual_mfa))
@@ -488,11 +497,19 @@ impl<'s> Builder<'s> {
                     "root password `{}`, last used {}; MFA {}",
                     facts.password,
                     describe_time(&r.password_last_used),
-                    if facts.mfa_active { "active" } else { "not active" }
+                    if facts.mfa_active {
+                        "active"
+                    } else {
+                        "not active"
+                    }
                 ),
                 None => format!(
                     "root password state unknown (account summary only); MFA {}",
-                    if facts.mfa_active { "active" } else { "not active" }
+                    if facts.mfa_active {
+                        "active"
+                    } else {
+                        "not active"
+                    }
                 ),
             };
             self.request(
@@ -768,9 +785,14 @@ impl<'s> Builder<'s> {
             )
             .put(
                 "has_virtual_mfa",
-                cedar::boolean(self.snapshot.virtual_mfa_devices.as_ref().is_some_and(
-                    |(_, v)| v.devices.iter().any(|d| d.user_arn.as_deref() == Some(arn)),
-                )),
+                cedar::boolean(
+                    self.snapshot
+                        .virtual_mfa_devices
+                        .as_ref()
+                        .is_some_and(|(_, v)| {
+                            v.devices.iter().any(|d| d.user_arn.as_deref() == Some(arn))
+                        }),
+                ),
             )
             .put(
                 "attached_policy_count",

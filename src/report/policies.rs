@@ -49,10 +49,19 @@ pub fn render_list(pack: &PolicyPack, as_json: bool) -> String {
                 })
             })
             .collect();
-        return format!("{}\n", serde_json::to_string_pretty(&list).unwrap_or_default());
+        return format!(
+            "{}\n",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
     }
     let mut t = table();
-    t.set_header(vec!["Policy", "Version", "Severity", "CIS AWS (version=control)", "Title"]);
+    t.set_header(vec![
+        "Policy",
+        "Version",
+        "Severity",
+        "CIS AWS (version=control)",
+        "Title",
+    ]);
     for c in &pack.controls {
         let cis = if c.cis_aws.is_empty() {
             "beyond CIS".to_string()
@@ -103,7 +112,10 @@ pub fn render_benchmark(pack: &PolicyPack, benchmark: &Benchmark, as_json: bool)
             })
             .collect();
         let doc = json!({"benchmark": benchmark.id(), "controls": list});
-        return format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        );
     }
     let mut t = table();
     t.set_header(vec!["Control", "Covered by", "Title"]);
