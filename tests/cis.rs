@@ -446,3 +446,37 @@ fn builtin_cis_numbers_agree_with_the_catalogue() {
         assert_eq!(title("cis-aws-v1.4", id), title("cis-aws-v6.0", id), "{id}");
     }
 }
+
+#[test]
+fn bad_new_evidence_names_the_file_and_pointer() {
+    let cases: [(&str, &str, &str); 3] = [
+        (
+            "snapshot.json",
+            r#"{"exported_at": "yesterday"}"#,
+            "JSON pointer `/exported_at`",
+        ),
+        (
+            "pp.json",
+            r#"{"PasswordPolicy": {"MinimumPasswordLength": "14"}}"#,
+            "pp.json: JSON pointer `/PasswordPolicy`",
+        ),
+        (
+            "mfa.json",
+            r#"{"VirtualMFADevices": [{"EnableDate": "2024-01-01T00:00:00Z"}]}"#,
+            "mfa.json: JSON pointer `/VirtualMFADevices/0`",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            root().join("snapshots/demo/credential-report.json"),
+            dir.path().join("credential-report.json"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let out = run(&["evaluate", dir.path().to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(out.stdout.is_empty(), "{name}: a partial report");
+        assert!(stderr(&out).contains(expected), "{name}: {}", stderr(&out));
+    }
+}

@@ -28,8 +28,25 @@ pub struct Manifest {
     pub labels: BTreeMap<String, String>,
 }
 
+/// A manifest has `exported_at`, or `account_id` and only manifest keys:
+/// another tool's JSON that merely has an `account_id` is not evidence (a
+/// warning), while a manifest with a misspelt key is still caught by the
+/// schema.
 pub fn looks_like_manifest(value: &Value) -> bool {
-    value.get("exported_at").is_some() || value.get("account_id").is_some()
+    const KEYS: [&str; 5] = [
+        "$schema",
+        "account_id",
+        "account_alias",
+        "exported_at",
+        "labels",
+    ];
+    match value.as_object() {
+        Some(map) if map.contains_key("exported_at") => true,
+        Some(map) => {
+            map.contains_key("account_id") && map.keys().all(|k| KEYS.contains(&k.as_str()))
+        }
+        None => false,
+    }
 }
 
 /// Reads a manifest whose shape the JSON Schema already accepted.
@@ -84,6 +101,15 @@ mod tests {
             Some("2026-11-20T09:45:00Z")
         );
         assert_eq!(m.labels.get("env").map(String::as_str), Some("prod"));
+    }
+
+    #[test]
+    fn only_manifest_shaped_json_is_a_manifest() {
+        assert!(looks_like_manifest(&json!({"exported_at": "x", "typo": 1})));
+        assert!(looks_like_manifest(&json!({"account_id": "123456789012"})));
+        assert!(!looks_like_manifest(
+            &json!({"account_id": "1", "findings": []})
+        ));
     }
 
     #[test]
