@@ -303,6 +303,9 @@ fn demo_hooks_fail_as_documented() {
     );
     assert!(failing(&report, "access-keys-not-created-at-setup").is_empty());
     assert_eq!(failing(&report, "root-hardware-mfa"), set(&[ROOT]));
+    // Root has a password and no key: a pass, not `not-applicable`.
+    assert_eq!(status_of(&report, "root-no-access-keys"), vec!["pass"]);
+    assert_eq!(status_of(&report, "root-mfa"), vec!["pass"]);
     assert_eq!(failing(&report, "password-policy-min-length"), set(&[ROOT]));
     assert!(failing(&report, "password-policy-prevents-reuse").is_empty());
 }
