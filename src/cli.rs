@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::catalogue::Benchmark;
 use crate::evidence::time::Timestamp;
+use crate::model::Thresholds;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -36,6 +38,21 @@ pub enum Command {
     /// Compare two JSON reports (drift): new and resolved failures, status,
     /// policy and evidence changes. Exit 1 when there is a new failure.
     Diff(DiffArgs),
+    /// List the loaded controls, or a CIS benchmark's IAM controls and what covers each.
+    Policies(PoliciesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PoliciesArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// List this benchmark's IAM controls in benchmark order, with the policy that covers each
+    /// and the controls exported evidence cannot decide (`cis-aws-v1.4` ... `cis-aws-v6.0`).
+    #[arg(long, value_name = "BENCHMARK", value_parser = parse_benchmark)]
+    pub benchmark: Option<Benchmark>,
+    /// Output format (`table` or `json`).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -93,6 +110,15 @@ pub struct EvaluateArgs {
     /// Evaluate at most N account snapshots at a time, 1 to 256 (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
+    /// Change a CIS threshold, `NAME=DAYS_OR_COUNT` (repeatable): `unused-days` (45),
+    /// `key-rotation-days` (90), `root-use-days` (90), `password-min-length` (14),
+    /// `password-reuse` (24). The report lists the values used.
+    #[arg(long = "threshold", value_name = "NAME=VALUE", value_parser = parse_threshold)]
+    pub thresholds: Vec<String>,
+    /// Evaluate only this benchmark's controls and label each result with its control number
+    /// in that version (`cis-aws-v5.0`).
+    #[arg(long, value_name = "BENCHMARK", value_parser = parse_benchmark)]
+    pub benchmark: Option<Benchmark>,
 }
 
 /// A status `--fail-on` can name (`pass` never fails a run).
@@ -174,6 +200,14 @@ pub struct EntitiesArgs {
     pub output: Option<PathBuf>,
     #[arg(long, value_name = "TIME", value_parser = parse_as_of)]
     pub as_of: Option<Timestamp>,
+}
+
+fn parse_threshold(s: &str) -> Result<String, String> {
+    Thresholds::default().set(s).map(|_| s.to_string())
+}
+
+fn parse_benchmark(s: &str) -> Result<Benchmark, String> {
+    Benchmark::parse(s)
 }
 
 fn parse_as_of(s: &str) -> Result<Timestamp, String> {

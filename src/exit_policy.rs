@@ -67,6 +67,7 @@ mod tests {
             resource: "1".into(),
             message: String::new(),
             waiver: None,
+            benchmark_control: None,
         }
     }
 

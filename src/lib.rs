@@ -10,6 +10,7 @@
 //!
 //! [`run`] strings the stages together for the command line and the tests.
 
+pub mod catalogue;
 pub mod cli;
 pub mod diff;
 pub mod engine;

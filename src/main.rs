@@ -56,6 +56,9 @@ fn dispatch(command: Command) -> Result<u8, Error> {
                 waivers: args.waivers,
                 jobs: args.jobs.map(usize::from),
                 progress: io::stderr().is_terminal(),
+                thresholds: iam_audit::model::Thresholds::from_settings(&args.thresholds)
+                    .map_err(Error::Usage)?,
+                benchmark: args.benchmark,
             };
             let exit_policy = iam_audit::exit_policy::ExitPolicy {
                 statuses: args.fail_on.iter().map(|s| s.status()).collect(),
@@ -131,6 +134,19 @@ fn dispatch(command: Command) -> Result<u8, Error> {
             };
             emit(&text, args.output.as_deref())?;
             Ok(u8::from(!drift.new_failures.is_empty()))
+        }
+        Command::Policies(args) => {
+            let pack = run::load_pack(&PolicyOptions {
+                paths: args.policy.policies,
+                no_default: args.policy.no_default_policies,
+            })?;
+            let json = args.format == Format::Json;
+            let text = match &args.benchmark {
+                None => iam_audit::report::policies::render_list(&pack, json),
+                Some(b) => iam_audit::report::policies::render_benchmark(&pack, b, json),
+            };
+            emit(&text, None)?;
+            Ok(0)
         }
         Command::Schema => {
             emit(iam_audit::engine::SCHEMA_TEXT, None)?;

@@ -10,7 +10,7 @@ use crate::engine::{self, Finding, PolicyPack, PolicySource};
 use crate::error::{Error, InputError};
 use crate::evidence::snapshot::{self, Snapshot, SnapshotSource, Target};
 use crate::evidence::time::Timestamp;
-use crate::model::{self, AsOf, AsOfSource, Model};
+use crate::model::{self, AsOf, AsOfSource, Model, Thresholds};
 use crate::report::{Pack, Report, SnapshotEntry, Summary, Tool, SCHEMA_VERSION};
 
 /// Which policies a run loads (the same for `evaluate` and `validate`).
@@ -49,6 +49,11 @@ pub struct EvaluateOptions {
     /// Draw a progress bar on stderr for organizations (the caller checks
     /// that stderr is a terminal).
     pub progress: bool,
+    /// `--threshold NAME=VALUE` settings over the CIS defaults.
+    pub thresholds: Thresholds,
+    /// `--benchmark cis-aws-vX.Y`: only that benchmark's controls, labelled
+    /// with its control numbers.
+    pub benchmark: Option<crate::catalogue::Benchmark>,
 }
 
 /// The outcome of `evaluate`: a report, and whether some snapshot of an
@@ -65,7 +70,8 @@ pub struct Prepared {
     pub entities: Entities,
 }
 
-/// The as-of time: `--as-of`, else the credential report's `GeneratedTime`.
+/// The as-of time: `--as-of`, else the credential report's `GeneratedTime`,
+/// else the manifest's `exported_at`.
 pub fn as_of_for(snapshot: &Snapshot, flag: Option<Timestamp>) -> AsOf {
     if let Some(t) = flag {
         return AsOf {
@@ -82,9 +88,15 @@ pub fn as_of_for(snapshot: &Snapshot, flag: Option<Timestamp>) -> AsOf {
             time: Some(t),
             source: AsOfSource::CredentialReport,
         },
-        None => AsOf {
-            time: None,
-            source: AsOfSource::None,
+        None => match snapshot.manifest.as_ref().and_then(|(_, m)| m.exported_at) {
+            Some(t) => AsOf {
+                time: Some(t),
+                source: AsOfSource::Manifest,
+            },
+            None => AsOf {
+                time: None,
+                source: AsOfSource::None,
+            },
         },
     }
 }
@@ -95,8 +107,18 @@ pub fn prepare(
     schema: &Schema,
     as_of: Option<Timestamp>,
 ) -> Result<Prepared, Error> {
+    prepare_with(source, schema, as_of, &Thresholds::default())
+}
+
+/// [`prepare`] with the run's thresholds.
+pub fn prepare_with(
+    source: &SnapshotSource,
+    schema: &Schema,
+    as_of: Option<Timestamp>,
+    thresholds: &Thresholds,
+) -> Result<Prepared, Error> {
     let snapshot = snapshot::load(source).map_err(Error::Input)?;
-    let model = model::build(&snapshot, as_of_for(&snapshot, as_of))?;
+    let model = model::build_with(&snapshot, as_of_for(&snapshot, as_of), thresholds)?;
     let entities =
         Entities::from_entities(model.entities.iter().cloned(), Some(schema)).map_err(|e| {
             Error::Internal(format!(
@@ -195,7 +217,10 @@ fn map_in_parallel<T: Sync, R: Send>(
 
 /// `iam-audit evaluate`.
 pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
-    let pack = load_pack(&options.policies)?;
+    let mut pack = load_pack(&options.policies)?;
+    if let Some(benchmark) = &options.benchmark {
+        pack = benchmark.restrict(pack)?;
+    }
     let waivers = match &options.waivers {
         Some(path) => Some(crate::waivers::load(path)?),
         None => None,
@@ -209,14 +234,18 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
     });
     let progress = crate::progress::Bar::new(sources.len(), options.progress && multi);
     let judged = map_in_parallel(&sources, jobs, |source| {
-        let outcome = prepare(source, &schema, options.as_of).map(|prepared| {
-            let findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
-            Judged {
-                snapshot: prepared.snapshot,
-                model: prepared.model,
-                findings,
-            }
-        });
+        let outcome =
+            prepare_with(source, &schema, options.as_of, &options.thresholds).map(|prepared| {
+                let mut findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
+                if let Some(benchmark) = &options.benchmark {
+                    benchmark.label(&pack, &mut findings);
+                }
+                Judged {
+                    snapshot: prepared.snapshot,
+                    model: prepared.model,
+                    findings,
+                }
+            });
         progress.tick(&source.name);
         outcome
     });
@@ -239,6 +268,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         results: Vec::new(),
         warnings: Vec::new(),
         waivers: None,
+        thresholds: options.thresholds.as_map(),
+        benchmark: options.benchmark.as_ref().map(|b| b.id()),
     };
     let mut unusable = false;
     let mut times = Vec::new();

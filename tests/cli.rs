@@ -107,6 +107,9 @@ fn files_given_directly_form_one_snapshot() {
     let (code, report) = json_report(&[
         "snapshots/demo/credential-report.json",
         "snapshots/demo/authorization-details.json",
+        "snapshots/demo/account-summary.json",
+        "snapshots/demo/password-policy.json",
+        "snapshots/demo/virtual-mfa-devices.json",
     ]);
     assert_eq!(code, 1);
     let (_, folder) = json_report(&["snapshots/demo"]);
@@ -119,7 +122,13 @@ fn files_given_directly_form_one_snapshot() {
         .collect();
     assert_eq!(
         paths,
-        ["authorization-details.json", "credential-report.json"]
+        [
+            "account-summary.json",
+            "authorization-details.json",
+            "credential-report.json",
+            "password-policy.json",
+            "virtual-mfa-devices.json"
+        ]
     );
 }
 

@@ -11,7 +11,7 @@ use insta_cmd::assert_cmd_snapshot;
 fn builtin_pack_validates() {
     let out = run(&["validate"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "3 policies valid\n");
+    assert_eq!(stdout(&out), "15 policies valid\n");
 }
 
 #[test]
@@ -43,7 +43,19 @@ fn builtin_ids_are_the_contract() {
     assert_eq!(
         ids,
         [
+            "access-keys-not-created-at-setup",
+            "access-keys-rotated-90-days",
             "console-password-requires-mfa",
+            "credentials-unused-45-days",
+            "no-full-admin-policy-attached",
+            "one-active-access-key",
+            "password-policy-min-length",
+            "password-policy-prevents-reuse",
+            "permissions-through-groups-only",
+            "root-hardware-mfa",
+            "root-mfa",
+            "root-no-access-keys",
+            "root-not-used-recently",
             "support-role-exists",
             "support-role-trust-requires-mfa"
         ]
@@ -145,8 +157,14 @@ fn custom_policies_add_to_the_pack() {
         .collect();
     assert!(ids.contains(&"console-password-requires-mfa"));
     assert!(ids.contains(&"contractors-no-access-keys"));
+    let builtin = report["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "console-password-requires-mfa")
+        .unwrap();
     assert_eq!(
-        report["policies"][0]["source"],
+        builtin["source"],
         "builtin/console-password-requires-mfa.cedar"
     );
     let custom = report["policies"]

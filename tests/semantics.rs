@@ -239,7 +239,14 @@ fn decoded_envelope_in_another_column_order() {
 #[test]
 fn identical_reports_in_two_forms_are_one() {
     let (code, report) = json_report(&["tests/fixtures/two-reports-identical"]);
-    assert_eq!(code, 0, "{report:#}");
+    // Root signed in 2026-10-02, within 90 days of the as-of time: the only failure.
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        subjects_with(&report, "fail")
+            .into_keys()
+            .collect::<Vec<_>>(),
+        ["root-not-used-recently"]
+    );
     assert_eq!(report["evidence"].as_array().unwrap().len(), 2);
     // The envelope's GeneratedTime wins over the bare CSV.
     assert_eq!(report["as_of_source"], "credential-report");
@@ -248,7 +255,14 @@ fn identical_reports_in_two_forms_are_one() {
 #[test]
 fn filtered_export_cannot_prove_absence() {
     let (code, report) = json_report(&["tests/fixtures/filtered-export"]);
-    assert_eq!(code, 0, "{report:#}");
+    // Root signed in 2026-10-02, within 90 days of the as-of time: the only failure.
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        subjects_with(&report, "fail")
+            .into_keys()
+            .collect::<Vec<_>>(),
+        ["root-not-used-recently"]
+    );
     let not_evaluated = subjects_with(&report, "not-evaluated");
     assert_eq!(not_evaluated["support-role-exists"], set(&[ACCT_ROOT]));
     assert_eq!(

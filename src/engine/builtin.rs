@@ -5,6 +5,22 @@
 /// list and the `.cedar` files at the top of `policies/` are the same.
 pub const FILES: &[(&str, &str)] = &[
     (
+        "cis-credentials.cedar",
+        include_str!("../../policies/cis-credentials.cedar"),
+    ),
+    (
+        "cis-password-policy.cedar",
+        include_str!("../../policies/cis-password-policy.cedar"),
+    ),
+    (
+        "cis-permissions.cedar",
+        include_str!("../../policies/cis-permissions.cedar"),
+    ),
+    (
+        "cis-root.cedar",
+        include_str!("../../policies/cis-root.cedar"),
+    ),
+    (
         "console-password-requires-mfa.cedar",
         include_str!("../../policies/console-password-requires-mfa.cedar"),
     ),

@@ -72,6 +72,10 @@ pub struct Finding {
     /// For a `waived` result: the waiver that covers it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<crate::waivers::WaiverRef>,
+    /// With `evaluate --benchmark`: the control's number in that benchmark
+    /// version (`1.9` in CIS v5.0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub benchmark_control: Option<String>,
 }
 
 /// Judges one snapshot. `entities` were built from `model.entities` once.
@@ -96,6 +100,7 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 resource: account_name.clone(),
                 message,
                 waiver: None,
+                benchmark_control: None,
             }),
             None => runnable.push(control),
         }
@@ -122,12 +127,17 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 status,
                 severity: control.severity.as_str(),
                 account: account_name.clone(),
-                subject: req.subject.clone(),
+                subject: if control.subject_is_resource {
+                    req.resource_subject.clone()
+                } else {
+                    req.subject.clone()
+                },
                 principal: req.principal_name.clone(),
                 action: req.action.name().to_string(),
                 resource: req.resource_name.clone(),
                 message,
                 waiver: None,
+                benchmark_control: None,
             });
         }
     }
@@ -144,13 +154,30 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 principal: account_name.clone(),
                 action: String::new(),
                 resource: account_name.clone(),
-                message: "no access path in this snapshot falls in the control's scope".into(),
+                message: not_applicable_message(control),
                 waiver: None,
+                benchmark_control: None,
             });
         }
     }
     findings.sort_by(|a, b| (&a.policy, &a.subject, &a.id).cmp(&(&b.policy, &b.subject, &b.id)));
     findings
+}
+
+/// Why a control has no result in scope. Root controls say why root has no
+/// path: the evidence shows no root password and no root access key (an
+/// Organizations member with centralized root access).
+fn not_applicable_message(control: &Control) -> String {
+    let root = Type::Root.uid("x");
+    let about_root = match control.policy.principal_constraint() {
+        PrincipalConstraint::Is(t) | PrincipalConstraint::IsIn(t, _) => &t == root.type_name(),
+        _ => false,
+    };
+    if about_root {
+        "root has no credentials in the evidence (no password, no access key: centralized root access?), so root controls do not apply".into()
+    } else {
+        "no access path in this snapshot falls in the control's scope".into()
+    }
 }
 
 /// Why a control cannot run on this snapshot, if it cannot.
@@ -169,10 +196,23 @@ fn unmet_requirement(control: &Control, model: &Model) -> Option<String> {
                     kind.command()
                 ));
             }
+            Requirement::AnyOf(kinds) => {
+                if kinds.iter().any(|k| model.available.contains(k)) {
+                    continue;
+                }
+                return Some(format!(
+                    "needs one of these exports, which this snapshot lacks: {}",
+                    kinds
+                        .iter()
+                        .map(|k| format!("`{k}` (`{}`)", k.command()))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ));
+            }
             Requirement::AsOf => {
                 if model.as_of.time.is_none() {
                     return Some(
-                        "needs an as-of time, and the evidence has none (a bare CSV has no `GeneratedTime`): pass `--as-of YYYY-MM-DD`, or use the credential report's JSON envelope".into(),
+                        "needs an as-of time, and the evidence has none (a bare CSV has no `GeneratedTime`): pass `--as-of YYYY-MM-DD`, use the credential report's JSON envelope, or add `exported_at` to a `snapshot.json` manifest".into(),
                     );
                 }
             }
@@ -237,7 +277,7 @@ fn judge(control: &Control, req: &AccessRequest, decided: &Decided) -> (Status, 
     if let Some(why) = &req.unreadable {
         return (Status::Error, why.clone());
     }
-    let needs = |kind| control.requires.contains(&Requirement::Evidence(kind));
+    let needs = |kind| control.requires.iter().any(|r| r.names(kind));
     if let Some((_, why)) = req.missing.iter().find(|(k, _)| needs(*k)) {
         return (Status::NotEvaluated, why.clone());
     }

@@ -279,6 +279,22 @@ fn control(
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let r = if item == "as-of" {
                 Requirement::AsOf
+            } else if item.contains('|') {
+                let mut kinds = Vec::new();
+                for alt in item.split('|').map(str::trim) {
+                    match EvidenceKind::parse(alt) {
+                        Some(k) => kinds.push(k),
+                        None => {
+                            return Err(problem(
+                                format!("policy `{id}`: `@requires` names `{alt}`, which is not an evidence kind"),
+                                "alternatives are evidence kinds separated by `|`, e.g. `credential-report|account-summary`",
+                            ))
+                        }
+                    }
+                }
+                kinds.sort();
+                kinds.dedup();
+                Requirement::AnyOf(kinds)
             } else if let Some(kind) = EvidenceKind::parse(item) {
                 Requirement::Evidence(kind)
             } else {
@@ -289,7 +305,7 @@ fn control(
                     format!(
                         "policy `{id}`: `@requires` names `{item}`, which is not an evidence kind"
                     ),
-                    &format!("use a comma-separated list of {known} or `as-of`"),
+                    &format!("use a comma-separated list of {known} or `as-of` (`a|b` when either export will do)"),
                 ));
             };
             requires.push(r);
@@ -305,6 +321,17 @@ fn control(
     }
     requires.sort();
     requires.dedup();
+    let subject_is_resource = match policy.annotation("subject") {
+        None => false,
+        Some("resource") => true,
+        Some("path") => false,
+        Some(other) => {
+            return Err(problem(
+                format!("policy `{id}`: unknown `@subject(\"{other}\")`"),
+                "use `@subject(\"resource\")` to name results by the resource's ARN (a managed policy, or an inline policy's holder), or leave it out",
+            ))
+        }
+    };
     let cis_aws = match policy.annotation("cis_aws") {
         None => BTreeMap::new(),
         Some(s) => parse_cis(s).map_err(|m| {
@@ -321,6 +348,7 @@ fn control(
         remediation: policy.annotation("remediation").map(str::to_string),
         requires,
         cis_aws,
+        subject_is_resource,
         source: source.report_name.clone(),
         sha256: sha256_hex(text.as_bytes()),
         policy: policy.new_id(PolicyId::new(&id)),

@@ -60,9 +60,12 @@ impl Severity {
 }
 
 /// What a control needs before it can be judged (`@requires`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Requirement {
     Evidence(crate::evidence::EvidenceKind),
+    /// Any one of these exports (`@requires("credential-report|account-summary")`):
+    /// either can tell the facts the control reads.
+    AnyOf(Vec<crate::evidence::EvidenceKind>),
     /// An as-of time (also implied by any policy that reads `context.as_of`).
     AsOf,
 }
@@ -78,6 +81,9 @@ pub struct Control {
     pub requires: Vec<Requirement>,
     /// CIS AWS Foundations benchmark version → control number.
     pub cis_aws: BTreeMap<String, String>,
+    /// `@subject("resource")`: results name the resource's ARN (a managed
+    /// policy; the holder of an inline policy) instead of the path's subject.
+    pub subject_is_resource: bool,
     /// Where the policy came from (`builtin/<file>` or the path given).
     pub source: String,
     /// SHA-256 of the policy's own text.
@@ -92,4 +98,28 @@ pub struct PolicyPack {
     pub set: PolicySet,
     /// The built-in pack's version, when the built-in pack is loaded.
     pub builtin_version: Option<String>,
+}
+
+impl Requirement {
+    /// The name used in `@requires` and in reports.
+    pub fn name(&self) -> String {
+        match self {
+            Requirement::Evidence(k) => k.as_str().to_string(),
+            Requirement::AnyOf(kinds) => kinds
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join("|"),
+            Requirement::AsOf => "as-of".to_string(),
+        }
+    }
+
+    /// Whether this requirement names `kind` (alone or as an alternative).
+    pub fn names(&self, kind: crate::evidence::EvidenceKind) -> bool {
+        match self {
+            Requirement::Evidence(k) => *k == kind,
+            Requirement::AnyOf(kinds) => kinds.contains(&kind),
+            Requirement::AsOf => false,
+        }
+    }
 }

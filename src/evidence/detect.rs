@@ -12,7 +12,10 @@ use crate::error::{InputError, Location};
 use crate::evidence::account_summary::{self, AccountSummary};
 use crate::evidence::authorization_details::{self, Page};
 use crate::evidence::credential_report::{self, CredentialReport};
+use crate::evidence::manifest::{self, Manifest};
+use crate::evidence::password_policy::{self, PasswordPolicy};
 use crate::evidence::schemas::{self, SchemaKind};
+use crate::evidence::virtual_mfa::{self, VirtualMfaDevices};
 use crate::evidence::EvidenceKind;
 
 /// What a file turned out to be.
@@ -21,6 +24,9 @@ pub enum Detected {
     /// Pages of the authorization details (one, or several from a JSON array).
     AuthorizationDetails(Vec<Page>),
     AccountSummary(AccountSummary),
+    VirtualMfaDevices(VirtualMfaDevices),
+    PasswordPolicy(PasswordPolicy),
+    Manifest(Manifest),
     /// Not evidence: the reason, for the warning.
     NotEvidence(String),
 }
@@ -31,6 +37,9 @@ impl Detected {
             Detected::CredentialReport(_) => Some(EvidenceKind::CredentialReport),
             Detected::AuthorizationDetails(_) => Some(EvidenceKind::AuthorizationDetails),
             Detected::AccountSummary(_) => Some(EvidenceKind::AccountSummary),
+            Detected::VirtualMfaDevices(_) => Some(EvidenceKind::VirtualMfaDevices),
+            Detected::PasswordPolicy(_) => Some(EvidenceKind::PasswordPolicy),
+            Detected::Manifest(_) => Some(EvidenceKind::Manifest),
             Detected::NotEvidence(_) => None,
         }
     }
@@ -62,6 +71,13 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
     if matches!(first, Some(b'{') | Some(b'[')) {
         return detect_json(file, body);
+    }
+    // `aws iam get-account-password-policy 2> file` for an account without a
+    // password policy: the CLI's error text is the evidence that there is none.
+    if std::str::from_utf8(body).is_ok_and(password_policy::is_cli_no_such_entity) {
+        return Ok(Detected::PasswordPolicy(PasswordPolicy::Absent(
+            "the AWS CLI's `NoSuchEntity` error",
+        )));
     }
     if credential_report::looks_like_csv(bytes) {
         return credential_report::parse_csv(file, bytes)
@@ -134,8 +150,29 @@ fn detect_json(file: &str, body: &[u8]) -> Result<Detected, Vec<InputError>> {
                 .map(Detected::AccountSummary)
                 .map_err(|e| vec![e])
         }
+        Value::Object(_) if virtual_mfa::looks_like_list(&value) => {
+            schemas::check(SchemaKind::VirtualMfaDevices, file, "", &value)?;
+            virtual_mfa::parse(file, &value)
+                .map(Detected::VirtualMfaDevices)
+                .map_err(|e| vec![e])
+        }
+        Value::Object(_) if password_policy::looks_like_policy(&value) => {
+            schemas::check(SchemaKind::PasswordPolicy, file, "", &value)?;
+            password_policy::parse(file, &value)
+                .map(Detected::PasswordPolicy)
+                .map_err(|e| vec![e])
+        }
+        Value::Object(_) if password_policy::looks_like_no_such_entity(&value) => Ok(
+            Detected::PasswordPolicy(PasswordPolicy::Absent("a `NoSuchEntity` error response")),
+        ),
+        Value::Object(_) if manifest::looks_like_manifest(&value) => {
+            schemas::check(SchemaKind::Manifest, file, "", &value)?;
+            manifest::parse(file, &value)
+                .map(Detected::Manifest)
+                .map_err(|e| vec![e])
+        }
         _ => Ok(Detected::NotEvidence(
-            "JSON, but not a known AWS IAM export (expected the keys of `get-account-authorization-details`, `get-credential-report` or `get-account-summary`)".into(),
+            "JSON, but not a known AWS IAM export (expected the keys of `get-account-authorization-details`, `get-credential-report`, `get-account-summary`, `list-virtual-mfa-devices`, `get-account-password-policy`, or a `snapshot.json` manifest)".into(),
         )),
     }
 }

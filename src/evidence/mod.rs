@@ -5,17 +5,22 @@
 //!   a folder, or an organization of folders) and loads each one;
 //! - [`detect`] decides what one file is;
 //! - one module per export ([`credential_report`], [`authorization_details`],
-//!   [`account_summary`]) and for the policy documents inside them;
+//!   [`account_summary`], [`virtual_mfa`], [`password_policy`]) and for the
+//!   policy documents inside them; [`manifest`] reads the optional
+//!   `snapshot.json`;
 //! - [`schemas`] holds the JSON Schemas every JSON input is checked against.
 
 pub mod account_summary;
 pub mod authorization_details;
 pub mod credential_report;
 pub mod detect;
+pub mod manifest;
+pub mod password_policy;
 pub mod policy_document;
 pub mod schemas;
 pub mod snapshot;
 pub mod time;
+pub mod virtual_mfa;
 
 use std::fmt;
 
@@ -25,13 +30,20 @@ pub enum EvidenceKind {
     CredentialReport,
     AuthorizationDetails,
     AccountSummary,
+    VirtualMfaDevices,
+    PasswordPolicy,
+    /// The optional `snapshot.json` manifest.
+    Manifest,
 }
 
 impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 3] = [
+    pub const ALL: [EvidenceKind; 6] = [
         EvidenceKind::CredentialReport,
         EvidenceKind::AuthorizationDetails,
         EvidenceKind::AccountSummary,
+        EvidenceKind::VirtualMfaDevices,
+        EvidenceKind::PasswordPolicy,
+        EvidenceKind::Manifest,
     ];
 
     /// The stable name used in reports and in `@requires`.
@@ -40,6 +52,9 @@ impl EvidenceKind {
             EvidenceKind::CredentialReport => "credential-report",
             EvidenceKind::AuthorizationDetails => "authorization-details",
             EvidenceKind::AccountSummary => "account-summary",
+            EvidenceKind::VirtualMfaDevices => "virtual-mfa-devices",
+            EvidenceKind::PasswordPolicy => "password-policy",
+            EvidenceKind::Manifest => "manifest",
         }
     }
 
@@ -55,6 +70,9 @@ impl EvidenceKind {
             }
             EvidenceKind::AuthorizationDetails => "aws iam get-account-authorization-details",
             EvidenceKind::AccountSummary => "aws iam get-account-summary",
+            EvidenceKind::VirtualMfaDevices => "aws iam list-virtual-mfa-devices",
+            EvidenceKind::PasswordPolicy => "aws iam get-account-password-policy",
+            EvidenceKind::Manifest => "a `snapshot.json` manifest written by the exporter",
         }
     }
 }

@@ -22,6 +22,9 @@ pub enum SchemaKind {
     Waivers,
     /// A JSON report read back by `diff`.
     Report,
+    VirtualMfaDevices,
+    PasswordPolicy,
+    Manifest,
 }
 
 impl SchemaKind {
@@ -37,6 +40,11 @@ impl SchemaKind {
             SchemaKind::AccountSummary => include_str!("../../schemas/account-summary.schema.json"),
             SchemaKind::Waivers => include_str!("../../schemas/waivers.schema.json"),
             SchemaKind::Report => include_str!("../../schemas/report.schema.json"),
+            SchemaKind::VirtualMfaDevices => {
+                include_str!("../../schemas/virtual-mfa-devices.schema.json")
+            }
+            SchemaKind::PasswordPolicy => include_str!("../../schemas/password-policy.schema.json"),
+            SchemaKind::Manifest => include_str!("../../schemas/snapshot-manifest.schema.json"),
         }
     }
 
@@ -46,12 +54,18 @@ impl SchemaKind {
         static SUMMARY: OnceLock<Result<Validator, String>> = OnceLock::new();
         static WAIVERS: OnceLock<Result<Validator, String>> = OnceLock::new();
         static REPORT: OnceLock<Result<Validator, String>> = OnceLock::new();
+        static VIRTUAL_MFA: OnceLock<Result<Validator, String>> = OnceLock::new();
+        static PASSWORD_POLICY: OnceLock<Result<Validator, String>> = OnceLock::new();
+        static MANIFEST: OnceLock<Result<Validator, String>> = OnceLock::new();
         match self {
             SchemaKind::AuthorizationDetails => &AUTHZ,
             SchemaKind::CredentialReportEnvelope => &ENVELOPE,
             SchemaKind::AccountSummary => &SUMMARY,
             SchemaKind::Waivers => &WAIVERS,
             SchemaKind::Report => &REPORT,
+            SchemaKind::VirtualMfaDevices => &VIRTUAL_MFA,
+            SchemaKind::PasswordPolicy => &PASSWORD_POLICY,
+            SchemaKind::Manifest => &MANIFEST,
         }
     }
 
@@ -203,6 +217,9 @@ mod tests {
             SchemaKind::AccountSummary,
             SchemaKind::Waivers,
             SchemaKind::Report,
+            SchemaKind::VirtualMfaDevices,
+            SchemaKind::PasswordPolicy,
+            SchemaKind::Manifest,
         ] {
             assert!(kind.validator().is_ok(), "{kind:?}");
         }

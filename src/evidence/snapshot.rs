@@ -16,6 +16,9 @@ use crate::evidence::account_summary::AccountSummary;
 use crate::evidence::authorization_details::{self, AuthorizationDetails, Page};
 use crate::evidence::credential_report::CredentialReport;
 use crate::evidence::detect::{detect, Detected};
+use crate::evidence::manifest::Manifest;
+use crate::evidence::password_policy::PasswordPolicy;
+use crate::evidence::virtual_mfa::VirtualMfaDevices;
 use crate::evidence::{sha256_hex, EvidenceFile, EvidenceKind};
 
 /// Deeper folders than this are not walked (a guard against symlink loops).
@@ -58,6 +61,10 @@ pub struct Snapshot {
     pub credential_report: Option<(String, CredentialReport)>,
     pub authorization_details: Option<AuthorizationDetails>,
     pub account_summary: Option<(String, AccountSummary)>,
+    pub virtual_mfa_devices: Option<(String, VirtualMfaDevices)>,
+    pub password_policy: Option<(String, PasswordPolicy)>,
+    /// The optional `snapshot.json` manifest.
+    pub manifest: Option<(String, Manifest)>,
     /// Tolerated oddities (files that are not evidence, extra CSV fields, ...).
     pub warnings: Vec<String>,
 }
@@ -69,6 +76,9 @@ impl Snapshot {
             EvidenceKind::CredentialReport => self.credential_report.is_some(),
             EvidenceKind::AuthorizationDetails => self.authorization_details.is_some(),
             EvidenceKind::AccountSummary => self.account_summary.is_some(),
+            EvidenceKind::VirtualMfaDevices => self.virtual_mfa_devices.is_some(),
+            EvidenceKind::PasswordPolicy => self.password_policy.is_some(),
+            EvidenceKind::Manifest => self.manifest.is_some(),
         }
     }
 }
@@ -266,6 +276,9 @@ pub fn load(source: &SnapshotSource) -> Result<Snapshot, Vec<InputError>> {
     let mut reports: Vec<(String, CredentialReport)> = Vec::new();
     let mut pages: Vec<Page> = Vec::new();
     let mut summaries: Vec<(String, AccountSummary)> = Vec::new();
+    let mut mfa_lists: Vec<(String, VirtualMfaDevices)> = Vec::new();
+    let mut password_policies: Vec<(String, PasswordPolicy)> = Vec::new();
+    let mut manifests: Vec<(String, Manifest)> = Vec::new();
     for (shown, path) in &source.files {
         let bytes = match fs::read(path) {
             Ok(b) => b,
@@ -300,6 +313,9 @@ pub fn load(source: &SnapshotSource) -> Result<Snapshot, Vec<InputError>> {
             }
             Detected::AuthorizationDetails(ps) => pages.extend(ps),
             Detected::AccountSummary(s) => summaries.push((shown.clone(), s)),
+            Detected::VirtualMfaDevices(v) => mfa_lists.push((shown.clone(), v)),
+            Detected::PasswordPolicy(p) => password_policies.push((shown.clone(), p)),
+            Detected::Manifest(m) => manifests.push((shown.clone(), m)),
             Detected::NotEvidence(why) => {
                 snapshot.warnings.push(format!("{shown}: {why}; ignored"))
             }
@@ -330,19 +346,10 @@ pub fn load(source: &SnapshotSource) -> Result<Snapshot, Vec<InputError>> {
     }
     snapshot.credential_report = reports.into_iter().next();
 
-    summaries.sort_by(|a, b| a.0.cmp(&b.0));
-    if let Some((first_file, first)) = summaries.first() {
-        for (file, other) in &summaries[1..] {
-            if other != first {
-                errors.push(InputError::new(
-                    file,
-                    Location::File,
-                    format!("a second account summary that differs from `{first_file}`"),
-                ));
-            }
-        }
-    }
-    snapshot.account_summary = summaries.into_iter().next();
+    snapshot.account_summary = one_of(summaries, "account summary", &mut errors);
+    snapshot.virtual_mfa_devices = one_of(mfa_lists, "virtual MFA device list", &mut errors);
+    snapshot.password_policy = one_of(password_policies, "password policy", &mut errors);
+    snapshot.manifest = one_of(manifests, "snapshot manifest", &mut errors);
 
     if !pages.is_empty() {
         match authorization_details::merge_pages(pages) {
@@ -351,7 +358,13 @@ pub fn load(source: &SnapshotSource) -> Result<Snapshot, Vec<InputError>> {
         }
     }
 
-    if errors.is_empty() && snapshot.files.iter().all(|f| f.kind.is_none()) {
+    // A manifest describes evidence; on its own it is none.
+    if errors.is_empty()
+        && snapshot
+            .files
+            .iter()
+            .all(|f| matches!(f.kind, None | Some(EvidenceKind::Manifest)))
+    {
         // Name the file when there is only one, else the snapshot.
         let label = match source.files.as_slice() {
             [(only, _)] => only.clone(),
@@ -361,7 +374,7 @@ pub fn load(source: &SnapshotSource) -> Result<Snapshot, Vec<InputError>> {
             InputError::new(
                 label,
                 Location::File,
-                "no AWS IAM evidence found (no credential report, authorization details or account summary)",
+                "no AWS IAM evidence found (no credential report, authorization details, account summary, virtual MFA device list or password policy)",
             )
             .with_help("export the evidence with `aws iam get-credential-report` and `aws iam get-account-authorization-details`"),
         );
@@ -373,6 +386,31 @@ pub fn load(source: &SnapshotSource) -> Result<Snapshot, Vec<InputError>> {
     } else {
         Err(dedup(errors))
     }
+}
+
+/// The one export of a kind in a snapshot: several files are fine only when
+/// they say the same thing (the first by path is kept).
+fn one_of<T: PartialEq>(
+    mut found: Vec<(String, T)>,
+    what: &str,
+    errors: &mut Vec<InputError>,
+) -> Option<(String, T)> {
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some((first_file, first)) = found.first() {
+        for (file, other) in &found[1..] {
+            if other != first {
+                errors.push(
+                    InputError::new(
+                        file,
+                        Location::File,
+                        format!("a second {what} that differs from `{first_file}`"),
+                    )
+                    .with_help("a snapshot is one account at one time: keep one file per export in each snapshot folder"),
+                );
+            }
+        }
+    }
+    found.into_iter().next()
 }
 
 fn dedup(mut errors: Vec<InputError>) -> Vec<InputError> {

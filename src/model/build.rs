@@ -8,11 +8,13 @@ use cedar_policy::{Context, Entity, EntityUid};
 use serde_json::{json, Map, Value};
 
 use super::cedar::{self, Attrs, Type};
+use super::thresholds::Thresholds;
 use super::trust::{trust_paths, PrincipalKind, TrustPath};
 use super::{AccessRequest, AccountRef, Action, AsOf, Model};
 use crate::error::Error;
 use crate::evidence::authorization_details::{AttachedPolicy, Document, InlinePolicy};
 use crate::evidence::credential_report::{CredentialRow, PasswordEnabled, ReportTime};
+use crate::evidence::password_policy::PasswordPolicy;
 use crate::evidence::policy_document::allows_full_admin;
 use crate::evidence::snapshot::Snapshot;
 use crate::evidence::time::Timestamp;
@@ -67,17 +69,29 @@ pub fn aws_managed_name(arn: &str) -> Option<&str> {
     }
 }
 
-/// Builds the model. `as_of` was decided by the caller (flag, else the
-/// credential report's `GeneratedTime`).
+/// Builds the model with the default thresholds. `as_of` was decided by the
+/// caller (flag, else the credential report's `GeneratedTime`, else the
+/// manifest's `exported_at`).
 pub fn build(snapshot: &Snapshot, as_of: AsOf) -> Result<Model, Error> {
+    build_with(snapshot, as_of, &Thresholds::default())
+}
+
+/// Builds the model; `thresholds` go into every request's context.
+pub fn build_with(
+    snapshot: &Snapshot,
+    as_of: AsOf,
+    thresholds: &Thresholds,
+) -> Result<Model, Error> {
     let mut b = Builder {
         snapshot,
         as_of,
+        thresholds,
         account: pick_account(snapshot),
         entities: Vec::new(),
         requests: Vec::new(),
         warnings: Vec::new(),
         principals: BTreeSet::new(),
+        reviews: Vec::new(),
     };
     b.warn_mixed_accounts();
     let (available, incomplete) = availability(snapshot);
@@ -143,6 +157,19 @@ fn pick_account(snapshot: &Snapshot) -> AccountRef {
         }
     }
     let counts = account_counts(snapshot);
+    // Without a root row, the manifest says which account this is.
+    if let Some(id) = snapshot
+        .manifest
+        .as_ref()
+        .and_then(|(_, m)| m.account_id.clone())
+    {
+        let partition = counts
+            .keys()
+            .find(|(_, a)| *a == id)
+            .map(|(p, _)| p.clone())
+            .unwrap_or_else(|| "aws".into());
+        return AccountRef { id, partition };
+    }
     let best = counts
         .iter()
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
@@ -187,12 +214,40 @@ fn is_account_id(s: &str) -> bool {
 struct Builder<'s> {
     snapshot: &'s Snapshot,
     as_of: AsOf,
+    thresholds: &'s Thresholds,
     account: AccountRef,
     entities: Vec<Entity>,
     requests: Vec<AccessRequest>,
     warnings: Vec<String>,
     /// Trusted principals already added (many roles trust the same one).
     principals: BTreeSet<EntityUid>,
+    /// `Review` requests of root and users, made last, once the account-wide
+    /// facts (support roles) are known.
+    reviews: Vec<PendingReview>,
+}
+
+/// A `Review` request of one identity, waiting for the account-wide context.
+struct PendingReview {
+    id: String,
+    principal: (EntityUid, String),
+    subject: String,
+    message: String,
+    missing: Vec<(EvidenceKind, String)>,
+}
+
+/// What the evidence says about root, from either export.
+struct RootFacts {
+    arn: String,
+    /// `credential-report` or `account-summary`.
+    source: &'static str,
+    /// `true`, `false`, `not_supported`, or `unknown` (account summary only).
+    password: &'static str,
+    mfa_active: bool,
+    active_keys: i64,
+    /// Key slots that hold a key, active or not (credential report only).
+    key_slots: usize,
+    /// The latest use of the password or any key.
+    last_used: Option<Timestamp>,
 }
 
 /// Facts about one IAM user, from either export.
@@ -276,6 +331,7 @@ impl<'s> Builder<'s> {
         // well-typed.
         let t = self.as_of.time.unwrap_or(Timestamp::from_millis(0));
         m.insert("as_of".into(), datetime_json(t));
+        m.insert("thresholds".into(), self.thresholds.context_json());
         m
     }
 
@@ -300,6 +356,7 @@ impl<'s> Builder<'s> {
             resource,
             context: ctx,
             context_json,
+            resource_subject: subject.clone(),
             subject,
             principal_name,
             resource_name,
@@ -316,38 +373,166 @@ impl<'s> Builder<'s> {
         let mut a = Attrs::default();
         a.put_str("account_id", &self.account.id.clone())
             .put_str("partition", &self.account.partition.clone());
-        self.entity(self.account_uid(), a, Vec::new())
+        let mut labels: Vec<(String, String)> = Vec::new();
+        if let Some((file, m)) = &self.snapshot.manifest {
+            if let Some(alias) = &m.account_alias {
+                a.put_str("alias", alias);
+            }
+            labels = m.labels.clone().into_iter().collect();
+            if let Some(id) = &m.account_id {
+                if *id != self.account.id {
+                    self.warnings.push(format!(
+                        "{file}: the manifest names account `{id}`, the evidence describes `{}`",
+                        self.account.id
+                    ));
+                }
+            }
+        }
+        self.entity_with_tags(self.account_uid(), a, Vec::new(), &labels)
     }
 
+    /// The root user: from the credential report's root row, else from the
+    /// account summary (`AccountMFAEnabled`, `AccountAccessKeysPresent`).
+    /// Root has access paths only when it has credentials: a console path
+    /// unless its password is `false`, a key path per key slot, and one
+    /// `Review` request that the root controls judge. Root with no password
+    /// and no key (Organizations' centralized root access) has no path at
+    /// all, so root controls are `not-applicable` there.
     fn root(&mut self) -> Result<(), Error> {
-        let Some((_, report)) = &self.snapshot.credential_report else {
-            return Ok(());
-        };
-        let Some(row) = report.rows.iter().find(|r| r.is_root) else {
-            return Ok(());
-        };
-        let uid = Type::Root.uid(&row.arn);
-        let mut a = Attrs::default();
-        a.put_str("arn", &row.arn)
-            .put_str(
-                "account_id",
-                parse_arn(&row.arn).map(|a| a.account).unwrap_or(""),
-            )
-            .put_str(
-                "password_enabled",
-                match row.password_enabled {
+        let row = self
+            .snapshot
+            .credential_report
+            .as_ref()
+            .and_then(|(_, r)| r.rows.iter().find(|r| r.is_root));
+        let virtual_list = self.snapshot.virtual_mfa_devices.as_ref().map(|(_, v)| v);
+        let has_virtual_mfa = virtual_list.is_some_and(|v| v.root_has_virtual());
+        let facts = match row {
+            Some(row) => RootFacts {
+                arn: row.arn.clone(),
+                source: "credential-report",
+                password: match row.password_enabled {
                     PasswordEnabled::Yes => "true",
                     PasswordEnabled::No => "false",
                     PasswordEnabled::NotSupported => "not_supported",
                 },
+                mfa_active: row.mfa_active,
+                active_keys: active_keys(row),
+                key_slots: row
+                    .access_keys
+                    .iter()
+                    .filter(|k| k.active || k.last_rotated.timestamp().is_some())
+                    .count(),
+                last_used: row
+                    .access_keys
+                    .iter()
+                    .filter_map(|k| k.last_used.timestamp())
+                    .chain(row.password_last_used.timestamp())
+                    .max(),
+            },
+            None => {
+                let Some((file, summary)) = &self.snapshot.account_summary else {
+                    return Ok(());
+                };
+                let (Some(mfa), Some(keys)) = (
+                    summary.get("AccountMFAEnabled"),
+                    summary.get("AccountAccessKeysPresent"),
+                ) else {
+                    self.warnings.push(format!(
+                        "{file}: the account summary lacks `AccountMFAEnabled` or `AccountAccessKeysPresent`, so it says nothing about root"
+                    ));
+                    return Ok(());
+                };
+                RootFacts {
+                    arn: self.account.root_arn(),
+                    source: "account-summary",
+                    // The summary does not say whether root has a password;
+                    // AWS gives every standalone account's root one.
+                    password: "unknown",
+                    mfa_active: mfa > 0,
+                    active_keys: i64::from(keys > 0),
+                    key_slots: 0,
+                    last_used: None,
+                }
+            }
+        };
+        let has_credentials =
+            facts.password != "false" || facts.active_keys > 0 || facts.key_slots > 0;
+        let uid = Type::Root.uid(&facts.arn);
+        let mut a = Attrs::default();
+        a.put_str("arn", &facts.arn)
+            .put_str(
+                "account_id",
+                parse_arn(&facts.arn).map(|a| a.account).unwrap_or(""),
             )
-            .put_time("password_last_used", row.password_last_used.timestamp())
-            .put_str("password_last_used_state", row.password_last_used.as_str())
-            .put("mfa_active", cedar::boolean(row.mfa_active))
-            .put("active_access_keys", cedar::long(active_keys(row)));
-        let parents = self.account_parent(&row.arn);
+            .put_str("facts_source", facts.source)
+            .put_str("password_enabled", facts.password)
+            .put_time(
+                "password_last_used",
+                row.and_then(|r| r.password_last_used.timestamp()),
+            )
+            .put_str(
+                "password_last_used_state",
+                row.map(|r| r.password_last_used.as_str())
+                    .unwrap_or("absent"),
+            )
+            .put("mfa_active", cedar::boolean(facts.mfa_active))
+            .put("has_virtual_mfa", cedar::boolean(has_virtual_mfa))
+            .put(
+                "has_hardware_mfa",
+                cedar::boolean(facts.mfa_active && virtual_list.is_some() && !has_virtual_mfa),
+            )
+            .put("active_access_keys", cedar::long(facts.active_keys))
+            .put("has_credentials", cedar::boolean(has_credentials))
+            .put_time("last_used", facts.last_used);
+        let parents = self.account_parent(&facts.arn);
         self.entity(uid.clone(), a, parents)?;
-        self.access_keys(row, &uid)?;
+        if !has_credentials {
+            return Ok(());
+        }
+        if facts.password != "false" {
+            let ctx = self.common_context();
+            let account = (self.account_uid(), self.account.id.clone());
+            let message = match row {
+                Some(r) => format!(
+                    "root password `{}`, last used {}; MFA {}",
+                    facts.password,
+                    describe_time(&r.password_last_used),
+                    if facts.mfa_active {
+                        "active"
+                    } else {
+                        "not active"
+                    }
+                ),
+                None => format!(
+                    "root password state unknown (account summary only); MFA {}",
+                    if facts.mfa_active {
+                        "active"
+                    } else {
+                        "not active"
+                    }
+                ),
+            };
+            self.request(
+                format!("{}/console", facts.arn),
+                Action::SignInToConsole,
+                (uid.clone(), facts.arn.clone()),
+                account,
+                ctx,
+                facts.arn.clone(),
+                message,
+            )?;
+        }
+        if let Some(r) = row {
+            self.access_keys(r, &uid)?;
+        }
+        let message = root_message(&facts, virtual_list.map(|_| has_virtual_mfa));
+        self.reviews.push(PendingReview {
+            id: format!("{}/review", facts.arn),
+            principal: (uid, facts.arn.clone()),
+            subject: facts.arn,
+            message,
+            missing: Vec::new(),
+        });
         Ok(())
     }
 
@@ -592,6 +777,24 @@ impl<'s> Builder<'s> {
                 cedar::long(row.map(active_keys).unwrap_or(0)),
             )
             .put(
+                "active_signing_certificates",
+                cedar::long(
+                    row.map(|r| r.certs.iter().filter(|c| c.active).count() as i64)
+                        .unwrap_or(0),
+                ),
+            )
+            .put(
+                "has_virtual_mfa",
+                cedar::boolean(
+                    self.snapshot
+                        .virtual_mfa_devices
+                        .as_ref()
+                        .is_some_and(|(_, v)| {
+                            v.devices.iter().any(|d| d.user_arn.as_deref() == Some(arn))
+                        }),
+                ),
+            )
+            .put(
                 "attached_policy_count",
                 cedar::long(facts.detail.map(|d| d.attached.len() as i64).unwrap_or(0)),
             )
@@ -657,6 +860,29 @@ impl<'s> Builder<'s> {
         if let Some(d) = facts.detail {
             self.hold_policies(&uid, arn, &d.attached, &d.inline)?;
         }
+
+        // The user as a whole (key count, direct policies), judged once per
+        // user; each export the user is absent from leaves its facts unknown.
+        let mut missing = Vec::new();
+        if row.is_none() && has_report {
+            missing.push((
+                EvidenceKind::CredentialReport,
+                "the user is absent from the credential report (created after it was generated?), so there is no evidence about its credentials".into(),
+            ));
+        }
+        if facts.detail.is_none() && self.snapshot.authorization_details.is_some() {
+            missing.push((
+                EvidenceKind::AuthorizationDetails,
+                "the user is absent from the authorization details, so there is no evidence about its policies".into(),
+            ));
+        }
+        self.reviews.push(PendingReview {
+            id: format!("{arn}/review"),
+            principal: (uid, arn.to_string()),
+            subject: arn.to_string(),
+            message: user_review_message(row, facts.detail),
+            missing,
+        });
         Ok(())
     }
 
@@ -670,7 +896,7 @@ impl<'s> Builder<'s> {
     ) -> Result<(), Error> {
         for p in attached {
             let ctx = self.common_context();
-            self.request(
+            let req = self.request(
                 format!("{holder_arn}/holds/{}", p.arn),
                 Action::HoldPolicy,
                 (holder.clone(), holder_arn.to_string()),
@@ -679,6 +905,7 @@ impl<'s> Builder<'s> {
                 holder_arn.to_string(),
                 format!("`{}` is attached to `{holder_arn}`", p.name),
             )?;
+            req.resource_subject = p.arn.clone();
         }
         for p in inline {
             let id = format!("{holder_arn}/inline-policy/{}", p.name);
@@ -853,18 +1080,21 @@ impl<'s> Builder<'s> {
     fn review(&mut self, support_roles: &[String]) -> Result<(), Error> {
         let mut ctx = self.common_context();
         ctx.insert("support_roles".into(), json!(support_roles));
-        let message = if support_roles.is_empty() {
-            format!("no role has the AWS managed policy `{SUPPORT_POLICY}` attached")
-        } else {
-            format!(
-                "support roles: {}",
-                support_roles
-                    .iter()
-                    .map(|r| format!("`{r}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
+        ctx.insert("password_policy".into(), self.password_policy_context());
+        for pending in std::mem::take(&mut self.reviews) {
+            let account = (self.account_uid(), self.account.id.clone());
+            let req = self.request(
+                pending.id,
+                Action::Review,
+                pending.principal,
+                account,
+                ctx.clone(),
+                pending.subject,
+                pending.message,
+            )?;
+            req.missing = pending.missing;
+        }
+        let message = self.account_review_message(support_roles);
         let account = self.account_uid();
         let id = self.account.root_arn();
         let name = self.account.id.clone();
@@ -878,6 +1108,113 @@ impl<'s> Builder<'s> {
             message,
         )?;
         Ok(())
+    }
+}
+
+impl Builder<'_> {
+    /// `context.password_policy`: the password policy export's facts (all
+    /// zero and `exists: false` when the account has none, `exported: false`
+    /// when the snapshot lacks the export).
+    fn password_policy_context(&self) -> Value {
+        let exported = self.snapshot.password_policy.is_some();
+        let facts = match &self.snapshot.password_policy {
+            Some((_, PasswordPolicy::Present(f))) => Some(f),
+            _ => None,
+        };
+        json!({
+            "exported": exported,
+            "exists": facts.is_some(),
+            "minimum_length": facts.map(|f| f.minimum_length).unwrap_or(0),
+            "reuse_prevention": facts.map(|f| f.reuse_prevention).unwrap_or(0),
+            "max_age_days": facts.map(|f| f.max_age_days).unwrap_or(0),
+            "require_symbols": facts.is_some_and(|f| f.require_symbols),
+            "require_numbers": facts.is_some_and(|f| f.require_numbers),
+            "require_uppercase": facts.is_some_and(|f| f.require_uppercase),
+            "require_lowercase": facts.is_some_and(|f| f.require_lowercase),
+        })
+    }
+
+    /// The account review's message: the facts its controls judge.
+    fn account_review_message(&self, support_roles: &[String]) -> String {
+        let support = if support_roles.is_empty() {
+            format!("no role has the AWS managed policy `{SUPPORT_POLICY}` attached")
+        } else {
+            format!(
+                "support roles: {}",
+                support_roles
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        match &self.snapshot.password_policy {
+            None => support,
+            Some((_, PasswordPolicy::Absent(how))) => {
+                format!("{support}; no password policy ({how})")
+            }
+            Some((_, PasswordPolicy::Present(f))) => format!(
+                "{support}; password policy: minimum length {}, remembers {} previous password{}",
+                f.minimum_length,
+                f.reuse_prevention,
+                if f.reuse_prevention == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+fn root_message(facts: &RootFacts, virtual_mfa: Option<bool>) -> String {
+    let mfa = match (facts.mfa_active, virtual_mfa) {
+        (false, _) => "no MFA device active".to_string(),
+        (true, None) => "MFA active".to_string(),
+        (true, Some(true)) => "MFA active: a virtual device".to_string(),
+        (true, Some(false)) => {
+            "MFA active: no virtual device, so a hardware or FIDO device".to_string()
+        }
+    };
+    let keys = match (facts.source, facts.active_keys) {
+        ("account-summary", 0) => "no access key (`AccountAccessKeysPresent` 0)".to_string(),
+        ("account-summary", _) => "access keys present (`AccountAccessKeysPresent` 1)".to_string(),
+        (_, 0) => "no active access key".to_string(),
+        (_, 1) => "1 active access key".to_string(),
+        (_, n) => format!("{n} active access keys"),
+    };
+    let used = match (facts.source, facts.last_used) {
+        ("account-summary", _) => "last use unknown (account summary only)".to_string(),
+        (_, Some(t)) => format!("last used {}", t.to_cedar()),
+        (_, None) => "no recorded use".to_string(),
+    };
+    format!(
+        "root ({}): password `{}`; {mfa}; {keys}; {used}",
+        facts.source, facts.password
+    )
+}
+
+fn user_review_message(
+    row: Option<&CredentialRow>,
+    detail: Option<&crate::evidence::authorization_details::UserDetail>,
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(r) = row {
+        parts.push(match active_keys(r) {
+            0 => "no active access key".to_string(),
+            1 => "1 active access key".to_string(),
+            n => format!("{n} active access keys"),
+        });
+    }
+    if let Some(d) = detail {
+        let mut direct: Vec<String> = d.attached.iter().map(|p| format!("`{}`", p.arn)).collect();
+        direct.extend(d.inline.iter().map(|p| format!("inline `{}`", p.name)));
+        parts.push(if direct.is_empty() {
+            "no policy attached or embedded directly".to_string()
+        } else {
+            format!("policies directly on the user: {}", direct.join(", "))
+        });
+    }
+    if parts.is_empty() {
+        "no facts about the user".into()
+    } else {
+        parts.join("; ")
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod cedar;
+pub mod thresholds;
 pub mod trust;
 
 use std::collections::BTreeSet;
@@ -17,7 +18,8 @@ use cedar_policy::{Context, Entity, EntityUid};
 use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceKind;
 
-pub use build::build;
+pub use build::{build, build_with};
+pub use thresholds::Thresholds;
 
 /// Where the as-of time came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +28,8 @@ pub enum AsOfSource {
     Flag,
     /// The credential report's `GeneratedTime`.
     CredentialReport,
+    /// The `snapshot.json` manifest's `exported_at`.
+    Manifest,
     /// No as-of time: age-based controls are not evaluated.
     None,
 }
@@ -35,6 +39,7 @@ impl AsOfSource {
         match self {
             AsOfSource::Flag => "flag",
             AsOfSource::CredentialReport => "credential-report",
+            AsOfSource::Manifest => "manifest",
             AsOfSource::None => "none",
         }
     }
@@ -106,6 +111,10 @@ pub struct AccessRequest {
     pub context_json: serde_json::Value,
     /// What a result is about (an ARN; see the contract's subject table).
     pub subject: String,
+    /// The ARN that stands for the resource, for controls annotated
+    /// `@subject("resource")`: a managed policy's ARN; for what has no ARN of
+    /// its own (an inline policy, an access key), the ARN of its holder.
+    pub resource_subject: String,
     /// Human names of the principal and resource (ARNs, `*`, service names).
     pub principal_name: String,
     pub resource_name: String,

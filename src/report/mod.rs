@@ -6,6 +6,7 @@
 //! bytes on any machine.
 
 pub mod json;
+pub mod policies;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -145,6 +146,12 @@ pub struct Report {
     /// Every waiver of `--waivers FILE` with what it did; absent without the flag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waivers: Option<Vec<crate::waivers::WaiverEntry>>,
+    /// The thresholds of the run (`--threshold`), by name.
+    pub thresholds: BTreeMap<String, i64>,
+    /// `evaluate --benchmark`: the benchmark the results are filtered to
+    /// and labelled with (`cis-aws-v5.0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<String>,
 }
 
 impl Report {
@@ -159,14 +166,7 @@ impl Report {
                 title: c.title.clone(),
                 severity: c.severity.as_str(),
                 source: c.source.clone(),
-                requires: c
-                    .requires
-                    .iter()
-                    .map(|r| match r {
-                        crate::engine::Requirement::Evidence(k) => k.as_str().to_string(),
-                        crate::engine::Requirement::AsOf => "as-of".to_string(),
-                    })
-                    .collect(),
+                requires: c.requires.iter().map(|r| r.name()).collect(),
                 cis_aws: c.cis_aws.clone(),
                 remediation: c.remediation.clone(),
             })
