@@ -181,7 +181,11 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             }
             Err(e) => return Err(e),
         };
-        let findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
+        let mut findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
+        // Locations name files as the report's `evidence` block does.
+        for location in findings.iter_mut().filter_map(|f| f.location.as_mut()) {
+            location.file = format!("{prefix}{}", location.file);
+        }
         let as_of = prepared.model.as_of;
         times.push(as_of);
         report.snapshots.push(SnapshotEntry {

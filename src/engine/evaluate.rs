@@ -69,6 +69,10 @@ pub struct Finding {
     pub action: String,
     pub resource: String,
     pub message: String,
+    /// Where in the evidence the finding's facts are (absent for
+    /// account-wide results, which no single place shows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::model::EvidenceLocation>,
 }
 
 /// Judges one snapshot. `entities` were built from `model.entities` once.
@@ -92,6 +96,7 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 action: String::new(),
                 resource: account_name.clone(),
                 message,
+                location: None,
             }),
             None => runnable.push(control),
         }
@@ -123,6 +128,7 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 action: req.action.name().to_string(),
                 resource: req.resource_name.clone(),
                 message,
+                location: req.location.clone(),
             });
         }
     }
@@ -140,6 +146,7 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 action: String::new(),
                 resource: account_name.clone(),
                 message: "no access path in this snapshot falls in the control's scope".into(),
+                location: None,
             });
         }
     }
