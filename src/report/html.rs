@@ -105,7 +105,7 @@ table{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(-
 th,td{text-align:left;vertical-align:top;padding:8px 10px;border-bottom:1px solid var(--line)}
 th{background:#eef1f6;font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
 td.subject{word-break:break-all;min-width:220px;max-width:340px}
-td.control{min-width:150px;word-break:break-word}
+td.ctl{min-width:170px;overflow-wrap:anywhere}
 td.subject small{display:block;color:var(--muted)}
 td.where{font-size:12px;color:var(--muted);word-break:break-all;max-width:220px}
 .fix{margin-top:4px;font-size:13px;color:var(--muted)}
@@ -391,7 +391,7 @@ fn findings(report: &Report, out: &mut String) {
             .filter(|_| r.status != Status::Pass);
         let _ = write!(
             out,
-            "<tr class=\"result {s}\" data-status=\"{s}\" data-severity=\"{sev}\" data-control=\"{c}\"><td><span class=\"badge {s}\">{s}</span></td><td><span class=\"sev {sev}\">{sev}</span></td><td class=\"control\">{c}</td>",
+            "<tr class=\"result {s}\" data-status=\"{s}\" data-severity=\"{sev}\" data-control=\"{c}\"><td><span class=\"badge {s}\">{s}</span></td><td><span class=\"sev {sev}\">{sev}</span></td><td class=\"ctl\">{c}</td>",
             s = r.status.as_str(),
             sev = escape(r.severity),
             c = escape(&r.policy)
