@@ -180,7 +180,7 @@ fn location(report: &Report, r: &Finding) -> Value {
         "fullyQualifiedName": r.subject,
         "kind": "resource",
     })];
-    let mut physical = Map::new();
+    let mut region = None;
     let file = match &r.location {
         Some(l) => {
             if let Some(pointer) = &l.pointer {
@@ -190,18 +190,18 @@ fn location(report: &Report, r: &Finding) -> Value {
                     "kind": "member",
                 }));
             }
-            if let Some(line) = l.line {
-                physical.insert("region".into(), json!({ "startLine": line }));
-            }
+            region = l.line.map(|line| json!({ "startLine": line }));
             Some(l.file.clone())
         }
         None => account_evidence(report, r),
     };
-    if let Some(file) = file {
-        physical.insert("artifactLocation".into(), json!({ "uri": uri(&file) }));
-    }
     let mut location = Map::new();
-    if physical.contains_key("artifactLocation") {
+    if let Some(file) = file {
+        let mut physical = Map::new();
+        physical.insert("artifactLocation".into(), json!({ "uri": uri(&file) }));
+        if let Some(region) = region {
+            physical.insert("region".into(), region);
+        }
         location.insert("physicalLocation".into(), Value::Object(physical));
     }
     location.insert("logicalLocations".into(), Value::Array(logical));
