@@ -99,6 +99,7 @@ fn csv_parses_back_one_row_per_result_with_no_formula_cell() {
                 _ => cell.to_string(),
             };
             assert_eq!(undo(&row[5]), result["subject"].as_str().unwrap());
+            assert_eq!(undo(&row[6]), result["principal"].as_str().unwrap());
             assert_eq!(undo(&row[9]), result["message"].as_str().unwrap());
             assert_eq!(&row[4], result["status"].as_str().unwrap());
             assert_eq!(undo(&row[15]), result["id"].as_str().unwrap());
@@ -117,6 +118,14 @@ fn csv_neutralizes_a_hostile_sid_in_a_message_and_keeps_commas_and_quotes() {
     assert!(subjects.contains(&"arn:aws:iam::123456789012:role/support-\"quoted\",comma".into()));
     assert!(subjects.contains(&"arn:aws:iam::123456789012:user/multi\nline\r\nname".into()));
     assert!(text.contains("\r\n"), "RFC 4180 line ends");
+    // Trust principals named like formulas: present, and neutralized.
+    let principals: Vec<String> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[6].to_string())
+        .collect();
+    for formula in ["'-1+2", "'=1+1", "'@SUM(1)"] {
+        assert!(principals.iter().any(|p| p == formula), "{formula}");
+    }
 }
 
 // ----------------------------------------------------------- Markdown
