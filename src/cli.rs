@@ -71,6 +71,16 @@ pub enum Format {
     Table,
     /// The stable JSON report (schemas/report.schema.json).
     Json,
+    /// One row per result (RFC 4180), cells neutralized against formula injection.
+    Csv,
+    /// An audit workpaper: scope, summary per control, failing subjects.
+    Markdown,
+    /// SARIF 2.1.0 for code-scanning tools: one rule per policy, one result per failure.
+    Sarif,
+    /// JUnit XML for CI test reports: a suite per policy, a case per result.
+    Junit,
+    /// One self-contained HTML page (no external assets).
+    Html,
 }
 
 #[derive(Debug, Args)]

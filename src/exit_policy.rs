@@ -68,6 +68,7 @@ mod tests {
             message: String::new(),
             waiver: None,
             benchmark_control: None,
+            location: None,
         }
     }
 

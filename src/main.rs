@@ -10,7 +10,7 @@ use clap::Parser;
 
 use iam_audit::cli::{Cli, Command, DiffFormat, Format};
 use iam_audit::error::Error;
-use iam_audit::report::{json, table};
+use iam_audit::report::{csv, html, json, junit, markdown, sarif, table};
 use iam_audit::run::{self, EvaluateOptions, PolicyOptions};
 
 fn main() -> ExitCode {
@@ -68,6 +68,11 @@ fn dispatch(command: Command) -> Result<u8, Error> {
             let report = &evaluation.report;
             let text = match args.format {
                 Format::Json => json::render(report),
+                Format::Csv => csv::render(report),
+                Format::Markdown => markdown::render(report),
+                Format::Sarif => sarif::render(report),
+                Format::Junit => junit::render(report),
+                Format::Html => html::render(report),
                 Format::Table => {
                     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
                     let style = table::Style {

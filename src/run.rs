@@ -300,6 +300,10 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             }
             Err(e) => return Err(e),
         };
+        // Locations name files as the report's `evidence` block does.
+        for location in findings.iter_mut().filter_map(|f| f.location.as_mut()) {
+            location.file = format!("{prefix}{}", location.file);
+        }
         let as_of = model.as_of;
         times.push(as_of);
         if let Some(applier) = applier.as_mut() {

@@ -76,6 +76,10 @@ pub struct Finding {
     /// version (`1.9` in CIS v5.0).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub benchmark_control: Option<String>,
+    /// Where in the evidence the finding's facts are (absent for
+    /// account-wide results, which no single place shows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::model::EvidenceLocation>,
 }
 
 /// Judges one snapshot. `entities` were built from `model.entities` once.
@@ -101,6 +105,7 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 message,
                 waiver: None,
                 benchmark_control: None,
+                location: None,
             }),
             None => runnable.push(control),
         }
@@ -138,6 +143,7 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 message,
                 waiver: None,
                 benchmark_control: None,
+                location: req.location.clone(),
             });
         }
     }
@@ -157,6 +163,7 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
                 message: not_applicable_message(control),
                 waiver: None,
                 benchmark_control: None,
+                location: None,
             });
         }
     }

@@ -56,6 +56,9 @@ pub struct CredentialReport {
     pub content_sha256: String,
     /// Tolerated oddities, each `line N: ...`.
     pub warnings: Vec<String>,
+    /// Read from the JSON envelope: row line numbers count lines of the
+    /// decoded `Content`, not of the file (reports locate rows accordingly).
+    pub envelope: bool,
 }
 
 /// One row of the report: an IAM user, or the root user.
@@ -312,10 +315,12 @@ pub fn parse_envelope(
 
     // Line numbers in these errors count lines of the decoded CSV, not of the
     // JSON file: the prefix says so.
-    parse_report(file, &csv_bytes, generated_time).map_err(|mut e| {
+    let mut report = parse_report(file, &csv_bytes, generated_time).map_err(|mut e| {
         e.message = format!("in `Content`: {}", e.message);
         e
-    })
+    })?;
+    report.envelope = true;
+    Ok(report)
 }
 
 /// Cheap content sniff used by file detection: does this text look like a
@@ -464,6 +469,7 @@ fn parse_report(
         rows,
         content_sha256,
         warnings,
+        envelope: false,
     })
 }
 

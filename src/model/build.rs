@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use super::cedar::{self, Attrs, Type};
 use super::thresholds::Thresholds;
 use super::trust::{trust_paths, PrincipalKind, TrustPath};
-use super::{AccessRequest, AccountRef, Action, AsOf, Model};
+use super::{AccessRequest, AccountRef, Action, AsOf, EvidenceLocation, Model};
 use crate::error::Error;
 use crate::evidence::authorization_details::{AttachedPolicy, Document, InlinePolicy};
 use crate::evidence::credential_report::{CredentialRow, PasswordEnabled, ReportTime};
@@ -363,10 +363,41 @@ impl<'s> Builder<'s> {
             message,
             missing: Vec::new(),
             unreadable: None,
+            location: None,
         });
         self.requests
             .last_mut()
             .ok_or_else(|| Error::Internal("a request vanished after it was added".into()))
+    }
+
+    /// The credential report row of a user (or root): its line for a bare
+    /// CSV; for an envelope, `/Content` (the row's line counts lines of the
+    /// decoded text, not of the JSON file).
+    fn row_location(&self, row: &CredentialRow) -> Option<EvidenceLocation> {
+        let (file, report) = self.snapshot.credential_report.as_ref()?;
+        Some(if report.envelope {
+            EvidenceLocation {
+                file: file.clone(),
+                line: None,
+                pointer: Some("/Content".into()),
+            }
+        } else {
+            EvidenceLocation {
+                file: file.clone(),
+                line: Some(row.line),
+                pointer: None,
+            }
+        })
+    }
+
+    /// Gives every request added since `start` a location (the identity
+    /// entry their facts come from), unless it already has one.
+    fn locate_since(&mut self, start: usize, location: &EvidenceLocation) {
+        for req in self.requests.iter_mut().skip(start) {
+            if req.location.is_none() {
+                req.location = Some(location.clone());
+            }
+        }
     }
 
     fn account_entity(&mut self) -> Result<(), Error> {
@@ -561,6 +592,7 @@ impl<'s> Builder<'s> {
                 describe_time(&key.last_used),
             );
             let ctx = self.common_context();
+            let location = self.row_location(row);
             self.request(
                 key_id.clone(),
                 Action::UseAccessKey,
@@ -569,7 +601,8 @@ impl<'s> Builder<'s> {
                 ctx,
                 row.arn.clone(),
                 message,
-            )?;
+            )?
+            .location = location;
         }
         Ok(())
     }
@@ -675,7 +708,9 @@ impl<'s> Builder<'s> {
             let mut parents = self.account_parent(&g.arn);
             parents.extend(g.attached.iter().map(|p| managed_policy_uid(&p.arn)));
             self.entity(uid.clone(), a, parents)?;
+            let start = self.requests.len();
             self.hold_policies(&uid, &g.arn, &g.attached, &g.inline)?;
+            self.locate_since(start, &detail_location(&g.file, &g.pointer));
         }
         Ok(arns)
     }
@@ -839,6 +874,11 @@ impl<'s> Builder<'s> {
         let ctx = self.common_context();
         let account_uid = self.account_uid();
         let account_name = self.account.id.clone();
+        let location = match (row, facts.detail) {
+            (Some(r), _) => self.row_location(r),
+            (None, Some(d)) => Some(detail_location(&d.file, &d.pointer)),
+            (None, None) => None,
+        };
         let req = self.request(
             arn.to_string(),
             Action::SignInToConsole,
@@ -848,6 +888,7 @@ impl<'s> Builder<'s> {
             arn.to_string(),
             message,
         )?;
+        req.location = location;
         if row.is_none() && has_report {
             req.missing.push((
                 EvidenceKind::CredentialReport,
@@ -858,7 +899,9 @@ impl<'s> Builder<'s> {
             self.access_keys(r, &uid)?;
         }
         if let Some(d) = facts.detail {
+            let start = self.requests.len();
             self.hold_policies(&uid, arn, &d.attached, &d.inline)?;
+            self.locate_since(start, &detail_location(&d.file, &d.pointer));
         }
 
         // The user as a whole (key count, direct policies), judged once per
@@ -972,18 +1015,28 @@ impl<'s> Builder<'s> {
             let mut parents = self.account_parent(&r.arn);
             parents.extend(r.attached.iter().map(|p| managed_policy_uid(&p.arn)));
             self.entity_with_tags(uid.clone(), a, parents, &r.tags)?;
-            self.trust(&uid, &r.arn, &r.trust_policy)?;
+            // Each trust path points at its statement; an unreadable trust
+            // policy's stand-in request at the document itself.
+            let trust_at = format!("{}/AssumeRolePolicyDocument", r.pointer);
+            let start = self.requests.len();
+            self.trust(&uid, &r.arn, &r.trust_policy, (&r.file, &trust_at))?;
+            self.locate_since(start, &detail_location(&r.file, &trust_at));
+            let start = self.requests.len();
             self.hold_policies(&uid, &r.arn, &r.attached, &r.inline)?;
+            self.locate_since(start, &detail_location(&r.file, &r.pointer));
         }
         support.sort();
         Ok(support)
     }
 
+    /// `statement_at`: the file and the JSON pointer of the trust policy
+    /// document, to locate each path at its statement.
     fn trust(
         &mut self,
         role: &EntityUid,
         role_arn: &str,
         document: &Document,
+        statement_at: (&str, &str),
     ) -> Result<(), Error> {
         let doc = match document {
             Ok(doc) => doc,
@@ -1045,6 +1098,10 @@ impl<'s> Builder<'s> {
             let mut ctx = self.common_context();
             ctx.extend(trust_context(&path));
             let message = trust_message(&path);
+            let location = detail_location(
+                statement_at.0,
+                &format!("{}/Statement/{}", statement_at.1, path.statement_index),
+            );
             self.request(
                 id,
                 Action::AssumeRole,
@@ -1053,7 +1110,8 @@ impl<'s> Builder<'s> {
                 ctx,
                 role_arn.to_string(),
                 message,
-            )?;
+            )?
+            .location = Some(location);
         }
         Ok(())
     }
@@ -1215,6 +1273,15 @@ fn user_review_message(
         "no facts about the user".into()
     } else {
         parts.join("; ")
+    }
+}
+
+/// An authorization-details entry (or a part of one) by file and pointer.
+fn detail_location(file: &str, pointer: &str) -> EvidenceLocation {
+    EvidenceLocation {
+        file: file.to_string(),
+        line: None,
+        pointer: Some(pointer.to_string()),
     }
 }
 

@@ -96,6 +96,21 @@ impl Action {
     }
 }
 
+/// Where in the evidence an access path comes from, so that reports can
+/// point at it (SARIF locations, the JSON report's `location`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct EvidenceLocation {
+    /// The evidence file, as the report's `evidence[].path` names it.
+    pub file: String,
+    /// 1-based line of the file (a bare credential report CSV's row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// JSON pointer inside the file (an authorization-details entry or
+    /// trust statement; `/Content` for a credential report envelope).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+}
+
 /// One access path, as a Cedar request plus what the report needs to say
 /// about it.
 #[derive(Debug, Clone)]
@@ -126,6 +141,8 @@ pub struct AccessRequest {
     /// The evidence for this path could not be read (a trust policy that does
     /// not decode): every policy in scope reports `error` with this reason.
     pub unreadable: Option<String>,
+    /// Where the evidence for this path is, when one place holds it.
+    pub location: Option<EvidenceLocation>,
 }
 
 /// A snapshot, normalized.

