@@ -14,6 +14,8 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod evidence;
+pub mod inspect;
 pub mod model;
+pub mod policytest;
 pub mod report;
 pub mod run;

@@ -11,6 +11,7 @@ use std::str::FromStr;
 use cedar_policy::{Effect, PolicyId, PolicySet, ValidationMode, Validator};
 
 use super::diagnostics::{render, PolicyProblem};
+use super::select::Selection;
 use super::{builtin, schema, Control, PolicyPack, Requirement, Severity};
 use crate::error::Error;
 use crate::evidence::{sha256_hex, EvidenceKind};
@@ -109,6 +110,19 @@ fn collect_cedar_files(
 
 /// Loads the controls of a run. `builtin` adds the embedded pack first.
 pub fn load_policies(extra: &[PolicySource], builtin: bool) -> Result<PolicyPack, Error> {
+    load_selected(extra, builtin, &Selection::default())
+}
+
+/// Loads the controls of a run and keeps those `selection` chooses. Every
+/// file is parsed and every policy's annotations are checked (ids must be
+/// known to select by them); only the chosen controls are validated against
+/// the schema and evaluated, so `validate` with the same flags checks exactly
+/// what `evaluate` would run.
+pub fn load_selected(
+    extra: &[PolicySource],
+    builtin: bool,
+    selection: &Selection,
+) -> Result<PolicyPack, Error> {
     let mut sources = if builtin {
         builtin_sources()
     } else {
@@ -171,6 +185,24 @@ pub fn load_policies(extra: &[PolicySource], builtin: bool) -> Result<PolicyPack
                 }
                 Err(problem) => problems.push(render(&problem, &source.name, &source.text)),
             }
+        }
+    }
+
+    if problems.is_empty() && !selection.is_empty() {
+        let ids: Vec<&str> = controls.iter().map(|c| c.id.as_str()).collect();
+        let unmatched = selection.unmatched(&ids);
+        if !unmatched.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} match{} no loaded policy id (`iam-audit validate` lists the loaded policies; globs use `*` and `?`)",
+                unmatched.join(", "),
+                if unmatched.len() == 1 { "es" } else { "" }
+            )));
+        }
+        controls.retain(|c| selection.keeps(&c.id));
+        if controls.is_empty() {
+            return Err(Error::Usage(
+                "`--select`/`--ignore` leave no policy to evaluate".into(),
+            ));
         }
     }
 
