@@ -213,23 +213,32 @@ pub fn load_selected(
         }
     }
 
-    if problems.is_empty() {
+    // Validate what did load even when other files failed: one error never
+    // hides the next (a syntax error in one file must not mask a misspelt
+    // attribute in another).
+    {
         let schema = schema()?;
         let validator = Validator::new(schema);
         let result = validator.validate(&set, ValidationMode::Strict);
-        let mut rendered: Vec<(String, String)> = result
+        let mut rendered: Vec<(String, usize, String)> = result
             .validation_errors()
             .map(|e| {
                 let id = e.policy_id().to_string();
+                // Sort by place in the file (then text), not by rendered
+                // text, in which line 10 would come before line 5.
+                let offset = miette::Diagnostic::labels(e)
+                    .and_then(|mut l| l.next())
+                    .map(|l| l.offset())
+                    .unwrap_or(0);
                 match origin.get(&id).and_then(|i| sources.get(*i)) {
-                    Some(src) => (src.name.clone(), render(e, &src.name, &src.text)),
-                    None => (String::new(), format!("error: {e}\n")),
+                    Some(src) => (src.name.clone(), offset, render(e, &src.name, &src.text)),
+                    None => (String::new(), offset, format!("error: {e}\n")),
                 }
             })
             .collect();
         // Validation errors come from a hash set: sort them for stable output.
         rendered.sort();
-        problems.extend(rendered.into_iter().map(|(_, r)| r));
+        problems.extend(rendered.into_iter().map(|(_, _, r)| r));
     }
 
     if !problems.is_empty() {
