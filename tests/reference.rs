@@ -32,7 +32,9 @@ fn attributes(record: &Value) -> BTreeSet<String> {
 fn declared() -> Declared {
     let (fragment, _) = SchemaFragment::from_cedarschema_str(iam_audit::engine::SCHEMA_TEXT)
         .expect("the schema parses");
-    let json = fragment.to_json_value().expect("the schema has a JSON form");
+    let json = fragment
+        .to_json_value()
+        .expect("the schema has a JSON form");
     let mut d = Declared {
         entities: BTreeMap::new(),
         contexts: BTreeMap::new(),
@@ -46,11 +48,19 @@ fn declared() -> Declared {
         for (name, ty) in ns["commonTypes"].as_object().into_iter().flatten() {
             d.contexts.insert(name.clone(), attributes(ty));
         }
-        for name in ns["actions"].as_object().into_iter().flatten().map(|(n, _)| n) {
+        for name in ns["actions"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(n, _)| n)
+        {
             d.actions.insert(name.clone());
         }
     }
-    assert!(d.entities.len() >= 12 && d.actions.len() >= 5, "the schema's JSON form changed shape");
+    assert!(
+        d.entities.len() >= 12 && d.actions.len() >= 5,
+        "the schema's JSON form changed shape"
+    );
     d
 }
 
@@ -59,16 +69,24 @@ fn documented(page: &str) -> BTreeMap<String, BTreeSet<String>> {
     let mut sections: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut current: Option<String> = None;
     for line in page.lines() {
-        if let Some(heading) = line.strip_prefix("### ").or_else(|| line.strip_prefix("## ")) {
+        if let Some(heading) = line
+            .strip_prefix("### ")
+            .or_else(|| line.strip_prefix("## "))
+        {
             current = heading
                 .split('`')
                 .nth(1)
                 .map(str::to_string)
                 .or_else(|| Some(heading.to_string()));
-            sections.entry(current.clone().unwrap_or_default()).or_default();
+            sections
+                .entry(current.clone().unwrap_or_default())
+                .or_default();
         } else if let (Some(section), Some(row)) = (&current, line.strip_prefix("| `")) {
             if let Some((name, _)) = row.split_once('`') {
-                sections.entry(section.clone()).or_default().insert(name.to_string());
+                sections
+                    .entry(section.clone())
+                    .or_default()
+                    .insert(name.to_string());
             }
         }
     }
@@ -83,12 +101,12 @@ fn every_schema_declaration_is_in_the_reference_page() {
     let mut missing = Vec::new();
     for (entity, attrs) in &d.entities {
         match sections.get(entity) {
-            None => missing.push(format!("entity type `{entity}` (a `### `{entity}`` section)")),
-            Some(rows) => missing.extend(
-                attrs
-                    .difference(rows)
-                    .map(|a| format!("attribute `{entity}.{a}` (a `| `{a}` |` row under `### `{entity}``)")),
-            ),
+            None => missing.push(format!(
+                "entity type `{entity}` (a `### `{entity}`` section)"
+            )),
+            Some(rows) => missing.extend(attrs.difference(rows).map(|a| {
+                format!("attribute `{entity}.{a}` (a `| `{a}` |` row under `### `{entity}``)")
+            })),
         }
     }
     for (context, fields) in &d.contexts {
@@ -124,7 +142,11 @@ fn every_schema_declaration_is_in_the_reference_page() {
             stale.extend(rows.difference(attrs).map(|r| format!("`{entity}.{r}`")));
         }
     }
-    assert!(stale.is_empty(), "{PAGE} documents what the schema lacks: {}", stale.join(", "));
+    assert!(
+        stale.is_empty(),
+        "{PAGE} documents what the schema lacks: {}",
+        stale.join(", ")
+    );
 }
 
 #[test]

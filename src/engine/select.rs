@@ -23,7 +23,7 @@ impl Selection {
     }
 
     /// The patterns (with their flag) that match none of `ids`.
-    pub fn unmatched<'a>(&'a self, ids: &[&str]) -> Vec<String> {
+    pub fn unmatched(&self, ids: &[&str]) -> Vec<String> {
         let flagged = self
             .select
             .iter()
