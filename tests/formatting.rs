@@ -2,7 +2,7 @@
 //! folder added later) is formatted exactly as `cedar format` would format
 //! it, using the official formatter crate. Fix a failure with
 //! `CEDAR_FORMAT_WRITE=1 cargo test --test formatting` (rewrites the files),
-//! or `cedar format -w FILE` with the cedar CLI.
+//! or `cedar format -w --policies FILE` with the cedar CLI.
 
 mod common;
 
@@ -45,7 +45,7 @@ fn policies_are_cedar_format_clean() {
     }
     assert!(
         unformatted.is_empty(),
-        "not `cedar format`-clean (run `cedar format -w FILE`):\n{}",
+        "not `cedar format`-clean (run `cedar format -w --policies FILE`):\n{}",
         unformatted.join("\n")
     );
 }

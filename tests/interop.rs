@@ -23,8 +23,8 @@ fn schema() -> Schema {
         .0
 }
 
-/// The policy files as a Cedar CLI user would load them, renamed to their
-/// `@id` (the CLI names them `policy0`...; the annotation is the link).
+/// The policy files loaded as the `cedar` CLI loads them: parsed, then each
+/// policy renamed to its `@id` annotation.
 fn policy_set(files: &[&str]) -> PolicySet {
     let mut set = PolicySet::new();
     for f in files {
