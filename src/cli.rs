@@ -40,6 +40,12 @@ pub enum Command {
     Diff(DiffArgs),
     /// List the loaded controls, or a CIS benchmark's IAM controls and what covers each.
     Policies(PoliciesArgs),
+    /// Print every access-path request of a snapshot (JSON; each element is a `cedar authorize --request-json` request).
+    Requests(EntitiesArgs),
+    /// Show everything about one subject: its requests, the attributes and context the policies saw, and each control's status and why.
+    Explain(ExplainArgs),
+    /// Run the policy unit tests (`*.test.json`) of a folder against its `.cedar` policies.
+    Test(TestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -55,6 +61,30 @@ pub struct PoliciesArgs {
     pub format: Format,
 }
 
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Evidence of one snapshot: files or a snapshot folder.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The ARN (or account id, or name) the requests are about: as result subject, principal or resource.
+    #[arg(long, value_name = "ARN")]
+    pub subject: String,
+    /// Output format: `table` (text) or `json`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[arg(long, value_name = "TIME", value_parser = parse_as_of)]
+    pub as_of: Option<Timestamp>,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// A folder of `.cedar` policies and `*.test.json` tests (searched recursively).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct PolicyArgs {
     /// A `.cedar` file or a folder of them, added to the built-in pack (repeatable).
@@ -63,6 +93,22 @@ pub struct PolicyArgs {
     /// Do not load the built-in policy pack.
     #[arg(long)]
     pub no_default_policies: bool,
+    /// Run only the controls whose id matches (an id or a glob such as `root-*`; repeatable, or comma-separated).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip the controls whose id matches (an id or a glob; repeatable, or comma-separated). Wins over `--select`.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+impl PolicyArgs {
+    /// The selection these flags ask for.
+    pub fn selection(&self) -> crate::engine::Selection {
+        crate::engine::Selection {
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

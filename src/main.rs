@@ -49,6 +49,7 @@ fn dispatch(command: Command) -> Result<u8, Error> {
             let options = EvaluateOptions {
                 paths: args.paths,
                 policies: PolicyOptions {
+                    selection: args.policy.selection(),
                     paths: args.policy.policies,
                     no_default: args.policy.no_default_policies,
                 },
@@ -100,6 +101,7 @@ fn dispatch(command: Command) -> Result<u8, Error> {
         }
         Command::Validate(args) => {
             let pack = run::load_pack(&PolicyOptions {
+                selection: args.selection(),
                 paths: args.policies,
                 no_default: args.no_default_policies,
             })?;
@@ -142,16 +144,68 @@ fn dispatch(command: Command) -> Result<u8, Error> {
         }
         Command::Policies(args) => {
             let pack = run::load_pack(&PolicyOptions {
+                selection: args.policy.selection(),
                 paths: args.policy.policies,
                 no_default: args.policy.no_default_policies,
             })?;
-            let json = args.format == Format::Json;
+            let json = match args.format {
+                Format::Json => true,
+                Format::Table => false,
+                other => {
+                    return Err(Error::Usage(format!(
+                        "`policies` prints `table` or `json`, not `{other:?}`"
+                    )))
+                }
+            };
             let text = match &args.benchmark {
                 None => iam_audit::report::policies::render_list(&pack, json),
                 Some(b) => iam_audit::report::policies::render_benchmark(&pack, b, json),
             };
             emit(&text, None)?;
             Ok(0)
+        }
+        Command::Requests(args) => {
+            let schema = iam_audit::engine::schema()?;
+            let prepared =
+                iam_audit::inspect::prepare_one(&args.paths, &schema, args.as_of, "requests")?;
+            let text = iam_audit::inspect::requests_text(&prepared.model)?;
+            emit(&text, args.output.as_deref())?;
+            Ok(0)
+        }
+        Command::Explain(args) => {
+            let pack = run::load_pack(&PolicyOptions {
+                selection: args.policy.selection(),
+                paths: args.policy.policies.clone(),
+                no_default: args.policy.no_default_policies,
+            })?;
+            let schema = iam_audit::engine::schema()?;
+            let prepared =
+                iam_audit::inspect::prepare_one(&args.paths, &schema, args.as_of, "explain")?;
+            let findings = iam_audit::engine::evaluate(&pack, &prepared.model, &prepared.entities);
+            let entities = iam_audit::model::entities_json(&prepared.entities)?;
+            let value =
+                iam_audit::inspect::explain(&prepared.model, &entities, &findings, &args.subject)?;
+            let text = match args.format {
+                Format::Json => {
+                    let mut t = serde_json::to_string_pretty(&value)
+                        .map_err(|e| Error::Internal(format!("cannot serialize: {e}")))?;
+                    t.push('\n');
+                    t
+                }
+                Format::Table => iam_audit::inspect::explain_text(&value),
+                other => {
+                    return Err(Error::Usage(format!(
+                        "`explain` prints `table` or `json`, not `{other:?}`"
+                    )))
+                }
+            };
+            emit(&text, None)?;
+            Ok(0)
+        }
+        Command::Test(args) => {
+            let outcome = iam_audit::policytest::run_tests(&args.dir)?;
+            emit(&outcome.text, None)?;
+            Ok(if outcome.failed > 0 { 1 } else { 0 })
         }
         Command::Schema => {
             emit(iam_audit::engine::SCHEMA_TEXT, None)?;

@@ -20,6 +20,8 @@ pub struct PolicyOptions {
     pub paths: Vec<PathBuf>,
     /// `--no-default-policies`.
     pub no_default: bool,
+    /// `--select`/`--ignore`: which of the loaded controls run.
+    pub selection: engine::Selection,
 }
 
 /// Loads and validates the policies of a run.
@@ -33,7 +35,7 @@ pub fn load_pack(options: &PolicyOptions) -> Result<PolicyPack, Error> {
             "`--no-default-policies` without `--policies PATH` leaves nothing to evaluate".into(),
         ));
     }
-    engine::load_policies(&sources, !options.no_default)
+    engine::load_selected(&sources, !options.no_default, &options.selection)
 }
 
 #[derive(Debug, Clone, Default)]

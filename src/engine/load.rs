@@ -11,6 +11,7 @@ use std::str::FromStr;
 use cedar_policy::{Effect, PolicyId, PolicySet, ValidationMode, Validator};
 
 use super::diagnostics::{render, PolicyProblem};
+use super::select::Selection;
 use super::{builtin, schema, Control, PolicyPack, Requirement, Severity};
 use crate::error::Error;
 use crate::evidence::{sha256_hex, EvidenceKind};
@@ -109,6 +110,19 @@ fn collect_cedar_files(
 
 /// Loads the controls of a run. `builtin` adds the embedded pack first.
 pub fn load_policies(extra: &[PolicySource], builtin: bool) -> Result<PolicyPack, Error> {
+    load_selected(extra, builtin, &Selection::default())
+}
+
+/// Loads the controls of a run and keeps those `selection` chooses. Every
+/// file is parsed and every policy's annotations are checked (ids must be
+/// known to select by them); only the chosen controls are validated against
+/// the schema and evaluated, so `validate` with the same flags checks exactly
+/// what `evaluate` would run.
+pub fn load_selected(
+    extra: &[PolicySource],
+    builtin: bool,
+    selection: &Selection,
+) -> Result<PolicyPack, Error> {
     let mut sources = if builtin {
         builtin_sources()
     } else {
@@ -174,6 +188,24 @@ pub fn load_policies(extra: &[PolicySource], builtin: bool) -> Result<PolicyPack
         }
     }
 
+    if problems.is_empty() && !selection.is_empty() {
+        let ids: Vec<&str> = controls.iter().map(|c| c.id.as_str()).collect();
+        let unmatched = selection.unmatched(&ids);
+        if !unmatched.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} match{} no loaded policy id (`iam-audit validate` lists the loaded policies; globs use `*` and `?`)",
+                unmatched.join(", "),
+                if unmatched.len() == 1 { "es" } else { "" }
+            )));
+        }
+        controls.retain(|c| selection.keeps(&c.id));
+        if controls.is_empty() {
+            return Err(Error::Usage(
+                "`--select`/`--ignore` leave no policy to evaluate".into(),
+            ));
+        }
+    }
+
     let mut set = PolicySet::new();
     for c in &controls {
         if let Err(e) = set.add(c.policy.clone()) {
@@ -181,23 +213,32 @@ pub fn load_policies(extra: &[PolicySource], builtin: bool) -> Result<PolicyPack
         }
     }
 
-    if problems.is_empty() {
+    // Validate what did load even when other files failed: one error never
+    // hides the next (a syntax error in one file must not mask a misspelt
+    // attribute in another).
+    {
         let schema = schema()?;
         let validator = Validator::new(schema);
         let result = validator.validate(&set, ValidationMode::Strict);
-        let mut rendered: Vec<(String, String)> = result
+        let mut rendered: Vec<(String, usize, String)> = result
             .validation_errors()
             .map(|e| {
                 let id = e.policy_id().to_string();
+                // Sort by place in the file (then text), not by rendered
+                // text, in which line 10 would come before line 5.
+                let offset = miette::Diagnostic::labels(e)
+                    .and_then(|mut l| l.next())
+                    .map(|l| l.offset())
+                    .unwrap_or(0);
                 match origin.get(&id).and_then(|i| sources.get(*i)) {
-                    Some(src) => (src.name.clone(), render(e, &src.name, &src.text)),
-                    None => (String::new(), format!("error: {e}\n")),
+                    Some(src) => (src.name.clone(), offset, render(e, &src.name, &src.text)),
+                    None => (String::new(), offset, format!("error: {e}\n")),
                 }
             })
             .collect();
         // Validation errors come from a hash set: sort them for stable output.
         rendered.sort();
-        problems.extend(rendered.into_iter().map(|(_, r)| r));
+        problems.extend(rendered.into_iter().map(|(_, _, r)| r));
     }
 
     if !problems.is_empty() {

@@ -5,13 +5,15 @@ pub mod builtin;
 pub mod diagnostics;
 pub mod evaluate;
 pub mod load;
+pub mod select;
 
 use std::collections::BTreeMap;
 
 use cedar_policy::{Policy, PolicySet, Schema};
 
 pub use evaluate::{evaluate, Finding, Status};
-pub use load::{load_policies, PolicySource};
+pub use load::{load_policies, load_selected, PolicySource};
+pub use select::Selection;
 
 /// The Cedar schema every policy is validated against (`schemas/iam.cedarschema`).
 pub const SCHEMA_TEXT: &str = include_str!("../../schemas/iam.cedarschema");

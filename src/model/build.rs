@@ -780,6 +780,15 @@ impl<'s> Builder<'s> {
             .put_str("name", &name)
             .put_str("path", path)
             .put_str("account_id", parsed.map(|p| p.account).unwrap_or(""))
+            .put(
+                "group_names",
+                cedar::string_set(
+                    facts
+                        .detail
+                        .into_iter()
+                        .flat_map(|d| d.groups.iter().map(String::as_str)),
+                ),
+            )
             .put("in_credential_report", cedar::boolean(row.is_some()))
             .put(
                 "in_authorization_details",

@@ -9,9 +9,9 @@
 pub mod csv;
 pub mod html;
 pub mod json;
-pub mod policies;
 pub mod junit;
 pub mod markdown;
+pub mod policies;
 pub mod sarif;
 pub mod table;
 

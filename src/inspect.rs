@@ -1,0 +1,291 @@
+//! Looking inside a run, for policy authors: `requests` (every access-path
+//! request of a snapshot in the form the official `cedar` CLI reads with
+//! `--request-json`) and `explain` (everything about one subject: its
+//! requests, the entity attributes and parents the policies saw, the context,
+//! and each in-scope control's status and why).
+//!
+//! Both are plain data built from the [`Model`] and the engine's findings, so
+//! they can never disagree with `evaluate`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::engine::{Finding, Status};
+use crate::error::Error;
+use crate::model::cedar::Type;
+use crate::model::{AccessRequest, Model};
+use crate::report::escape_text;
+
+/// One request in Cedar's request JSON (`principal`, `action`, `resource`
+/// as entity-uid strings such as `Iam::User::"arn:aws:iam::1:user/a"`, and
+/// `context` in Cedar's JSON value format), plus its `id` and `subject`,
+/// which the `cedar` CLI ignores.
+pub fn request_json(req: &AccessRequest) -> Value {
+    json!({
+        "id": req.id,
+        "subject": req.subject,
+        "principal": req.principal.to_string(),
+        "action": Type::Action.uid(req.action.name()).to_string(),
+        "resource": req.resource.to_string(),
+        "context": req.context_json,
+    })
+}
+
+/// Every request of a snapshot, sorted by id, as a pretty JSON array.
+pub fn requests_text(model: &Model) -> Result<String, Error> {
+    let mut requests: Vec<&AccessRequest> = model.requests.iter().collect();
+    requests.sort_by(|a, b| a.id.cmp(&b.id));
+    let list: Vec<Value> = requests.into_iter().map(request_json).collect();
+    let mut out = serde_json::to_string_pretty(&Value::Array(list))
+        .map_err(|e| Error::Internal(format!("cannot serialize requests: {e}")))?;
+    out.push('\n');
+    Ok(out)
+}
+
+/// Why a control has the status it has, in words.
+fn reason(status: Status) -> &'static str {
+    match status {
+        Status::Fail => "determining: the request is in the policy's scope and its conditions hold",
+        Status::Pass => "in scope; the policy's conditions do not hold",
+        Status::Error => "errored: Cedar could not evaluate the policy (or the evidence does not decode), never a silent pass",
+        Status::NotEvaluated => "not evaluated: the evidence this control needs is missing for this path",
+        Status::NotApplicable => "not applicable: no access path is in the control's scope",
+        Status::Waived => "waived",
+    }
+}
+
+/// The entities JSON (`iam-audit entities`), indexed by `(type, id)`.
+fn entity_index(entities_json: &str) -> Result<BTreeMap<(String, String), Value>, Error> {
+    let list: Vec<Value> = serde_json::from_str(entities_json)
+        .map_err(|e| Error::Internal(format!("cannot read back the entities: {e}")))?;
+    Ok(list
+        .into_iter()
+        .map(|e| {
+            let key = (
+                e["uid"]["type"].as_str().unwrap_or_default().to_string(),
+                e["uid"]["id"].as_str().unwrap_or_default().to_string(),
+            );
+            (key, e)
+        })
+        .collect())
+}
+
+fn entity_of(index: &BTreeMap<(String, String), Value>, uid: &cedar_policy::EntityUid) -> Value {
+    let key = (
+        uid.type_name().to_string(),
+        uid.id().unescaped().to_string(),
+    );
+    index.get(&key).cloned().unwrap_or(Value::Null)
+}
+
+/// `explain`: everything about `subject` in one snapshot, as JSON.
+///
+/// A request is about the subject when the subject is its result subject,
+/// its principal or its resource (by ARN, account id or name). Results of
+/// the whole account (`not-applicable`, `not-evaluated` for a missing
+/// export) are listed when the subject is the account's root ARN.
+pub fn explain(
+    model: &Model,
+    entities_json: &str,
+    findings: &[Finding],
+    subject: &str,
+) -> Result<Value, Error> {
+    let index = entity_index(entities_json)?;
+    let mut requests: Vec<&AccessRequest> = model
+        .requests
+        .iter()
+        .filter(|r| {
+            r.subject == subject || r.principal_name == subject || r.resource_name == subject
+        })
+        .collect();
+    requests.sort_by(|a, b| a.id.cmp(&b.id));
+    // Account-level results belong to no request: they have no action.
+    let account_results: Vec<Value> = findings
+        .iter()
+        .filter(|f| f.subject == subject && f.action.is_empty())
+        .map(|f| {
+            json!({
+                "policy": f.policy,
+                "status": f.status,
+                "reason": reason(f.status),
+                "message": f.message,
+            })
+        })
+        .collect();
+    if requests.is_empty() && account_results.is_empty() {
+        return Err(Error::Usage(format!(
+            "no access path in this snapshot is about `{}`; `iam-audit requests PATH` lists every request with its subject, principal and resource",
+            escape_text(subject)
+        )));
+    }
+    let mut out_requests = Vec::new();
+    for req in requests {
+        let mut roles = Vec::new();
+        if req.subject == subject {
+            roles.push("subject");
+        }
+        if req.principal_name == subject {
+            roles.push("principal");
+        }
+        if req.resource_name == subject {
+            roles.push("resource");
+        }
+        let mut controls: Vec<Value> = findings
+            .iter()
+            .filter(|f| f.id == format!("{}/{}", f.policy, req.id))
+            .map(|f| {
+                json!({
+                    "policy": f.policy,
+                    "status": f.status,
+                    "determining": f.status == Status::Fail,
+                    "reason": reason(f.status),
+                    "message": f.message,
+                })
+            })
+            .collect();
+        controls.sort_by(|a, b| a["policy"].as_str().cmp(&b["policy"].as_str()));
+        let mut r = match request_json(req) {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        r.insert("as".into(), json!(roles));
+        r.insert("principal_entity".into(), entity_of(&index, &req.principal));
+        r.insert("resource_entity".into(), entity_of(&index, &req.resource));
+        r.insert("controls".into(), Value::Array(controls));
+        out_requests.push(Value::Object(r));
+    }
+    Ok(json!({
+        "subject": subject,
+        "account": model.account.id,
+        "as_of": model.as_of.time.map(|t| t.to_cedar()),
+        "requests": out_requests,
+        "account_results": account_results,
+    }))
+}
+
+/// A JSON value on one line, for the text form.
+fn compact(v: &Value) -> String {
+    escape_text(&v.to_string())
+}
+
+fn entity_lines(out: &mut String, label: &str, entity: &Value) {
+    if entity.is_null() {
+        out.push_str(&format!("  {label}: (no entity: a name only)\n"));
+        return;
+    }
+    let uid = format!(
+        "{}::{}",
+        entity["uid"]["type"].as_str().unwrap_or_default(),
+        compact(&entity["uid"]["id"])
+    );
+    out.push_str(&format!("  {label} {uid}\n"));
+    if let Some(attrs) = entity["attrs"].as_object().filter(|a| !a.is_empty()) {
+        for (k, v) in attrs {
+            out.push_str(&format!("    .{k} = {}\n", compact(v)));
+        }
+    }
+    if let Some(tags) = entity["tags"].as_object().filter(|t| !t.is_empty()) {
+        for (k, v) in tags {
+            out.push_str(&format!(
+                "    tag {} = {}\n",
+                compact(&json!(k)),
+                compact(v)
+            ));
+        }
+    }
+    if let Some(parents) = entity["parents"].as_array().filter(|p| !p.is_empty()) {
+        for p in parents {
+            out.push_str(&format!(
+                "    in {}::{}\n",
+                p["type"].as_str().unwrap_or_default(),
+                compact(&p["id"])
+            ));
+        }
+    }
+}
+
+/// The text form of [`explain`]: one block per request.
+pub fn explain_text(v: &Value) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "subject {}\naccount {}, as of {}\n",
+        escape_text(v["subject"].as_str().unwrap_or_default()),
+        escape_text(v["account"].as_str().unwrap_or_default()),
+        v["as_of"].as_str().unwrap_or("(none)")
+    ));
+    for r in v["requests"].as_array().into_iter().flatten() {
+        out.push('\n');
+        let roles: Vec<&str> = r["as"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        out.push_str(&format!(
+            "request {} (as {})\n",
+            escape_text(r["id"].as_str().unwrap_or_default()),
+            roles.join(", ")
+        ));
+        out.push_str(&format!(
+            "  {} {} {}\n",
+            escape_text(r["principal"].as_str().unwrap_or_default()),
+            r["action"].as_str().unwrap_or_default(),
+            escape_text(r["resource"].as_str().unwrap_or_default())
+        ));
+        out.push_str(&format!("  context {}\n", compact(&r["context"])));
+        entity_lines(&mut out, "principal", &r["principal_entity"]);
+        entity_lines(&mut out, "resource", &r["resource_entity"]);
+        let controls = r["controls"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        if controls.is_empty() {
+            out.push_str("  controls: none in scope\n");
+        }
+        for c in controls {
+            out.push_str(&format!(
+                "  {:<14} {}: {}\n    {}\n",
+                c["status"].as_str().unwrap_or_default(),
+                c["policy"].as_str().unwrap_or_default(),
+                c["reason"].as_str().unwrap_or_default(),
+                escape_text(c["message"].as_str().unwrap_or_default())
+            ));
+        }
+    }
+    let account = v["account_results"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    if !account.is_empty() {
+        out.push_str("\naccount-wide results\n");
+        for c in account {
+            out.push_str(&format!(
+                "  {:<14} {}: {}\n",
+                c["status"].as_str().unwrap_or_default(),
+                c["policy"].as_str().unwrap_or_default(),
+                escape_text(c["message"].as_str().unwrap_or_default())
+            ));
+        }
+    }
+    out
+}
+
+/// Loads the one snapshot that `entities`, `requests` and `explain` look at.
+pub fn prepare_one(
+    paths: &[std::path::PathBuf],
+    schema: &cedar_policy::Schema,
+    as_of: Option<crate::evidence::time::Timestamp>,
+    command: &str,
+) -> Result<crate::run::Prepared, Error> {
+    let (sources, multi) = crate::run::sources(paths)?;
+    let [source] = sources.as_slice() else {
+        return Err(Error::Usage(format!(
+            "`{command}` looks at one snapshot; the paths given hold {}{}",
+            sources.len(),
+            if multi {
+                " (an organization: name one account folder)"
+            } else {
+                ""
+            }
+        )));
+    };
+    crate::run::prepare(source, schema, as_of)
+}
