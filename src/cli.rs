@@ -33,6 +33,24 @@ pub enum Command {
     Entities(EntitiesArgs),
     /// Print the Cedar schema policies are validated against.
     Schema,
+    /// Check that a JSON report was produced from exactly these evidence files and policies
+    /// (exit 0 identical, 1 something differs, 2 the report is unreadable).
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The JSON report (`evaluate --format json`).
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+    /// The evidence, given as it was to `evaluate`: files, a snapshot folder or an organization folder.
+    #[arg(required = true, value_name = "EVIDENCE_PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The largest file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::evidence::read::DEFAULT_MAX_INPUT_SIZE)]
+    pub max_input_size: u64,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -70,6 +88,9 @@ pub struct EvaluateArgs {
     /// Default: the credential report's `GeneratedTime`.
     #[arg(long, value_name = "TIME", value_parser = parse_as_of)]
     pub as_of: Option<Timestamp>,
+    /// The largest evidence file read, in bytes; a larger file is an error (exit 2).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::evidence::read::DEFAULT_MAX_INPUT_SIZE)]
+    pub max_input_size: u64,
 }
 
 #[derive(Debug, Args)]

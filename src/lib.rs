@@ -17,3 +17,4 @@ pub mod evidence;
 pub mod model;
 pub mod report;
 pub mod run;
+pub mod verify;

@@ -53,6 +53,9 @@ fn dispatch(command: Command) -> Result<u8, Error> {
                     no_default: args.policy.no_default_policies,
                 },
                 as_of: args.as_of,
+                limits: iam_audit::evidence::read::Limits {
+                    max_input_size: args.max_input_size,
+                },
             };
             let evaluation = run::evaluate(&options)?;
             let report = &evaluation.report;
@@ -115,6 +118,25 @@ fn dispatch(command: Command) -> Result<u8, Error> {
             let text = iam_audit::model::entities_json(&prepared.entities)?;
             emit(&text, args.output.as_deref())?;
             Ok(0)
+        }
+        Command::Verify(args) => {
+            let verification = iam_audit::verify::verify(&iam_audit::verify::VerifyOptions {
+                report: args.report,
+                paths: args.paths,
+                policies: PolicyOptions {
+                    paths: args.policy.policies,
+                    no_default: args.policy.no_default_policies,
+                },
+                limits: iam_audit::evidence::read::Limits {
+                    max_input_size: args.max_input_size,
+                },
+            })?;
+            emit(&verification.render(), None)?;
+            Ok(if verification.differences.is_empty() {
+                0
+            } else {
+                1
+            })
         }
         Command::Schema => {
             emit(iam_audit::engine::SCHEMA_TEXT, None)?;

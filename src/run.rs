@@ -7,6 +7,7 @@ use cedar_policy::{Entities, Schema};
 
 use crate::engine::{self, PolicyPack, PolicySource};
 use crate::error::{Error, InputError};
+use crate::evidence::read::Limits;
 use crate::evidence::snapshot::{self, Snapshot, SnapshotSource, Target};
 use crate::evidence::time::Timestamp;
 use crate::model::{self, AsOf, AsOfSource, Model};
@@ -41,6 +42,8 @@ pub struct EvaluateOptions {
     pub policies: PolicyOptions,
     /// `--as-of`: overrides the evidence's own time.
     pub as_of: Option<Timestamp>,
+    /// `--max-input-size` and other limits on what is read.
+    pub limits: Limits,
 }
 
 /// The outcome of `evaluate`: a report, and whether some snapshot of an
@@ -87,7 +90,17 @@ pub fn prepare(
     schema: &Schema,
     as_of: Option<Timestamp>,
 ) -> Result<Prepared, Error> {
-    let snapshot = snapshot::load(source).map_err(Error::Input)?;
+    prepare_with(source, schema, as_of, &Limits::default())
+}
+
+/// [`prepare`] with explicit limits on what is read.
+pub fn prepare_with(
+    source: &SnapshotSource,
+    schema: &Schema,
+    as_of: Option<Timestamp>,
+    limits: &Limits,
+) -> Result<Prepared, Error> {
+    let snapshot = snapshot::load_with(source, limits).map_err(Error::Input)?;
     let model = model::build(&snapshot, as_of_for(&snapshot, as_of))?;
     let entities =
         Entities::from_entities(model.entities.iter().cloned(), Some(schema)).map_err(|e| {
@@ -165,7 +178,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         } else {
             String::new()
         };
-        let prepared = match prepare(source, &schema, options.as_of) {
+        let prepared = match prepare_with(source, &schema, options.as_of, &options.limits) {
             Ok(p) => p,
             Err(e) if multi => {
                 unusable = true;

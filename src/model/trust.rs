@@ -436,20 +436,51 @@ enum Guard {
     Principals(Vec<TrustedPrincipal>),
 }
 
-impl Guard {
-    fn covers(&self, path: &TrustedPrincipal) -> bool {
-        match self {
-            Guard::Everyone => true,
-            Guard::Principals(list) => list.iter().any(|g| {
-                g.kind == PrincipalKind::Anyone
-                    || g.id == path.id
-                    // An account principal covers the account's users and roles.
-                    || (g.kind == PrincipalKind::Account
-                        && matches!(path.kind, PrincipalKind::User | PrincipalKind::Role)
-                        && g.account.is_some()
-                        && g.account == path.account)
-            }),
+/// Every Deny guard of a document, indexed so that checking one path is a
+/// few hash look-ups: a crafted document with thousands of Allow principals
+/// and thousands of guarded principals must not cost their product.
+/// A guard covers a path when it guards anyone, names the path's principal,
+/// or names the account of a user or role path.
+#[derive(Default)]
+struct GuardIndex {
+    everyone: bool,
+    ids: std::collections::HashSet<String>,
+    /// Accounts named by an account principal of a guard.
+    accounts: std::collections::HashSet<String>,
+}
+
+impl GuardIndex {
+    fn new(guards: impl Iterator<Item = Guard>) -> GuardIndex {
+        let mut index = GuardIndex::default();
+        for guard in guards {
+            match guard {
+                Guard::Everyone => index.everyone = true,
+                Guard::Principals(list) => {
+                    for g in list {
+                        if g.kind == PrincipalKind::Anyone {
+                            index.everyone = true;
+                        }
+                        if g.kind == PrincipalKind::Account {
+                            if let Some(account) = &g.account {
+                                index.accounts.insert(account.clone());
+                            }
+                        }
+                        index.ids.insert(g.id);
+                    }
+                }
+            }
         }
+        index
+    }
+
+    fn covers(&self, path: &TrustedPrincipal) -> bool {
+        self.everyone
+            || self.ids.contains(&path.id)
+            || (matches!(path.kind, PrincipalKind::User | PrincipalKind::Role)
+                && path
+                    .account
+                    .as_ref()
+                    .is_some_and(|a| self.accounts.contains(a)))
     }
 }
 
@@ -503,11 +534,7 @@ fn external_id_required(conditions: &[Condition]) -> bool {
 /// value), in statement order, then principal order as written.
 pub fn trust_paths(doc: &PolicyDocument, role_arn: &str) -> Vec<TrustPath> {
     let role = RoleContext::from_arn(role_arn);
-    let guards: Vec<Guard> = doc
-        .statements
-        .iter()
-        .filter_map(|s| deny_guard(s, &role))
-        .collect();
+    let guards = GuardIndex::new(doc.statements.iter().filter_map(|s| deny_guard(s, &role)));
     let mut paths = Vec::new();
     for statement in doc.statements.iter().filter(|s| s.effect == Effect::Allow) {
         let actions: Vec<String> = ASSUME_ACTIONS
@@ -530,7 +557,7 @@ pub fn trust_paths(doc: &PolicyDocument, role_arn: &str) -> Vec<TrustPath> {
         for principal in allowed_principals(statement, &role) {
             // The statement's own gate is reported first: it is the more
             // specific reason, and it survives edits to other statements.
-            let mfa_gate = if !gate.is_gated() && guards.iter().any(|g| g.covers(&principal)) {
+            let mfa_gate = if !gate.is_gated() && guards.covers(&principal) {
                 MfaGate::DenyGuard
             } else {
                 gate
