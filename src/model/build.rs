@@ -80,6 +80,8 @@ pub fn build(snapshot: &Snapshot, as_of: AsOf) -> Result<Model, Error> {
         principals: BTreeSet::new(),
     };
     b.warn_mixed_accounts();
+    b.warnings
+        .extend(super::sanity::times_after_as_of(snapshot, as_of.time));
     let (available, incomplete) = availability(snapshot);
     b.account_entity()?;
     b.root()?;
@@ -499,10 +501,10 @@ impl<'s> Builder<'s> {
         let mut users: BTreeMap<&str, UserFacts<'s>> = BTreeMap::new();
         if let Some((_, report)) = &self.snapshot.credential_report {
             for row in report.rows.iter().filter(|r| !r.is_root) {
-                if users.contains_key(row.arn.as_str()) {
+                if let Some(first) = users.get(row.arn.as_str()).and_then(|f| f.row) {
                     self.warnings.push(format!(
-                        "the credential report lists `{}` twice; the first row (line {}) is used",
-                        row.arn, row.line
+                        "the credential report lists `{}` twice; the first row (line {}) is used, line {} is ignored",
+                        row.arn, first.line, row.line
                     ));
                     continue;
                 }
@@ -780,6 +782,8 @@ impl<'s> Builder<'s> {
                 return Ok(());
             }
         };
+        self.warnings
+            .extend(super::sanity::trust_policy_oddities(doc, role_arn));
         let mut seen = BTreeSet::new();
         for path in trust_paths(doc, role_arn) {
             let (principal, principal_type) = match path.principal.kind {

@@ -302,6 +302,12 @@ fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// How a trust path would classify the principal value `value` under `key`
+/// in the trust policy of `role_arn`.
+pub fn classify_principal(key: &PrincipalKey, value: &str, role_arn: &str) -> TrustedPrincipal {
+    classify(key, value, &RoleContext::from_arn(role_arn))
+}
+
 fn classify(key: &PrincipalKey, value: &str, role: &RoleContext) -> TrustedPrincipal {
     let principal = |kind, id: String, account: Option<&str>| TrustedPrincipal {
         kind,
