@@ -230,6 +230,46 @@ fn tolerant_readings_reach_the_json_report() {
     }
 }
 
+/// Inline and managed policy documents that do not decode: holding them is
+/// an `error` result with the document's pointer, never a pass.
+#[test]
+fn undecodable_identity_policies_are_error_results() {
+    let (code, report) = json_report(&[
+        "tests/fixtures/hostile/policy-documents-not-json",
+        "--policies",
+        "tests/fixtures/policies/full-admin",
+    ]);
+    assert_eq!(code, 1);
+    let held: Vec<(String, String)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["policy"] == "no-full-admin-policies" && r["status"] == "error")
+        .map(|r| {
+            (
+                r["resource"].as_str().unwrap().to_string(),
+                r["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(held.len(), 2, "{held:?}");
+    assert_eq!(held[0].0, "arn:aws:iam::123456789012:policy/broken-admin");
+    assert!(
+        held[0]
+            .1
+            .contains("`/Policies/0/PolicyVersionList/0/Document`"),
+        "{}",
+        held[0].1
+    );
+    assert!(
+        held[1]
+            .1
+            .contains("`/UserDetailList/0/UserPolicyList/0/PolicyDocument`"),
+        "{}",
+        held[1].1
+    );
+}
+
 #[test]
 fn no_case_panics() {
     for entry in std::fs::read_dir(root().join("tests/fixtures/hostile")).unwrap() {

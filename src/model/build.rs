@@ -78,6 +78,7 @@ pub fn build(snapshot: &Snapshot, as_of: AsOf) -> Result<Model, Error> {
         requests: Vec::new(),
         warnings: Vec::new(),
         principals: BTreeSet::new(),
+        unreadable_managed: unreadable_managed_policies(snapshot),
     };
     b.warn_mixed_accounts();
     b.warnings
@@ -195,6 +196,24 @@ struct Builder<'s> {
     warnings: Vec<String>,
     /// Trusted principals already added (many roles trust the same one).
     principals: BTreeSet<EntityUid>,
+    /// Managed policy ARN → why its default version does not decode: holding
+    /// it is an `error` result, never judged on a guessed document.
+    unreadable_managed: BTreeMap<String, String>,
+}
+
+fn unreadable_managed_policies(snapshot: &Snapshot) -> BTreeMap<String, String> {
+    let Some(details) = &snapshot.authorization_details else {
+        return BTreeMap::new();
+    };
+    details
+        .policies
+        .iter()
+        .flatten()
+        .filter_map(|p| match &p.default_document {
+            Some(Err(problem)) => Some((p.arn.clone(), problem.to_string())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Facts about one IAM user, from either export.
@@ -672,7 +691,8 @@ impl<'s> Builder<'s> {
     ) -> Result<(), Error> {
         for p in attached {
             let ctx = self.common_context();
-            self.request(
+            let unreadable = self.unreadable_managed.get(&p.arn).cloned();
+            let req = self.request(
                 format!("{holder_arn}/holds/{}", p.arn),
                 Action::HoldPolicy,
                 (holder.clone(), holder_arn.to_string()),
@@ -681,6 +701,11 @@ impl<'s> Builder<'s> {
                 holder_arn.to_string(),
                 format!("`{}` is attached to `{holder_arn}`", p.name),
             )?;
+            if let Some(problem) = unreadable {
+                req.unreadable = Some(format!(
+                    "the managed policy's default version does not decode: {problem}"
+                ));
+            }
         }
         for p in inline {
             let id = format!("{holder_arn}/inline-policy/{}", p.name);
