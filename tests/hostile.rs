@@ -270,6 +270,48 @@ fn undecodable_identity_policies_are_error_results() {
     );
 }
 
+/// A crafted trust policy whose principals × condition keys would cost
+/// millions of requests is one `error` result, not an exhausted machine.
+#[test]
+fn crafted_trust_policy_over_the_analysis_limit_is_an_error_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let principals: Vec<String> = (0..2_000)
+        .map(|i| format!("arn:aws:iam::111122223333:user/u{i}"))
+        .collect();
+    let conditions: serde_json::Map<String, serde_json::Value> = (0..1_000)
+        .map(|i| (format!("aws:PrincipalTag/k{i}"), serde_json::json!("v")))
+        .collect();
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": principals}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": conditions}}]});
+    let authz = serde_json::json!({"UserDetailList": [], "GroupDetailList": [], "Policies": [],
+        "RoleDetailList": [{"Path": "/", "RoleName": "Support", "RoleId": "AROASUPPORTXXXXXXXXXX",
+            "Arn": "arn:aws:iam::123456789012:role/Support", "CreateDate": "2024-01-01T00:00:00Z",
+            "AssumeRolePolicyDocument": trust, "RolePolicyList": [], "Tags": [],
+            "AttachedManagedPolicies": [{"PolicyName": "AWSSupportAccess",
+                "PolicyArn": "arn:aws:iam::aws:policy/AWSSupportAccess"}]}]});
+    std::fs::write(
+        dir.path().join("authorization-details.json"),
+        authz.to_string(),
+    )
+    .unwrap();
+    let (code, report) = json_report(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let trust = results_of(&report, "support-role-trust-requires-mfa");
+    assert_eq!(trust.len(), 1);
+    assert_eq!(trust[0].2, "error");
+    let message = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["policy"] == "support-role-trust-requires-mfa")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("too large to analyse"), "{message}");
+}
+
 #[test]
 fn no_case_panics() {
     for entry in std::fs::read_dir(root().join("tests/fixtures/hostile")).unwrap() {

@@ -786,8 +786,12 @@ impl<'s> Builder<'s> {
         document: &Document,
     ) -> Result<(), Error> {
         let doc = match document {
-            Ok(doc) => doc,
-            Err(problem) => {
+            Ok(doc) if super::trust::analysis_cost(doc) <= super::trust::MAX_ANALYSIS_COST => doc,
+            other => {
+                let why = match other {
+                    Err(problem) => format!("the trust policy does not decode: {problem}"),
+                    Ok(doc) => super::trust::too_costly(doc),
+                };
                 // The trust policy cannot be read, so no path can be judged:
                 // one request stands for the whole role and errors.
                 let mut ctx = self.common_context();
@@ -803,7 +807,7 @@ impl<'s> Builder<'s> {
                     role_arn.to_string(),
                     "the trust policy does not decode".into(),
                 )?;
-                req.unreadable = Some(format!("the trust policy does not decode: {problem}"));
+                req.unreadable = Some(why);
                 return Ok(());
             }
         };

@@ -536,6 +536,38 @@ fn external_id_required(conditions: &[Condition]) -> bool {
     })
 }
 
+/// The most work [`trust_paths`] and the requests built from it may cost for
+/// one trust policy, in (path × condition key) units. A real trust policy
+/// (IAM allows at most 4,096 characters) costs a few hundred; a crafted one
+/// with thousands of principals and thousands of condition keys in one
+/// statement would cost their product in memory and time.
+pub const MAX_ANALYSIS_COST: u64 = 1_000_000;
+
+/// The size of what [`trust_paths`] builds for `doc`: for each `Allow`
+/// statement, its principals × (its condition keys + 1).
+pub fn analysis_cost(doc: &PolicyDocument) -> u64 {
+    doc.statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+        .map(|s| {
+            let principals = match (&s.principal, &s.not_principal) {
+                (Some(Principal::Keyed(entries)), _) => entries.len() as u64,
+                (None, None) => 0,
+                _ => 1,
+            };
+            principals.saturating_mul(s.conditions.len() as u64 + 1)
+        })
+        .fold(0u64, u64::saturating_add)
+}
+
+/// Why a document over [`MAX_ANALYSIS_COST`] is not analysed.
+pub fn too_costly(doc: &PolicyDocument) -> String {
+    format!(
+        "the trust policy is too large to analyse: its statements' principals × condition keys come to {}, over the limit of {MAX_ANALYSIS_COST} (IAM allows trust policies of at most 4,096 characters; is the evidence crafted?)",
+        analysis_cost(doc)
+    )
+}
+
 /// One path per (`Allow` statement covering an assume action) × (principal
 /// value), in statement order, then principal order as written.
 pub fn trust_paths(doc: &PolicyDocument, role_arn: &str) -> Vec<TrustPath> {
@@ -626,6 +658,22 @@ mod tests {
     }
 
     // ---- table "When a statement is MFA-gated", row by row ----
+
+    #[test]
+    fn analysis_cost_is_principals_times_condition_keys() {
+        let names: Vec<String> = (0..3)
+            .map(|i| format!("arn:aws:iam::111122223333:user/u{i}"))
+            .collect();
+        let doc = parse_document(&json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": names}, "Action": "sts:AssumeRole",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "StringEquals": {"sts:ExternalId": "x"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+            {"Effect": "Deny", "Principal": {"AWS": names}, "Action": "sts:AssumeRole"}
+        ]}))
+        .unwrap();
+        assert_eq!(analysis_cost(&doc), 3 * 3 + 1);
+        assert!(too_costly(&doc).contains("come to 10, over the limit"));
+    }
 
     #[test]
     fn row_bool_true_in_all_three_spellings() {
