@@ -230,6 +230,18 @@ fn tolerant_readings_reach_the_json_report() {
     }
 }
 
+#[test]
+fn identity_policy_documents_not_json() {
+    assert_cmd_snapshot!(cmd(&[
+        "evaluate",
+        "tests/fixtures/hostile/policy-documents-not-json",
+        "--policies",
+        "tests/fixtures/policies/full-admin",
+        "--format",
+        "json"
+    ]));
+}
+
 /// Inline and managed policy documents that do not decode: holding them is
 /// an `error` result with the document's pointer, never a pass.
 #[test]
