@@ -42,6 +42,19 @@ pub fn read_file(shown: &str, path: &Path, limits: &Limits) -> Result<Vec<u8>, I
             format!("cannot read: {}", io_reason(&e)),
         )
     };
+    // Opening a FIFO blocks until someone writes to it, and a device never
+    // ends: only regular files are evidence.
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(InputError::new(
+            shown,
+            Location::File,
+            "not a regular file (a FIFO, socket or device); evidence files are exported files",
+        ));
+    }
+    if meta.len() > max {
+        return Err(too_large(shown, Some(meta.len()), max));
+    }
     let file = File::open(path).map_err(cannot)?;
     let size = file.metadata().map_err(cannot)?.len();
     if size > max {
@@ -97,5 +110,18 @@ mod tests {
             e.message,
             "the file holds 100 bytes, more than the input limit of 99 bytes allows"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_fifo_instead_of_blocking_on_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here: nothing to test
+        }
+        let e = read_file("fifo", &path, &Limits::default()).unwrap_err();
+        assert!(e.message.starts_with("not a regular file"), "{}", e.message);
     }
 }
