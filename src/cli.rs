@@ -46,6 +46,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run the policy unit tests (`*.test.json`) of a folder against its `.cedar` policies.
     Test(TestArgs),
+    /// Check that a JSON report was produced from exactly these evidence files and policies
+    /// (exit 0 identical, 1 something differs, 2 the report is unreadable).
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -83,6 +86,21 @@ pub struct TestArgs {
     /// A folder of `.cedar` policies and `*.test.json` tests (searched recursively).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The JSON report (`evaluate --format json`).
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+    /// The evidence, given as it was to `evaluate`: files, a snapshot folder or an organization folder.
+    #[arg(required = true, value_name = "EVIDENCE_PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The largest file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::evidence::read::DEFAULT_MAX_INPUT_SIZE)]
+    pub max_input_size: u64,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -175,6 +193,9 @@ pub struct EvaluateArgs {
     /// in that version (`cis-aws-v5.0`).
     #[arg(long, value_name = "BENCHMARK", value_parser = parse_benchmark)]
     pub benchmark: Option<Benchmark>,
+    /// The largest evidence file read, in bytes; a larger file is an error (exit 2).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::evidence::read::DEFAULT_MAX_INPUT_SIZE)]
+    pub max_input_size: u64,
 }
 
 /// A status `--fail-on` can name (`pass` never fails a run).

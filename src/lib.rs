@@ -23,4 +23,5 @@ pub mod policytest;
 pub mod progress;
 pub mod report;
 pub mod run;
+pub mod verify;
 pub mod waivers;

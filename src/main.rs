@@ -60,6 +60,9 @@ fn dispatch(command: Command) -> Result<u8, Error> {
                 thresholds: iam_audit::model::Thresholds::from_settings(&args.thresholds)
                     .map_err(Error::Usage)?,
                 benchmark: args.benchmark,
+                limits: iam_audit::evidence::read::Limits {
+                    max_input_size: args.max_input_size,
+                },
             };
             let exit_policy = iam_audit::exit_policy::ExitPolicy {
                 statuses: args.fail_on.iter().map(|s| s.status()).collect(),
@@ -210,6 +213,26 @@ fn dispatch(command: Command) -> Result<u8, Error> {
         Command::Schema => {
             emit(iam_audit::engine::SCHEMA_TEXT, None)?;
             Ok(0)
+        }
+        Command::Verify(args) => {
+            let verification = iam_audit::verify::verify(&iam_audit::verify::VerifyOptions {
+                report: args.report,
+                paths: args.paths,
+                policies: PolicyOptions {
+                    selection: args.policy.selection(),
+                    paths: args.policy.policies,
+                    no_default: args.policy.no_default_policies,
+                },
+                limits: iam_audit::evidence::read::Limits {
+                    max_input_size: args.max_input_size,
+                },
+            })?;
+            emit(&verification.render(), None)?;
+            Ok(if verification.differences.is_empty() {
+                0
+            } else {
+                1
+            })
         }
     }
 }

@@ -8,6 +8,7 @@ use cedar_policy::{Entities, Schema};
 
 use crate::engine::{self, Finding, PolicyPack, PolicySource};
 use crate::error::{Error, InputError};
+use crate::evidence::read::Limits;
 use crate::evidence::snapshot::{self, Snapshot, SnapshotSource, Target};
 use crate::evidence::time::Timestamp;
 use crate::model::{self, AsOf, AsOfSource, Model, Thresholds};
@@ -56,6 +57,8 @@ pub struct EvaluateOptions {
     /// `--benchmark cis-aws-vX.Y`: only that benchmark's controls, labelled
     /// with its control numbers.
     pub benchmark: Option<crate::catalogue::Benchmark>,
+    /// `--max-input-size` and other limits on what is read.
+    pub limits: Limits,
 }
 
 /// The outcome of `evaluate`: a report, and whether some snapshot of an
@@ -109,17 +112,24 @@ pub fn prepare(
     schema: &Schema,
     as_of: Option<Timestamp>,
 ) -> Result<Prepared, Error> {
-    prepare_with(source, schema, as_of, &Thresholds::default())
+    prepare_with(
+        source,
+        schema,
+        as_of,
+        &Thresholds::default(),
+        &Limits::default(),
+    )
 }
 
-/// [`prepare`] with the run's thresholds.
+/// [`prepare`] with the run's thresholds and limits on what is read.
 pub fn prepare_with(
     source: &SnapshotSource,
     schema: &Schema,
     as_of: Option<Timestamp>,
     thresholds: &Thresholds,
+    limits: &Limits,
 ) -> Result<Prepared, Error> {
-    let snapshot = snapshot::load(source).map_err(Error::Input)?;
+    let snapshot = snapshot::load_with(source, limits).map_err(Error::Input)?;
     let model = model::build_with(&snapshot, as_of_for(&snapshot, as_of), thresholds)?;
     let entities =
         Entities::from_entities(model.entities.iter().cloned(), Some(schema)).map_err(|e| {
@@ -236,18 +246,24 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
     });
     let progress = crate::progress::Bar::new(sources.len(), options.progress && multi);
     let judged = map_in_parallel(&sources, jobs, |source| {
-        let outcome =
-            prepare_with(source, &schema, options.as_of, &options.thresholds).map(|prepared| {
-                let mut findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
-                if let Some(benchmark) = &options.benchmark {
-                    benchmark.label(&pack, &mut findings);
-                }
-                Judged {
-                    snapshot: prepared.snapshot,
-                    model: prepared.model,
-                    findings,
-                }
-            });
+        let outcome = prepare_with(
+            source,
+            &schema,
+            options.as_of,
+            &options.thresholds,
+            &options.limits,
+        )
+        .map(|prepared| {
+            let mut findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
+            if let Some(benchmark) = &options.benchmark {
+                benchmark.label(&pack, &mut findings);
+            }
+            Judged {
+                snapshot: prepared.snapshot,
+                model: prepared.model,
+                findings,
+            }
+        });
         progress.tick(&source.name);
         outcome
     });

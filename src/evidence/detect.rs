@@ -12,6 +12,7 @@ use crate::error::{InputError, Location};
 use crate::evidence::account_summary::{self, AccountSummary};
 use crate::evidence::authorization_details::{self, Page};
 use crate::evidence::credential_report::{self, CredentialReport};
+use crate::evidence::json;
 use crate::evidence::manifest::{self, Manifest};
 use crate::evidence::password_policy::{self, PasswordPolicy};
 use crate::evidence::schemas::{self, SchemaKind};
@@ -90,13 +91,16 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
 }
 
 fn detect_json(file: &str, body: &[u8]) -> Result<Detected, Vec<InputError>> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
+    // Duplicate keys and nesting past serde_json's recursion limit are errors
+    // (see `evidence::json`).
+    let value: Value = json::from_slice(body).map_err(|e| {
+        let reason = strip_position(&e.to_string());
         let message = match e.classify() {
-            serde_json::error::Category::Eof => format!(
-                "the JSON ends too early ({}): the file is truncated",
-                strip_position(&e.to_string())
-            ),
-            _ => format!("invalid JSON: {}", strip_position(&e.to_string())),
+            serde_json::error::Category::Eof => {
+                format!("the JSON ends too early ({reason}): the file is truncated")
+            }
+            _ if reason == "recursion limit exceeded" => "the JSON nests more than 128 levels deep; no AWS export does, so the file is not evidence (crafted or corrupted?)".to_string(),
+            _ => format!("invalid JSON: {reason}"),
         };
         vec![InputError::new(
             file,

@@ -199,7 +199,7 @@ pub fn parse_document(value: &Value) -> Result<PolicyDocument, DocumentError> {
 fn decode_string(text: &str) -> Result<Value, DocumentError> {
     let trimmed = text.trim();
     if trimmed.starts_with('{') {
-        serde_json::from_str(trimmed).map_err(|e| {
+        crate::evidence::json::from_str(trimmed).map_err(|e| {
             DocumentError::new(
                 "",
                 format!("the policy document string is not valid JSON: {e}"),
@@ -214,7 +214,7 @@ fn decode_string(text: &str) -> Result<Value, DocumentError> {
                 "the URL-encoded policy document does not decode to UTF-8 text",
             )
         })?;
-        serde_json::from_str(&decoded).map_err(|e| {
+        crate::evidence::json::from_str(&decoded).map_err(|e| {
             DocumentError::new(
                 "",
                 format!("the URL-encoded policy document is not valid JSON once decoded: {e}"),

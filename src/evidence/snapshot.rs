@@ -16,8 +16,10 @@ use crate::evidence::account_summary::AccountSummary;
 use crate::evidence::authorization_details::{self, AuthorizationDetails, Page};
 use crate::evidence::credential_report::CredentialReport;
 use crate::evidence::detect::{detect, Detected};
+use crate::evidence::encoding::to_utf8;
 use crate::evidence::manifest::Manifest;
 use crate::evidence::password_policy::PasswordPolicy;
+use crate::evidence::read::{read_file, Limits};
 use crate::evidence::virtual_mfa::VirtualMfaDevices;
 use crate::evidence::{sha256_hex, EvidenceFile, EvidenceKind};
 
@@ -267,6 +269,11 @@ fn walk(
 /// Reads, detects and validates every file of one snapshot. All problems are
 /// collected so that one run shows every broken file.
 pub fn load(source: &SnapshotSource) -> Result<Snapshot, Vec<InputError>> {
+    load_with(source, &Limits::default())
+}
+
+/// [`load`] with explicit limits (`--max-input-size`).
+pub fn load_with(source: &SnapshotSource, limits: &Limits) -> Result<Snapshot, Vec<InputError>> {
     let mut snapshot = Snapshot {
         name: source.name.clone(),
         warnings: source.skipped.clone(),
@@ -280,18 +287,23 @@ pub fn load(source: &SnapshotSource) -> Result<Snapshot, Vec<InputError>> {
     let mut password_policies: Vec<(String, PasswordPolicy)> = Vec::new();
     let mut manifests: Vec<(String, Manifest)> = Vec::new();
     for (shown, path) in &source.files {
-        let bytes = match fs::read(path) {
+        let bytes = match read_file(shown, path, limits) {
             Ok(b) => b,
             Err(e) => {
-                errors.push(InputError::new(
-                    shown,
-                    Location::File,
-                    format!("cannot read: {}", io_reason(&e)),
-                ));
+                errors.push(e);
                 continue;
             }
         };
-        let detected = match detect(shown, &bytes) {
+        // UTF-16 and Latin-1 are read with a warning; hashes stay those of the bytes on disk.
+        let text = match to_utf8(shown, &bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        snapshot.warnings.extend(text.warning);
+        let detected = match detect(shown, &text.bytes) {
             Ok(d) => d,
             Err(es) => {
                 errors.extend(es);

@@ -92,8 +92,11 @@ pub fn build_with(
         warnings: Vec::new(),
         principals: BTreeSet::new(),
         reviews: Vec::new(),
+        unreadable_managed: unreadable_managed_policies(snapshot),
     };
     b.warn_mixed_accounts();
+    b.warnings
+        .extend(super::sanity::times_after_as_of(snapshot, as_of.time));
     let (available, incomplete) = availability(snapshot);
     b.account_entity()?;
     b.root()?;
@@ -224,6 +227,24 @@ struct Builder<'s> {
     /// `Review` requests of root and users, made last, once the account-wide
     /// facts (support roles) are known.
     reviews: Vec<PendingReview>,
+    /// Managed policy ARN → why its default version does not decode: holding
+    /// it is an `error` result, never judged on a guessed document.
+    unreadable_managed: BTreeMap<String, String>,
+}
+
+fn unreadable_managed_policies(snapshot: &Snapshot) -> BTreeMap<String, String> {
+    let Some(details) = &snapshot.authorization_details else {
+        return BTreeMap::new();
+    };
+    details
+        .policies
+        .iter()
+        .flatten()
+        .filter_map(|p| match &p.default_document {
+            Some(Err(problem)) => Some((p.arn.clone(), problem.to_string())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A `Review` request of one identity, waiting for the account-wide context.
@@ -719,10 +740,10 @@ impl<'s> Builder<'s> {
         let mut users: BTreeMap<&str, UserFacts<'s>> = BTreeMap::new();
         if let Some((_, report)) = &self.snapshot.credential_report {
             for row in report.rows.iter().filter(|r| !r.is_root) {
-                if users.contains_key(row.arn.as_str()) {
+                if let Some(first) = users.get(row.arn.as_str()).and_then(|f| f.row) {
                     self.warnings.push(format!(
-                        "the credential report lists `{}` twice; the first row (line {}) is used",
-                        row.arn, row.line
+                        "the credential report lists `{}` twice; the first row (line {}) is used, line {} is ignored",
+                        row.arn, first.line, row.line
                     ));
                     continue;
                 }
@@ -948,6 +969,7 @@ impl<'s> Builder<'s> {
     ) -> Result<(), Error> {
         for p in attached {
             let ctx = self.common_context();
+            let unreadable = self.unreadable_managed.get(&p.arn).cloned();
             let req = self.request(
                 format!("{holder_arn}/holds/{}", p.arn),
                 Action::HoldPolicy,
@@ -958,6 +980,11 @@ impl<'s> Builder<'s> {
                 format!("`{}` is attached to `{holder_arn}`", p.name),
             )?;
             req.resource_subject = p.arn.clone();
+            if let Some(problem) = unreadable {
+                req.unreadable = Some(format!(
+                    "the managed policy's default version does not decode: {problem}"
+                ));
+            }
         }
         for p in inline {
             let id = format!("{holder_arn}/inline-policy/{}", p.name);
@@ -1048,8 +1075,12 @@ impl<'s> Builder<'s> {
         statement_at: (&str, &str),
     ) -> Result<(), Error> {
         let doc = match document {
-            Ok(doc) => doc,
-            Err(problem) => {
+            Ok(doc) if super::trust::analysis_cost(doc) <= super::trust::MAX_ANALYSIS_COST => doc,
+            other => {
+                let why = match other {
+                    Err(problem) => format!("the trust policy does not decode: {problem}"),
+                    Ok(doc) => super::trust::too_costly(doc),
+                };
                 // The trust policy cannot be read, so no path can be judged:
                 // one request stands for the whole role and errors.
                 let mut ctx = self.common_context();
@@ -1067,10 +1098,12 @@ impl<'s> Builder<'s> {
                     role_arn.to_string(),
                     "the trust policy does not decode".into(),
                 )?;
-                req.unreadable = Some(format!("the trust policy does not decode: {problem}"));
+                req.unreadable = Some(why);
                 return Ok(());
             }
         };
+        self.warnings
+            .extend(super::sanity::trust_policy_oddities(doc, role_arn));
         let mut seen = BTreeSet::new();
         for path in trust_paths(doc, role_arn) {
             let (principal, principal_type) = match path.principal.kind {

@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod cedar;
+pub mod sanity;
 pub mod thresholds;
 pub mod trust;
 

@@ -302,6 +302,12 @@ fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// How a trust path would classify the principal value `value` under `key`
+/// in the trust policy of `role_arn`.
+pub fn classify_principal(key: &PrincipalKey, value: &str, role_arn: &str) -> TrustedPrincipal {
+    classify(key, value, &RoleContext::from_arn(role_arn))
+}
+
 fn classify(key: &PrincipalKey, value: &str, role: &RoleContext) -> TrustedPrincipal {
     let principal = |kind, id: String, account: Option<&str>| TrustedPrincipal {
         kind,
@@ -436,20 +442,51 @@ enum Guard {
     Principals(Vec<TrustedPrincipal>),
 }
 
-impl Guard {
-    fn covers(&self, path: &TrustedPrincipal) -> bool {
-        match self {
-            Guard::Everyone => true,
-            Guard::Principals(list) => list.iter().any(|g| {
-                g.kind == PrincipalKind::Anyone
-                    || g.id == path.id
-                    // An account principal covers the account's users and roles.
-                    || (g.kind == PrincipalKind::Account
-                        && matches!(path.kind, PrincipalKind::User | PrincipalKind::Role)
-                        && g.account.is_some()
-                        && g.account == path.account)
-            }),
+/// Every Deny guard of a document, indexed so that checking one path is a
+/// few hash look-ups: a crafted document with thousands of Allow principals
+/// and thousands of guarded principals must not cost their product.
+/// A guard covers a path when it guards anyone, names the path's principal,
+/// or names the account of a user or role path.
+#[derive(Default)]
+struct GuardIndex {
+    everyone: bool,
+    ids: std::collections::HashSet<String>,
+    /// Accounts named by an account principal of a guard.
+    accounts: std::collections::HashSet<String>,
+}
+
+impl GuardIndex {
+    fn new(guards: impl Iterator<Item = Guard>) -> GuardIndex {
+        let mut index = GuardIndex::default();
+        for guard in guards {
+            match guard {
+                Guard::Everyone => index.everyone = true,
+                Guard::Principals(list) => {
+                    for g in list {
+                        if g.kind == PrincipalKind::Anyone {
+                            index.everyone = true;
+                        }
+                        if g.kind == PrincipalKind::Account {
+                            if let Some(account) = &g.account {
+                                index.accounts.insert(account.clone());
+                            }
+                        }
+                        index.ids.insert(g.id);
+                    }
+                }
+            }
         }
+        index
+    }
+
+    fn covers(&self, path: &TrustedPrincipal) -> bool {
+        self.everyone
+            || self.ids.contains(&path.id)
+            || (matches!(path.kind, PrincipalKind::User | PrincipalKind::Role)
+                && path
+                    .account
+                    .as_ref()
+                    .is_some_and(|a| self.accounts.contains(a)))
     }
 }
 
@@ -499,15 +536,43 @@ fn external_id_required(conditions: &[Condition]) -> bool {
     })
 }
 
+/// The most work [`trust_paths`] and the requests built from it may cost for
+/// one trust policy, in (path × condition key) units. A real trust policy
+/// (IAM allows at most 4,096 characters) costs a few hundred; a crafted one
+/// with thousands of principals and thousands of condition keys in one
+/// statement would cost their product in memory and time.
+pub const MAX_ANALYSIS_COST: u64 = 1_000_000;
+
+/// The size of what [`trust_paths`] builds for `doc`: for each `Allow`
+/// statement, its principals × (its condition keys + 1).
+pub fn analysis_cost(doc: &PolicyDocument) -> u64 {
+    doc.statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+        .map(|s| {
+            let principals = match (&s.principal, &s.not_principal) {
+                (Some(Principal::Keyed(entries)), _) => entries.len() as u64,
+                (None, None) => 0,
+                _ => 1,
+            };
+            principals.saturating_mul(s.conditions.len() as u64 + 1)
+        })
+        .fold(0u64, u64::saturating_add)
+}
+
+/// Why a document over [`MAX_ANALYSIS_COST`] is not analysed.
+pub fn too_costly(doc: &PolicyDocument) -> String {
+    format!(
+        "the trust policy is too large to analyse: its statements' principals × condition keys come to {}, over the limit of {MAX_ANALYSIS_COST} (IAM allows trust policies of at most 4,096 characters; is the evidence crafted?)",
+        analysis_cost(doc)
+    )
+}
+
 /// One path per (`Allow` statement covering an assume action) × (principal
 /// value), in statement order, then principal order as written.
 pub fn trust_paths(doc: &PolicyDocument, role_arn: &str) -> Vec<TrustPath> {
     let role = RoleContext::from_arn(role_arn);
-    let guards: Vec<Guard> = doc
-        .statements
-        .iter()
-        .filter_map(|s| deny_guard(s, &role))
-        .collect();
+    let guards = GuardIndex::new(doc.statements.iter().filter_map(|s| deny_guard(s, &role)));
     let mut paths = Vec::new();
     for statement in doc.statements.iter().filter(|s| s.effect == Effect::Allow) {
         let actions: Vec<String> = ASSUME_ACTIONS
@@ -530,7 +595,7 @@ pub fn trust_paths(doc: &PolicyDocument, role_arn: &str) -> Vec<TrustPath> {
         for principal in allowed_principals(statement, &role) {
             // The statement's own gate is reported first: it is the more
             // specific reason, and it survives edits to other statements.
-            let mfa_gate = if !gate.is_gated() && guards.iter().any(|g| g.covers(&principal)) {
+            let mfa_gate = if !gate.is_gated() && guards.covers(&principal) {
                 MfaGate::DenyGuard
             } else {
                 gate
@@ -593,6 +658,22 @@ mod tests {
     }
 
     // ---- table "When a statement is MFA-gated", row by row ----
+
+    #[test]
+    fn analysis_cost_is_principals_times_condition_keys() {
+        let names: Vec<String> = (0..3)
+            .map(|i| format!("arn:aws:iam::111122223333:user/u{i}"))
+            .collect();
+        let doc = parse_document(&json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": names}, "Action": "sts:AssumeRole",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "StringEquals": {"sts:ExternalId": "x"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+            {"Effect": "Deny", "Principal": {"AWS": names}, "Action": "sts:AssumeRole"}
+        ]}))
+        .unwrap();
+        assert_eq!(analysis_cost(&doc), 3 * 3 + 1);
+        assert!(too_costly(&doc).contains("come to 10, over the limit"));
+    }
 
     #[test]
     fn row_bool_true_in_all_three_spellings() {
