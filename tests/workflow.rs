@@ -15,6 +15,24 @@ const BOB: &str = "console-password-requires-mfa/arn:aws:iam::123456789012:user/
 const CAROL: &str = "console-password-requires-mfa/arn:aws:iam::123456789012:user/carol";
 const LEGACY: &str = "support-role-trust-requires-mfa/arn:aws:iam::123456789012:role/aws-support-legacy/statement/0/principal/arn:aws:iam::123456789012:root";
 
+/// The built-in pack before the CIS controls: these tests are about
+/// waivers, the exit policy and `diff`, not about which controls the demo
+/// fails, so they pin the controls they were written against.
+const THREE_CONTROLS: &[&str] = &[
+    "--no-default-policies",
+    "--policies",
+    "policies/console-password-requires-mfa.cedar",
+    "--policies",
+    "policies/support-role.cedar",
+];
+
+/// `args` followed by [`THREE_CONTROLS`].
+fn three<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    all.extend_from_slice(THREE_CONTROLS);
+    all
+}
+
 fn result<'a>(report: &'a Value, id: &str) -> &'a Value {
     report["results"]
         .as_array()
@@ -56,11 +74,11 @@ fn one_waiver(subject: &str, expires: &str) -> String {
 
 #[test]
 fn waivers_turn_covered_failures_into_waived_and_list_every_waiver() {
-    let (code, report) = json_report(&[
+    let (code, report) = json_report(&three(&[
         "snapshots/demo",
         "--waivers",
         "tests/fixtures/waivers/demo.json",
-    ]);
+    ]));
     // carol still fails.
     assert_eq!(code, 1);
     assert_eq!(result(&report, BOB)["status"], "waived");
@@ -103,7 +121,7 @@ fn everything_waived_exits_0_and_the_table_shows_the_waivers() {
              "reason": "legacy role", "approver": "ciso@example.com", "expires": "2027-01-01"}
         ]}"#,
     );
-    let (code, report) = json_report(&["snapshots/demo", "--waivers", &file]);
+    let (code, report) = json_report(&three(&["snapshots/demo", "--waivers", &file]));
     assert_eq!(code, 0);
     assert_eq!(report["summary"]["fail"], 0);
     assert_eq!(report["summary"]["waived"], 3);
@@ -114,7 +132,7 @@ fn everything_waived_exits_0_and_the_table_shows_the_waivers() {
         [("applied".into(), 2, 2), ("applied".into(), 1, 1)]
     );
 
-    let out = run(&["evaluate", "snapshots/demo", "--waivers", &file]);
+    let out = run(&three(&["evaluate", "snapshots/demo", "--waivers", &file]));
     assert_eq!(out.status.code(), Some(0));
     let table = stdout(&out);
     assert!(table.contains("Waived"), "{table}");
@@ -253,7 +271,7 @@ fn fail_on_not_evaluated_makes_a_missing_export_break_ci() {
         ]}"#,
     );
     let code = |extra: &[&str]| {
-        let mut args = vec!["evaluate", "snapshots/demo", "--waivers", &file];
+        let mut args = three(&["evaluate", "snapshots/demo", "--waivers", &file]);
         args.extend_from_slice(extra);
         run(&args).status.code()
     };
@@ -266,7 +284,7 @@ fn fail_on_not_evaluated_makes_a_missing_export_break_ci() {
 
 #[test]
 fn min_severity_ignores_less_severe_failures_for_the_exit_code_only() {
-    // The demo's failures are all `high`.
+    // The demo fails nothing `critical`, and fails `high` controls.
     let code = |extra: &[&str]| {
         let mut args = vec!["evaluate", "snapshots/demo"];
         args.extend_from_slice(extra);
@@ -515,8 +533,12 @@ fn diff_finds_new_and_resolved_failures_and_exits_1_only_on_new_ones() {
 #[test]
 fn diff_across_accounts_lists_added_removed_and_evidence_changes() {
     let tmp = tempfile::tempdir().unwrap();
-    let demo = report_file(tmp.path(), "demo.json", &["snapshots/demo"]);
-    let compliant = report_file(tmp.path(), "compliant.json", &["snapshots/compliant"]);
+    let demo = report_file(tmp.path(), "demo.json", &three(&["snapshots/demo"]));
+    let compliant = report_file(
+        tmp.path(),
+        "compliant.json",
+        &three(&["snapshots/compliant"]),
+    );
     let (code, drift) = diff_json(&demo, &compliant);
     assert_eq!(code, 0);
     assert_eq!(ids(&drift, "resolved_failures").len(), 3);
@@ -544,15 +566,15 @@ fn diff_across_accounts_lists_added_removed_and_evidence_changes() {
 #[test]
 fn diff_reports_policies_added_and_as_of_changes() {
     let tmp = tempfile::tempdir().unwrap();
-    let demo = report_file(tmp.path(), "demo.json", &["snapshots/demo"]);
+    let demo = report_file(tmp.path(), "demo.json", &three(&["snapshots/demo"]));
     let custom = report_file(
         tmp.path(),
         "custom.json",
-        &[
+        &three(&[
             "snapshots/demo",
             "--policies",
             "tests/fixtures/policies/custom",
-        ],
+        ]),
     );
     let (code, drift) = diff_json(&demo, &custom);
     assert_eq!(code, 1);
@@ -573,7 +595,7 @@ fn diff_reports_policies_added_and_as_of_changes() {
     let later = report_file(
         tmp.path(),
         "later.json",
-        &["snapshots/demo", "--as-of", "2027-01-31"],
+        &three(&["snapshots/demo", "--as-of", "2027-01-31"]),
     );
     let (code, drift) = diff_json(&demo, &later);
     assert_eq!(code, 0);
@@ -586,12 +608,12 @@ fn diff_works_across_organizations_and_is_deterministic() {
     let tmp = tempfile::tempdir().unwrap();
     let org = tmp.path().join("org");
     copy_tree(&root().join("snapshots/org"), &org);
-    let before = report_file(tmp.path(), "before.json", &[org.to_str().unwrap()]);
+    let before = report_file(tmp.path(), "before.json", &three(&[org.to_str().unwrap()]));
     copy_tree(
         &root().join("snapshots/demo"),
         &org.join("123456789012-demo"),
     );
-    let after = report_file(tmp.path(), "after.json", &[org.to_str().unwrap()]);
+    let after = report_file(tmp.path(), "after.json", &three(&[org.to_str().unwrap()]));
     let (code, drift) = diff_json(&before, &after);
     assert_eq!(code, 1);
     assert_eq!(ids(&drift, "new_failures"), [BOB, CAROL, LEGACY]);
@@ -613,11 +635,18 @@ fn diff_refuses_unreadable_or_invalid_reports_with_exit_2() {
     let text = std::fs::read_to_string(&demo).unwrap();
     let mut report: Value = serde_json::from_str(&text).unwrap();
     let broken_json = write(tmp.path(), "broken.json", "{\n  \"schema_version\": 1,\n");
+    let status = report["results"][0]["status"].clone();
     report["results"][0]["status"] = "maybe".into();
     let bad_status = write(tmp.path(), "bad-status.json", &report.to_string());
-    report["results"][0]["status"] = "pass".into();
+    report["results"][0]["status"] = status;
     let first = report["results"][0].clone();
-    report["results"].as_array_mut().unwrap().push(first);
+    let results = report["results"].as_array_mut().unwrap();
+    // The copy lands after every original result.
+    let duplicate = format!(
+        "twice.json: JSON pointer `/results/{}/id`: result",
+        results.len()
+    );
+    results.push(first);
     let twice = write(tmp.path(), "twice.json", &report.to_string());
     let cases = [
         (broken_json.as_str(), "broken.json:3:"),
@@ -625,10 +654,7 @@ fn diff_refuses_unreadable_or_invalid_reports_with_exit_2() {
             bad_status.as_str(),
             "bad-status.json: JSON pointer `/results/0/status`",
         ),
-        (
-            twice.as_str(),
-            "twice.json: JSON pointer `/results/11/id`: result",
-        ),
+        (twice.as_str(), duplicate.as_str()),
         (
             "no/such/report.json",
             "no/such/report.json: cannot read the report",
@@ -668,17 +694,17 @@ fn the_readme_waivers_example_is_valid_and_does_what_it_says() {
 #[test]
 fn diff_when_an_export_goes_missing_lists_removed_results_and_evidence() {
     let tmp = tempfile::tempdir().unwrap();
-    let demo = report_file(tmp.path(), "demo.json", &["snapshots/demo"]);
+    let demo = report_file(tmp.path(), "demo.json", &three(&["snapshots/demo"]));
     // The same account without its credential report: per-user MFA results
     // disappear and the control becomes one `not-evaluated` account result.
+    let missing = tmp.path().join("demo");
+    copy_tree(&root().join("snapshots/demo"), &missing);
+    std::fs::remove_file(missing.join("credential-report.json")).unwrap();
+    let missing = missing.to_str().unwrap();
     let partial = report_file(
         tmp.path(),
         "partial.json",
-        &[
-            "snapshots/demo/authorization-details.json",
-            "--as-of",
-            "2026-11-20T09:30:00Z",
-        ],
+        &three(&[missing, "--as-of", "2026-11-20T09:30:00Z"]),
     );
     let (code, drift) = diff_json(&demo, &partial);
     assert_eq!(code, 0);
@@ -690,15 +716,22 @@ fn diff_when_an_export_goes_missing_lists_removed_results_and_evidence() {
     );
     assert_eq!(drift["added"][0]["after"], "not-evaluated");
     assert_eq!(ids(&drift, "removed").len(), 6);
-    assert_eq!(drift["evidence"][0]["path"], "credential-report.json");
-    assert_eq!(drift["evidence"][0]["change"], "removed");
+    let evidence: Vec<(&str, &str)> = drift["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["change"].as_str().unwrap()))
+        .collect();
+    assert_eq!(evidence, [("credential-report.json", "removed")]);
     // `--fail-on not-evaluated` is how a pipeline notices a missing export.
-    let out = run(&[
+    let out = run(&three(&[
         "evaluate",
-        "snapshots/demo/authorization-details.json",
+        missing,
+        "--as-of",
+        "2026-11-20T09:30:00Z",
         "--fail-on",
         "not-evaluated",
-    ]);
+    ]));
     assert_eq!(out.status.code(), Some(1));
 }
 
