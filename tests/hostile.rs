@@ -357,7 +357,7 @@ fn verify_identical_evidence_and_pack() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(
         stdout(&out),
-        "verified: the report was produced from these 2 evidence files and this policy pack (3 policies)\n"
+        "verified: the report was produced from these 5 evidence files and this policy pack (15 policies)\n"
     );
     // An organization resolves the same way as in `evaluate`.
     evaluate_to(&report, "snapshots/org");

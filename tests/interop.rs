@@ -105,10 +105,27 @@ fn check(evidence: &[&str], extra: &[&str], files: &[&str]) -> usize {
     compared
 }
 
+/// Every file of the built-in pack (a test in tests/policies.rs checks this
+/// list against `policies/*.cedar`).
 const BUILTIN: &[&str] = &[
+    "policies/cis-credentials.cedar",
+    "policies/cis-password-policy.cedar",
+    "policies/cis-permissions.cedar",
+    "policies/cis-root.cedar",
     "policies/console-password-requires-mfa.cedar",
     "policies/support-role.cedar",
 ];
+
+#[test]
+fn builtin_list_is_every_policy_file() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(root().join("policies"))
+        .unwrap()
+        .map(|e| format!("policies/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|n| n.ends_with(".cedar"))
+        .collect();
+    on_disk.sort();
+    assert_eq!(on_disk, BUILTIN);
+}
 
 #[test]
 fn demo_entities_and_requests_load_and_cedar_agrees() {
