@@ -22,7 +22,6 @@ use std::path::Path;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::Table;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::error::{Error, InputError, Location};
 use crate::evidence::schemas::{self, SchemaKind};
@@ -113,26 +112,7 @@ pub fn read_report(path: &Path) -> Result<ReportView, Error> {
 /// [`read_report`] on bytes already read; `file` names them in errors.
 pub fn parse_report(file: &str, bytes: &[u8]) -> Result<ReportView, Error> {
     let help = "`diff` compares two reports written by `iam-audit evaluate --format json`";
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        InputError::new(
-            file,
-            Location::File,
-            format!("not UTF-8 text (byte {})", e.valid_up_to()),
-        )
-        .with_help(help)
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        InputError::new(
-            file,
-            Location::LineColumn {
-                line: e.line(),
-                column: e.column(),
-            },
-            format!("not valid JSON: {e}"),
-        )
-        .with_help(help)
-    })?;
+    let value = crate::evidence::json::parse_file(file, bytes, help)?;
     schemas::check(SchemaKind::Report, file, "", &value).map_err(|mut errors| {
         if let Some(first) = errors.first_mut() {
             first.help = Some(format!(

@@ -23,7 +23,6 @@ use std::path::Path;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::engine::{Finding, Status};
 use crate::error::{Error, InputError, Location};
@@ -165,25 +164,11 @@ pub fn load(path: &Path) -> Result<Vec<Waiver>, Error> {
 
 /// [`load`] on bytes already read; `file` names them in errors.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Vec<Waiver>, Error> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        InputError::new(
-            file,
-            Location::File,
-            format!("not UTF-8 text (byte {})", e.valid_up_to()),
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        InputError::new(
-            file,
-            Location::LineColumn {
-                line: e.line(),
-                column: e.column(),
-            },
-            format!("not valid JSON: {e}"),
-        )
-        .with_help("a waivers file is `{\"waivers\": [{\"policy\": ..., \"subject\": ..., \"reason\": ..., \"approver\": ..., \"expires\": \"YYYY-MM-DD\"}]}`")
-    })?;
+    let value = crate::evidence::json::parse_file(
+        file,
+        bytes,
+        "a waivers file is `{\"waivers\": [{\"policy\": ..., \"subject\": ..., \"reason\": ..., \"approver\": ..., \"expires\": \"YYYY-MM-DD\"}]}`",
+    )?;
     schemas::check(SchemaKind::Waivers, file, "", &value).map_err(Error::Input)?;
     let parsed: WaiversFile = serde_json::from_value(value).map_err(|e| {
         // The schema admits exactly this shape, so this is a bug.
