@@ -121,6 +121,33 @@ fn show(key: &str) -> String {
     out
 }
 
+/// A whole UTF-8 JSON file the user hands the tool (a waivers file, a report
+/// to compare): an optional BOM, then one document without repeated keys.
+/// Errors name `file` and the place, with `help` saying what was expected.
+pub fn parse_file(file: &str, bytes: &[u8], help: &str) -> Result<Value, crate::error::InputError> {
+    use crate::error::{InputError, Location};
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        InputError::new(
+            file,
+            Location::File,
+            format!("not UTF-8 text (byte {})", e.valid_up_to()),
+        )
+        .with_help(help)
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    from_str(text).map_err(|e| {
+        InputError::new(
+            file,
+            Location::LineColumn {
+                line: e.line(),
+                column: e.column(),
+            },
+            format!("not valid JSON: {e}"),
+        )
+        .with_help(help)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,31 +195,4 @@ mod tests {
     fn trailing_text_is_an_error() {
         assert!(from_str("{} {}").is_err());
     }
-}
-
-/// A whole UTF-8 JSON file the user hands the tool (a waivers file, a report
-/// to compare): an optional BOM, then one document without repeated keys.
-/// Errors name `file` and the place, with `help` saying what was expected.
-pub fn parse_file(file: &str, bytes: &[u8], help: &str) -> Result<Value, crate::error::InputError> {
-    use crate::error::{InputError, Location};
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        InputError::new(
-            file,
-            Location::File,
-            format!("not UTF-8 text (byte {})", e.valid_up_to()),
-        )
-        .with_help(help)
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    from_str(text).map_err(|e| {
-        InputError::new(
-            file,
-            Location::LineColumn {
-                line: e.line(),
-                column: e.column(),
-            },
-            format!("not valid JSON: {e}"),
-        )
-        .with_help(help)
-    })
 }
