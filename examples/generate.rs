@@ -162,7 +162,8 @@ fn snapshot(dir: &Path, account: u64, sizes: &Sizes, seed: u64) {
     let stamp = |rng: &mut Rng| {
         format!(
             "20{:02}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
-            20 + rng.below(7),
+            // 2019-2025: always before the envelope's GeneratedTime (2026-11-20).
+            19 + rng.below(7),
             1 + rng.below(12),
             1 + rng.below(28),
             rng.below(24),
