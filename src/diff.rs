@@ -301,14 +301,7 @@ pub fn compare(old: &ReportView, new: &ReportView) -> Drift {
             .collect()
     };
     let (pb, pa) = (policies(old), policies(new));
-    for id in pb.keys().chain(pa.keys()).collect::<BTreeSet<_>>() {
-        let (b, a) = (pb.get(id), pa.get(id));
-        let change = match (b, a) {
-            (None, Some(_)) => "added",
-            (Some(_), None) => "removed",
-            (Some(x), Some(y)) if x != y => "changed",
-            _ => continue,
-        };
+    for (id, change, b, a) in changes(&pb, &pa) {
         drift.policies.push(PolicyChange {
             id: id.clone(),
             change,
@@ -324,14 +317,7 @@ pub fn compare(old: &ReportView, new: &ReportView) -> Drift {
             .collect()
     };
     let (eb, ea) = (evidence(old), evidence(new));
-    for path in eb.keys().chain(ea.keys()).collect::<BTreeSet<_>>() {
-        let (b, a) = (eb.get(path), ea.get(path));
-        let change = match (b, a) {
-            (None, Some(_)) => "added",
-            (Some(_), None) => "removed",
-            (Some(x), Some(y)) if x != y => "changed",
-            _ => continue,
-        };
+    for (path, change, b, a) in changes(&eb, &ea) {
         drift.evidence.push(EvidenceChange {
             path: path.clone(),
             change,
@@ -485,4 +471,26 @@ pub fn render_table(drift: &Drift) -> String {
         plural(drift.evidence.len(), "evidence file", "evidence files"),
     ));
     out
+}
+
+/// Keys of two maps that were added, removed or changed (sorted by key),
+/// with the value before and after.
+#[allow(clippy::type_complexity)]
+fn changes<'m, K: Ord, V: PartialEq>(
+    before: &'m BTreeMap<K, V>,
+    after: &'m BTreeMap<K, V>,
+) -> Vec<(&'m K, &'static str, Option<&'m V>, Option<&'m V>)> {
+    let keys: BTreeSet<&K> = before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter_map(|k| {
+            let (b, a) = (before.get(k), after.get(k));
+            let change = match (b, a) {
+                (None, Some(_)) => "added",
+                (Some(_), None) => "removed",
+                (Some(x), Some(y)) if x != y => "changed",
+                _ => return None,
+            };
+            Some((k, change, b, a))
+        })
+        .collect()
 }

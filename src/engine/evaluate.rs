@@ -114,15 +114,17 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
     let authorizer = Authorizer::new();
     let mut matched: BTreeSet<&str> = BTreeSet::new();
     for req in &model.requests {
+        // One action entity per request, shared by every scope check and Cedar.
+        let action = Type::Action.uid(req.action.name());
         let in_scope: Vec<&Control> = runnable
             .iter()
             .copied()
-            .filter(|c| in_scope(c, req, entities))
+            .filter(|c| in_scope(c, req, &action, entities))
             .collect();
         if in_scope.is_empty() {
             continue;
         }
-        let decided = decide(&authorizer, req, pack, entities);
+        let decided = decide(&authorizer, req, action, pack, entities);
         for control in in_scope {
             matched.insert(&control.id);
             let (status, message) = judge(control, req, &decided);
@@ -240,6 +242,7 @@ struct Decided {
 fn decide(
     authorizer: &Authorizer,
     req: &AccessRequest,
+    action: EntityUid,
     pack: &PolicyPack,
     entities: &Entities,
 ) -> Decided {
@@ -248,7 +251,6 @@ fn decide(
         errors: BTreeMap::new(),
         refused: None,
     };
-    let action = Type::Action.uid(req.action.name());
     let request = match Request::new(
         req.principal.clone(),
         action,
@@ -309,9 +311,13 @@ fn judge(control: &Control, req: &AccessRequest, decided: &Decided) -> (Status, 
 
 /// Is the request in the control's scope (principal, action, resource
 /// constraints, with `in` following the entity hierarchy)?
-fn in_scope(control: &Control, req: &AccessRequest, entities: &Entities) -> bool {
+fn in_scope(
+    control: &Control,
+    req: &AccessRequest,
+    action: &EntityUid,
+    entities: &Entities,
+) -> bool {
     let p = &control.policy;
-    let action = Type::Action.uid(req.action.name());
     let principal_ok = match p.principal_constraint() {
         PrincipalConstraint::Any => true,
         PrincipalConstraint::Eq(uid) => uid == req.principal,
@@ -326,9 +332,9 @@ fn in_scope(control: &Control, req: &AccessRequest, entities: &Entities) -> bool
     }
     let action_ok = match p.action_constraint() {
         ActionConstraint::Any => true,
-        ActionConstraint::Eq(uid) => uid == action,
+        ActionConstraint::Eq(uid) => &uid == action,
         // The schema defines no action groups, so `in [..]` is membership.
-        ActionConstraint::In(list) => list.contains(&action),
+        ActionConstraint::In(list) => list.contains(action),
     };
     if !action_ok {
         return false;

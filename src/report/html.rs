@@ -327,37 +327,40 @@ fn results_before(results: &[&Finding], status: Status) -> usize {
         .count()
 }
 
+/// A filter `<select>` whose options are `all` (empty value) and each value.
+fn select(out: &mut String, label: &str, id: &str, values: impl Iterator<Item = String>) {
+    let _ = write!(
+        out,
+        "<label>{label} <select id=\"{id}\"><option value=\"\">all</option>"
+    );
+    for v in values {
+        let _ = write!(out, "<option value=\"{v}\">{v}</option>", v = escape(&v));
+    }
+    out.push_str("</select></label>\n");
+}
+
 fn findings(report: &Report, out: &mut String) {
     out.push_str("<section id=\"findings\">\n<h2>Results</h2>\n<div class=\"filters\">\n");
-    out.push_str("<label>Status <select id=\"f-status\"><option value=\"\">all</option>");
-    for s in ORDER {
-        let _ = write!(
-            out,
-            "<option value=\"{}\">{}</option>",
-            s.as_str(),
-            s.as_str()
-        );
-    }
-    out.push_str("</select></label>\n");
-    out.push_str("<label>Severity <select id=\"f-severity\"><option value=\"\">all</option>");
-    for s in crate::engine::Severity::ALL {
-        let _ = write!(
-            out,
-            "<option value=\"{}\">{}</option>",
-            s.as_str(),
-            s.as_str()
-        );
-    }
-    out.push_str("</select></label>\n");
-    out.push_str("<label>Control <select id=\"f-control\"><option value=\"\">all</option>");
-    for p in &report.policies {
-        let _ = write!(
-            out,
-            "<option value=\"{id}\">{id}</option>",
-            id = escape(&p.id)
-        );
-    }
-    out.push_str("</select></label>\n");
+    select(
+        out,
+        "Status",
+        "f-status",
+        ORDER.iter().map(|s| s.as_str().to_string()),
+    );
+    select(
+        out,
+        "Severity",
+        "f-severity",
+        crate::engine::Severity::ALL
+            .iter()
+            .map(|s| s.as_str().to_string()),
+    );
+    select(
+        out,
+        "Control",
+        "f-control",
+        report.policies.iter().map(|p| p.id.clone()),
+    );
     out.push_str(
         "<label>Subject <input id=\"f-text\" type=\"search\" placeholder=\"contains…\"></label>\n",
     );
