@@ -28,7 +28,7 @@ pub fn request_json(req: &AccessRequest) -> Value {
         "principal": req.principal.to_string(),
         "action": Type::Action.uid(req.action.name()).to_string(),
         "resource": req.resource.to_string(),
-        "context": req.context_json,
+        "context": &*req.context_json,
     })
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cedar_policy::{Context, Entity, EntityUid};
+use cedar_policy::{Entity, EntityUid};
 use serde_json::{json, Map, Value};
 
 use super::cedar::{self, Attrs, Type};
@@ -93,6 +93,7 @@ pub fn build_with(
         principals: BTreeSet::new(),
         reviews: Vec::new(),
         unreadable_managed: unreadable_managed_policies(snapshot),
+        contexts: cedar::ContextCache::default(),
     };
     b.warn_mixed_accounts();
     b.warnings
@@ -230,6 +231,8 @@ struct Builder<'s> {
     /// Managed policy ARN → why its default version does not decode: holding
     /// it is an `error` result, never judged on a guessed document.
     unreadable_managed: BTreeMap<String, String>,
+    /// Request contexts built so far (most requests share one).
+    contexts: cedar::ContextCache,
 }
 
 fn unreadable_managed_policies(snapshot: &Snapshot) -> BTreeMap<String, String> {
@@ -367,8 +370,9 @@ impl<'s> Builder<'s> {
         subject: String,
         message: String,
     ) -> Result<&mut AccessRequest, Error> {
-        let context_json = Value::Object(context);
-        let ctx = Context::from_json_value(context_json.clone(), None)
+        let (context_json, ctx) = self
+            .contexts
+            .context(context)
             .map_err(|e| Error::Internal(format!("cannot build the context of `{id}`: {e}")))?;
         self.requests.push(AccessRequest {
             id,

@@ -123,8 +123,9 @@ pub struct AccessRequest {
     pub principal: EntityUid,
     pub resource: EntityUid,
     pub context: Context,
-    /// The context as JSON (Cedar's format), for `requests` and `explain`.
-    pub context_json: serde_json::Value,
+    /// The context as JSON (Cedar's format), for `requests` and `explain`;
+    /// shared by the requests whose contexts are equal.
+    pub context_json: std::sync::Arc<serde_json::Value>,
     /// What a result is about (an ARN; see the contract's subject table).
     pub subject: String,
     /// The ARN that stands for the resource, for controls annotated
