@@ -130,13 +130,14 @@ pub fn prepare_with(
     limits: &Limits,
 ) -> Result<Prepared, Error> {
     let snapshot = snapshot::load_with(source, limits).map_err(Error::Input)?;
-    let model = model::build_with(&snapshot, as_of_for(&snapshot, as_of), thresholds)?;
-    let entities =
-        Entities::from_entities(model.entities.iter().cloned(), Some(schema)).map_err(|e| {
-            Error::Internal(format!(
-                "the snapshot's entities do not match the schema: {e}"
-            ))
-        })?;
+    let mut model = model::build_with(&snapshot, as_of_for(&snapshot, as_of), thresholds)?;
+    // The entities move into Cedar's store: the model keeps no second copy.
+    let built = std::mem::take(&mut model.entities);
+    let entities = Entities::from_entities(built, Some(schema)).map_err(|e| {
+        Error::Internal(format!(
+            "the snapshot's entities do not match the schema: {e}"
+        ))
+    })?;
     Ok(Prepared {
         snapshot,
         model,
@@ -245,6 +246,9 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             .unwrap_or(1)
     });
     let progress = crate::progress::Bar::new(sources.len(), options.progress && multi);
+    // The cores go to the accounts of an organization, or to the requests of
+    // a lone snapshot.
+    let threads_per_snapshot = if sources.len() == 1 { jobs } else { 1 };
     let judged = map_in_parallel(&sources, jobs, |source| {
         let outcome = prepare_with(
             source,
@@ -254,7 +258,12 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             &options.limits,
         )
         .map(|prepared| {
-            let mut findings = engine::evaluate(&pack, &prepared.model, &prepared.entities);
+            let mut findings = engine::evaluate_with(
+                &pack,
+                &prepared.model,
+                &prepared.entities,
+                threads_per_snapshot,
+            );
             if let Some(benchmark) = &options.benchmark {
                 benchmark.label(&pack, &mut findings);
             }

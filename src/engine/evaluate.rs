@@ -84,6 +84,23 @@ pub struct Finding {
 
 /// Judges one snapshot. `entities` were built from `model.entities` once.
 pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Finding> {
+    evaluate_with(pack, model, entities, 1)
+}
+
+/// Below this many requests a snapshot is judged on one thread: starting
+/// threads would cost more than it saves.
+const PARALLEL_MIN_REQUESTS: usize = 2_000;
+
+/// [`evaluate`] on up to `threads` threads, each judging a contiguous share
+/// of the requests over the one shared `Entities` and `PolicySet`. The
+/// findings are sorted at the end, so the result does not depend on
+/// `threads`.
+pub fn evaluate_with(
+    pack: &PolicyPack,
+    model: &Model,
+    entities: &Entities,
+    threads: usize,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let account_subject = model.account.root_arn();
     let account_name = model.account.id.clone();
@@ -111,43 +128,38 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
         }
     }
 
-    let authorizer = Authorizer::new();
+    let judge_share = |requests: &[AccessRequest]| {
+        judge_requests(requests, &runnable, pack, entities, &account_name)
+    };
+    let threads = if model.requests.len() < PARALLEL_MIN_REQUESTS {
+        1
+    } else {
+        threads.max(1)
+    };
+    let shares: Vec<(Vec<Finding>, BTreeSet<&str>)> = if threads == 1 {
+        vec![judge_share(&model.requests)]
+    } else {
+        let share = model.requests.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = model
+                .requests
+                .chunks(share)
+                .map(|chunk| scope.spawn(move || judge_share(chunk)))
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| match w.join() {
+                    Ok(done) => done,
+                    // A panic in a worker is a bug; let it surface as one.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
+    };
     let mut matched: BTreeSet<&str> = BTreeSet::new();
-    for req in &model.requests {
-        // One action entity per request, shared by every scope check and Cedar.
-        let action = Type::Action.uid(req.action.name());
-        let in_scope: Vec<&Control> = runnable
-            .iter()
-            .copied()
-            .filter(|c| in_scope(c, req, &action, entities))
-            .collect();
-        if in_scope.is_empty() {
-            continue;
-        }
-        let decided = decide(&authorizer, req, action, pack, entities);
-        for control in in_scope {
-            matched.insert(&control.id);
-            let (status, message) = judge(control, req, &decided);
-            findings.push(Finding {
-                id: format!("{}/{}", control.id, req.id),
-                policy: control.id.clone(),
-                status,
-                severity: control.severity.as_str(),
-                account: account_name.clone(),
-                subject: if control.subject_is_resource {
-                    req.resource_subject.clone()
-                } else {
-                    req.subject.clone()
-                },
-                principal: req.principal_name.clone(),
-                action: req.action.name().to_string(),
-                resource: req.resource_name.clone(),
-                message,
-                waiver: None,
-                benchmark_control: None,
-                location: req.location.clone(),
-            });
-        }
+    for (mut judged, ids) in shares {
+        findings.append(&mut judged);
+        matched.extend(ids);
     }
 
     for control in runnable {
@@ -171,6 +183,57 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
     }
     findings.sort_by(|a, b| (&a.policy, &a.subject, &a.id).cmp(&(&b.policy, &b.subject, &b.id)));
     findings
+}
+
+/// The findings of some requests, and the ids of the controls that had a
+/// request in scope.
+fn judge_requests<'p>(
+    requests: &[AccessRequest],
+    runnable: &[&'p Control],
+    pack: &PolicyPack,
+    entities: &Entities,
+    account_name: &str,
+) -> (Vec<Finding>, BTreeSet<&'p str>) {
+    let authorizer = Authorizer::new();
+    let mut findings = Vec::new();
+    let mut matched: BTreeSet<&str> = BTreeSet::new();
+    for req in requests {
+        // One action entity per request, shared by every scope check and Cedar.
+        let action = Type::Action.uid(req.action.name());
+        let in_scope: Vec<&Control> = runnable
+            .iter()
+            .copied()
+            .filter(|c| in_scope(c, req, &action, entities))
+            .collect();
+        if in_scope.is_empty() {
+            continue;
+        }
+        let decided = decide(&authorizer, req, action, pack, entities);
+        for control in in_scope {
+            matched.insert(&control.id);
+            let (status, message) = judge(control, req, &decided);
+            findings.push(Finding {
+                id: format!("{}/{}", control.id, req.id),
+                policy: control.id.clone(),
+                status,
+                severity: control.severity.as_str(),
+                account: account_name.to_string(),
+                subject: if control.subject_is_resource {
+                    req.resource_subject.clone()
+                } else {
+                    req.subject.clone()
+                },
+                principal: req.principal_name.clone(),
+                action: req.action.name().to_string(),
+                resource: req.resource_name.clone(),
+                message,
+                waiver: None,
+                benchmark_control: None,
+                location: req.location.clone(),
+            });
+        }
+    }
+    (findings, matched)
 }
 
 /// Why a control has no result in scope. Root controls say why root has no
