@@ -13,6 +13,12 @@ use iam_audit::error::Error;
 use iam_audit::report::{csv, html, json, junit, markdown, sarif, table};
 use iam_audit::run::{self, EvaluateOptions, PolicyOptions};
 
+/// Normalizing a large account allocates millions of small strings and Cedar
+/// values; mimalloc serves them faster than the system allocator (measured in
+/// BENCHMARKS.md) and returns memory to the OS more eagerly.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
