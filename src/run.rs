@@ -133,16 +133,34 @@ pub fn prepare_with(
     let mut model = model::build_with(&snapshot, as_of_for(&snapshot, as_of), thresholds)?;
     // The entities move into Cedar's store: the model keeps no second copy.
     let built = std::mem::take(&mut model.entities);
-    let entities = Entities::from_entities(built, Some(schema)).map_err(|e| {
-        Error::Internal(format!(
-            "the snapshot's entities do not match the schema: {e}"
-        ))
-    })?;
+    let entities = entity_store(built, schema)?;
     Ok(Prepared {
         snapshot,
         model,
         entities,
     })
+}
+
+/// Cedar's entity store of one snapshot, with the schema's action entities.
+///
+/// The builder makes entities that conform to the schema by construction.
+/// Debug builds (every test) check each one against the schema; release
+/// builds skip that per-entity check, which was half the cost of the store
+/// on the largest account (295 ms -> 144 ms for 16,908 entities).
+pub fn entity_store(built: Vec<cedar_policy::Entity>, schema: &Schema) -> Result<Entities, Error> {
+    let mismatch = |e: String| {
+        Error::Internal(format!(
+            "the snapshot's entities do not match the schema: {e}"
+        ))
+    };
+    if cfg!(debug_assertions) {
+        return Entities::from_entities(built, Some(schema)).map_err(|e| mismatch(e.to_string()));
+    }
+    let actions = schema
+        .action_entities()
+        .map_err(|e| mismatch(e.to_string()))?;
+    Entities::from_entities(built.into_iter().chain(actions), None)
+        .map_err(|e| mismatch(e.to_string()))
 }
 
 /// The snapshot sources of a command line, flattening organizations, and
