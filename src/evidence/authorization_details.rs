@@ -142,16 +142,77 @@ pub struct ManagedPolicyDetail {
 }
 
 // ---- raw shapes, as exported -------------------------------------------
+//
+// These structs accept exactly what `schemas/authorization-details.schema.json`
+// accepts (a test mutates every field of a page and checks that both agree):
+// a page that deserializes into them needs no schema pass, and one that does
+// not is handed to the schema, whose JSON pointers say what is wrong. Fields
+// iam-audit does not use are still typed, so that a wrong type is refused as
+// the schema refuses it; `non_null` refuses the `null` that `Option` would take
+// for an absent key.
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct RawPage {
-    user_detail_list: Option<Vec<RawUser>>,
-    group_detail_list: Option<Vec<RawGroup>>,
-    role_detail_list: Option<Vec<RawRole>>,
-    policies: Option<Vec<RawPolicy>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
+    user_detail_list: Option<Vec<Obj<RawUser>>>,
+    #[serde(default, deserialize_with = "non_null")]
+    group_detail_list: Option<Vec<Obj<RawGroup>>>,
+    #[serde(default, deserialize_with = "non_null")]
+    role_detail_list: Option<Vec<Obj<RawRole>>>,
+    #[serde(default, deserialize_with = "non_null")]
+    policies: Option<Vec<Obj<RawPolicy>>>,
+    #[serde(default, deserialize_with = "non_null")]
     is_truncated: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[allow(dead_code)] // typed only to be checked
+    marker: Option<String>,
+}
+
+/// A struct that must be written as a JSON object: serde's derived structs
+/// also take an array of the fields in order, which the schema refuses.
+struct Obj<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectOnly<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ObjectOnly<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(ObjectOnly(std::marker::PhantomData))
+            .map(Obj)
+    }
+}
+
+/// A present key's value must not be `null` (absent is fine).
+fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// A policy document as exported: a JSON object, or a string (URL-encoded
+/// or plain JSON), decoded later by `parse_document`.
+struct RawDocument(Value);
+
+impl<'de> Deserialize<'de> for RawDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            v @ (Value::Object(_) | Value::String(_)) => Ok(RawDocument(v)),
+            _ => Err(serde::de::Error::custom(
+                "a policy document is a JSON object or a string",
+            )),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -163,16 +224,18 @@ struct RawUser {
     path: String,
     #[serde(default)]
     user_id: String,
+    #[serde(default, deserialize_with = "non_null")]
     create_date: Option<String>,
     #[serde(default)]
-    user_policy_list: Vec<RawInline>,
+    user_policy_list: Vec<Obj<RawInline>>,
     #[serde(default)]
     group_list: Vec<String>,
     #[serde(default)]
-    attached_managed_policies: Vec<RawAttached>,
-    permissions_boundary: Option<RawBoundary>,
+    attached_managed_policies: Vec<Obj<RawAttached>>,
+    #[serde(default, deserialize_with = "non_null")]
+    permissions_boundary: Option<Obj<RawBoundary>>,
     #[serde(default)]
-    tags: Vec<RawTag>,
+    tags: Vec<Obj<RawTag>>,
 }
 
 #[derive(Deserialize)]
@@ -184,11 +247,12 @@ struct RawGroup {
     path: String,
     #[serde(default)]
     group_id: String,
+    #[serde(default, deserialize_with = "non_null")]
     create_date: Option<String>,
     #[serde(default)]
-    group_policy_list: Vec<RawInline>,
+    group_policy_list: Vec<Obj<RawInline>>,
     #[serde(default)]
-    attached_managed_policies: Vec<RawAttached>,
+    attached_managed_policies: Vec<Obj<RawAttached>>,
 }
 
 #[derive(Deserialize)]
@@ -200,47 +264,65 @@ struct RawRole {
     path: String,
     #[serde(default)]
     role_id: String,
+    #[serde(default, deserialize_with = "non_null")]
     create_date: Option<String>,
-    assume_role_policy_document: Option<Value>,
+    assume_role_policy_document: RawDocument,
+    #[serde(default, deserialize_with = "non_null")]
+    #[allow(dead_code)] // typed only to be checked
+    instance_profile_list: Option<Vec<serde::de::IgnoredAny>>,
     #[serde(default)]
-    role_policy_list: Vec<RawInline>,
+    role_policy_list: Vec<Obj<RawInline>>,
     #[serde(default)]
-    attached_managed_policies: Vec<RawAttached>,
-    permissions_boundary: Option<RawBoundary>,
+    attached_managed_policies: Vec<Obj<RawAttached>>,
+    #[serde(default, deserialize_with = "non_null")]
+    permissions_boundary: Option<Obj<RawBoundary>>,
     #[serde(default)]
-    tags: Vec<RawTag>,
-    role_last_used: Option<RawRoleLastUsed>,
+    tags: Vec<Obj<RawTag>>,
+    #[serde(default, deserialize_with = "non_null")]
+    role_last_used: Option<Obj<RawRoleLastUsed>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[allow(dead_code)] // some fields are typed only to be checked
 struct RawPolicy {
     policy_name: String,
     arn: String,
     #[serde(default)]
     path: String,
     #[serde(default)]
+    policy_id: String,
+    #[serde(default)]
     default_version_id: String,
     attachment_count: Option<i64>,
-    #[serde(default)]
-    policy_version_list: Vec<RawPolicyVersion>,
+    permissions_boundary_usage_count: Option<i64>,
+    is_attachable: Option<bool>,
+    description: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    create_date: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    update_date: Option<String>,
+    policy_version_list: Vec<Obj<RawPolicyVersion>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct RawPolicyVersion {
-    document: Option<Value>,
+    #[serde(default, deserialize_with = "non_null")]
+    document: Option<RawDocument>,
     #[serde(default)]
     version_id: String,
-    #[serde(default)]
     is_default_version: bool,
+    #[serde(default, deserialize_with = "non_null")]
+    #[allow(dead_code)] // typed only to be checked
+    create_date: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct RawInline {
     policy_name: String,
-    policy_document: Value,
+    policy_document: RawDocument,
 }
 
 #[derive(Deserialize)]
@@ -254,6 +336,9 @@ struct RawAttached {
 #[serde(rename_all = "PascalCase")]
 struct RawBoundary {
     permissions_boundary_arn: String,
+    #[serde(default)]
+    #[allow(dead_code)] // typed only to be checked
+    permissions_boundary_type: String,
 }
 
 #[derive(Deserialize)]
@@ -266,24 +351,29 @@ struct RawTag {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct RawRoleLastUsed {
+    #[serde(default, deserialize_with = "non_null")]
     last_used_date: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)] // typed only to be checked
+    region: String,
 }
 
 /// Does this JSON value look like one page (or the merged output) of the
 /// export? Used by content detection.
 pub fn looks_like_page(value: &Value) -> bool {
     match value {
-        Value::Object(map) => [
-            "UserDetailList",
-            "GroupDetailList",
-            "RoleDetailList",
-            "Policies",
-        ]
-        .iter()
-        .any(|k| map.contains_key(*k)),
+        Value::Object(map) => PAGE_KEYS.iter().any(|k| map.contains_key(*k)),
         _ => false,
     }
 }
+
+/// The top-level keys of which a page has at least one.
+pub const PAGE_KEYS: [&str; 4] = [
+    "UserDetailList",
+    "GroupDetailList",
+    "RoleDetailList",
+    "Policies",
+];
 
 /// One page as read from one file (a file may hold an array of pages; then
 /// `pointer` is `/0`, `/1`, ...).
@@ -319,6 +409,19 @@ pub fn read_page(file: &str, pointer: &str, value: Value) -> Result<Page, InputE
     Ok(Page {
         file: file.to_string(),
         pointer: pointer.to_string(),
+        raw,
+    })
+}
+
+/// Reads one page straight from JSON text that [`crate::evidence::json::check`]
+/// accepted (so no key repeats), without building a `Value` of the whole
+/// file. `None` when the text does not have the page's shape: the caller then
+/// asks the JSON Schema what is wrong.
+pub fn read_page_text(file: &str, text: &[u8]) -> Option<Page> {
+    let raw: RawPage = serde_json::from_slice(text).ok()?;
+    Some(Page {
+        file: file.to_string(),
+        pointer: String::new(),
         raw,
     })
 }
@@ -376,7 +479,7 @@ pub fn merge_pages(pages: Vec<Page>) -> Result<AuthorizationDetails, Vec<InputEr
         let Page { file, pointer, raw } = page;
         if let Some(list) = raw.user_detail_list {
             let users = out.users.get_or_insert_with(Vec::new);
-            for (i, u) in list.into_iter().enumerate() {
+            for (i, Obj(u)) in list.into_iter().enumerate() {
                 let at = format!("{pointer}/UserDetailList/{i}");
                 check_unique(&mut seen, &mut errors, "user", &u.arn, &file, &at);
                 match user(&file, &at, u) {
@@ -387,7 +490,7 @@ pub fn merge_pages(pages: Vec<Page>) -> Result<AuthorizationDetails, Vec<InputEr
         }
         if let Some(list) = raw.group_detail_list {
             let groups = out.groups.get_or_insert_with(Vec::new);
-            for (i, g) in list.into_iter().enumerate() {
+            for (i, Obj(g)) in list.into_iter().enumerate() {
                 let at = format!("{pointer}/GroupDetailList/{i}");
                 check_unique(&mut seen, &mut errors, "group", &g.arn, &file, &at);
                 match group(&file, &at, g) {
@@ -398,7 +501,7 @@ pub fn merge_pages(pages: Vec<Page>) -> Result<AuthorizationDetails, Vec<InputEr
         }
         if let Some(list) = raw.role_detail_list {
             let roles = out.roles.get_or_insert_with(Vec::new);
-            for (i, r) in list.into_iter().enumerate() {
+            for (i, Obj(r)) in list.into_iter().enumerate() {
                 let at = format!("{pointer}/RoleDetailList/{i}");
                 check_unique(&mut seen, &mut errors, "role", &r.arn, &file, &at);
                 match role(&file, &at, r) {
@@ -409,7 +512,7 @@ pub fn merge_pages(pages: Vec<Page>) -> Result<AuthorizationDetails, Vec<InputEr
         }
         if let Some(list) = raw.policies {
             let policies = out.policies.get_or_insert_with(Vec::new);
-            for (i, p) in list.into_iter().enumerate() {
+            for (i, Obj(p)) in list.into_iter().enumerate() {
                 let at = format!("{pointer}/Policies/{i}");
                 check_unique(&mut seen, &mut errors, "policy", &p.arn, &file, &at);
                 match policy(&file, &at, p) {
@@ -464,31 +567,32 @@ fn document(file: &str, at: &str, value: &Value) -> Document {
     })
 }
 
-fn inline_policies(file: &str, at: &str, list: Vec<RawInline>) -> Vec<InlinePolicy> {
+fn inline_policies(file: &str, at: &str, list: Vec<Obj<RawInline>>) -> Vec<InlinePolicy> {
     list.into_iter()
+        .map(|Obj(p)| p)
         .enumerate()
         .map(|(i, p)| InlinePolicy {
             document: document(
                 file,
                 &format!("{at}/{i}/PolicyDocument"),
-                &p.policy_document,
+                &p.policy_document.0,
             ),
             name: p.policy_name,
         })
         .collect()
 }
 
-fn attached(list: Vec<RawAttached>) -> Vec<AttachedPolicy> {
+fn attached(list: Vec<Obj<RawAttached>>) -> Vec<AttachedPolicy> {
     list.into_iter()
-        .map(|a| AttachedPolicy {
+        .map(|Obj(a)| AttachedPolicy {
             name: a.policy_name,
             arn: a.policy_arn,
         })
         .collect()
 }
 
-fn tags(list: Vec<RawTag>) -> Vec<(String, String)> {
-    list.into_iter().map(|t| (t.key, t.value)).collect()
+fn tags(list: Vec<Obj<RawTag>>) -> Vec<(String, String)> {
+    list.into_iter().map(|Obj(t)| (t.key, t.value)).collect()
 }
 
 fn user(file: &str, at: &str, u: RawUser) -> Result<UserDetail, InputError> {
@@ -503,7 +607,9 @@ fn user(file: &str, at: &str, u: RawUser) -> Result<UserDetail, InputError> {
         id: u.user_id,
         groups: u.group_list,
         attached: attached(u.attached_managed_policies),
-        permissions_boundary: u.permissions_boundary.map(|b| b.permissions_boundary_arn),
+        permissions_boundary: u
+            .permissions_boundary
+            .map(|Obj(b)| b.permissions_boundary_arn),
         tags: tags(u.tags),
     })
 }
@@ -523,21 +629,17 @@ fn group(file: &str, at: &str, g: RawGroup) -> Result<GroupDetail, InputError> {
 }
 
 fn role(file: &str, at: &str, r: RawRole) -> Result<RoleDetail, InputError> {
-    let trust_at = format!("{at}/AssumeRolePolicyDocument");
-    let trust_policy = match &r.assume_role_policy_document {
-        Some(v) => document(file, &trust_at, v),
-        None => Err(DocumentProblem {
-            file: file.to_string(),
-            pointer: trust_at,
-            message: "the role has no `AssumeRolePolicyDocument`".into(),
-        }),
-    };
+    let trust_policy = document(
+        file,
+        &format!("{at}/AssumeRolePolicyDocument"),
+        &r.assume_role_policy_document.0,
+    );
     let last_used = timestamp(
         file,
         format!("{at}/RoleLastUsed/LastUsedDate"),
         r.role_last_used
             .as_ref()
-            .and_then(|l| l.last_used_date.as_deref()),
+            .and_then(|Obj(l)| l.last_used_date.as_deref()),
     )?;
     Ok(RoleDetail {
         created: timestamp(file, format!("{at}/CreateDate"), r.create_date.as_deref())?,
@@ -550,7 +652,9 @@ fn role(file: &str, at: &str, r: RawRole) -> Result<RoleDetail, InputError> {
         id: r.role_id,
         trust_policy,
         attached: attached(r.attached_managed_policies),
-        permissions_boundary: r.permissions_boundary.map(|b| b.permissions_boundary_arn),
+        permissions_boundary: r
+            .permissions_boundary
+            .map(|Obj(b)| b.permissions_boundary_arn),
         tags: tags(r.tags),
         last_used,
     })
@@ -559,14 +663,18 @@ fn role(file: &str, at: &str, r: RawRole) -> Result<RoleDetail, InputError> {
 fn policy(file: &str, at: &str, p: RawPolicy) -> Result<ManagedPolicyDetail, InputError> {
     // Only the default version is in force. `IsDefaultVersion` and
     // `DefaultVersionId` say the same thing; accept either.
-    let default = p.policy_version_list.iter().enumerate().find(|(_, v)| {
-        v.is_default_version
-            || (!p.default_version_id.is_empty() && v.version_id == p.default_version_id)
-    });
-    let default_document = default.map(|(i, v)| {
+    let default = p
+        .policy_version_list
+        .iter()
+        .enumerate()
+        .find(|(_, Obj(v))| {
+            v.is_default_version
+                || (!p.default_version_id.is_empty() && v.version_id == p.default_version_id)
+        });
+    let default_document = default.map(|(i, Obj(v))| {
         let doc_at = format!("{at}/PolicyVersionList/{i}/Document");
         match &v.document {
-            Some(d) => document(file, &doc_at, d),
+            Some(d) => document(file, &doc_at, &d.0),
             None => Err(DocumentProblem {
                 file: file.to_string(),
                 pointer: doc_at,
@@ -584,4 +692,147 @@ fn policy(file: &str, at: &str, p: RawPolicy) -> Result<ManagedPolicyDetail, Inp
         attachment_count: p.attachment_count.unwrap_or(0),
         default_document,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::schemas::{self, SchemaKind};
+    use serde_json::json;
+
+    /// A page with every key the schema describes.
+    fn full_page() -> Value {
+        let doc = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]});
+        json!({
+            "UserDetailList": [{
+                "Path": "/", "UserName": "alice", "UserId": "AIDA1",
+                "Arn": "arn:aws:iam::111122223333:user/alice",
+                "CreateDate": "2020-01-01T00:00:00Z",
+                "UserPolicyList": [{"PolicyName": "inline", "PolicyDocument": doc}],
+                "GroupList": ["admins"],
+                "AttachedManagedPolicies": [{"PolicyName": "p", "PolicyArn": "arn:aws:iam::111122223333:policy/p"}],
+                "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/b"},
+                "Tags": [{"Key": "team", "Value": "a"}]
+            }],
+            "GroupDetailList": [{
+                "Path": "/", "GroupName": "admins", "GroupId": "AGPA1",
+                "Arn": "arn:aws:iam::111122223333:group/admins",
+                "CreateDate": "2020-01-01T00:00:00Z",
+                "GroupPolicyList": [{"PolicyName": "g", "PolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D"}],
+                "AttachedManagedPolicies": []
+            }],
+            "RoleDetailList": [{
+                "Path": "/", "RoleName": "r", "RoleId": "AROA1",
+                "Arn": "arn:aws:iam::111122223333:role/r",
+                "CreateDate": "2020-01-01T00:00:00Z",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+                "InstanceProfileList": [{"anything": 1}],
+                "RolePolicyList": [],
+                "AttachedManagedPolicies": [],
+                "PermissionsBoundary": {"PermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/b"},
+                "Tags": [],
+                "RoleLastUsed": {"LastUsedDate": "2024-01-01T00:00:00Z", "Region": "us-east-1"}
+            }],
+            "Policies": [{
+                "PolicyName": "p", "PolicyId": "ANPA1",
+                "Arn": "arn:aws:iam::111122223333:policy/p",
+                "Path": "/", "DefaultVersionId": "v2", "AttachmentCount": 1,
+                "PermissionsBoundaryUsageCount": null, "IsAttachable": true,
+                "Description": "d", "CreateDate": "2020-01-01T00:00:00Z",
+                "UpdateDate": "2020-01-02T00:00:00Z",
+                "PolicyVersionList": [
+                    {"Document": doc, "VersionId": "v2", "IsDefaultVersion": true, "CreateDate": "2020-01-02T00:00:00Z"},
+                    {"VersionId": "v1", "IsDefaultVersion": false}
+                ]
+            }],
+            "IsTruncated": false,
+            "Marker": "m"
+        })
+    }
+
+    /// Every pointer to a node of `value`.
+    fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let p = format!("{at}/{k}");
+                    out.push(p.clone());
+                    pointers(v, p, out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    let p = format!("{at}/{i}");
+                    out.push(p.clone());
+                    pointers(v, p, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn verdicts(page: &Value) -> (bool, bool) {
+        let by_schema = schemas::check(SchemaKind::AuthorizationDetails, "f", "", page).is_ok();
+        let text = serde_json::to_vec(page).expect("serializes");
+        let typed = read_page_text("f", &text).is_some();
+        (by_schema, typed)
+    }
+
+    /// The typed reader is the gate and the schema explains its refusals,
+    /// so both must accept exactly the same pages: replace every node of a
+    /// full page with every JSON type, and remove every key, and compare.
+    #[test]
+    fn typed_reading_accepts_exactly_what_the_schema_accepts() {
+        let page = full_page();
+        assert_eq!(verdicts(&page), (true, true));
+        let mut all = Vec::new();
+        pointers(&page, String::new(), &mut all);
+        let replacements = [
+            json!(null),
+            json!(true),
+            json!(7),
+            json!(-7),
+            json!(1.5),
+            json!("text"),
+            json!([]),
+            json!(["text"]),
+            json!({}),
+            json!({"PolicyName": "x", "PolicyArn": "y"}),
+        ];
+        let mut compared = 0;
+        for pointer in &all {
+            for replacement in &replacements {
+                let mut mutated = page.clone();
+                *mutated.pointer_mut(pointer).expect("pointer exists") = replacement.clone();
+                let (by_schema, typed) = verdicts(&mutated);
+                assert_eq!(
+                    by_schema, typed,
+                    "`{pointer}` = {replacement}: schema says {by_schema}, typed reading says {typed}"
+                );
+                compared += 1;
+            }
+            // Remove the key (or array item).
+            let (parent, last) = pointer.rsplit_once('/').expect("has a parent");
+            let mut mutated = page.clone();
+            match mutated.pointer_mut(parent).or(Some(&mut Value::Null)) {
+                Some(Value::Object(map)) => {
+                    map.remove(last);
+                }
+                Some(Value::Array(items)) => {
+                    items.remove(last.parse::<usize>().expect("index"));
+                }
+                _ => {}
+            }
+            let (by_schema, typed) = verdicts(&mutated);
+            assert_eq!(by_schema, typed, "without `{pointer}`");
+            compared += 1;
+        }
+        assert!(compared > 1000, "{compared}");
+    }
+
+    #[test]
+    fn a_struct_written_as_an_array_is_refused() {
+        let page = json!({"UserDetailList": [["alice", "arn:aws:iam::1:user/alice"]]});
+        assert_eq!(verdicts(&page), (false, false));
+    }
 }

@@ -92,25 +92,47 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
 
 fn detect_json(file: &str, body: &[u8]) -> Result<Detected, Vec<InputError>> {
     // Duplicate keys and nesting past serde_json's recursion limit are errors
-    // (see `evidence::json`).
-    let value: Value = json::from_slice(body).map_err(|e| {
-        let reason = strip_position(&e.to_string());
-        let message = match e.classify() {
-            serde_json::error::Category::Eof => {
-                format!("the JSON ends too early ({reason}): the file is truncated")
+    // (see `evidence::json`). The check builds nothing, so the largest export
+    // (authorization details) can then be read straight into typed structs;
+    // the schema is asked only when that fails, to say what is wrong.
+    let shape = json::check(body).map_err(|e| json_error(file, &e))?;
+    if let json::Shape::Object(keys) = &shape {
+        if keys
+            .iter()
+            .any(|k| authorization_details::PAGE_KEYS.contains(&k.as_str()))
+        {
+            if let Some(page) = authorization_details::read_page_text(file, body) {
+                return Ok(Detected::AuthorizationDetails(vec![page]));
             }
-            _ if reason == "recursion limit exceeded" => "the JSON nests more than 128 levels deep; no AWS export does, so the file is not evidence (crafted or corrupted?)".to_string(),
-            _ => format!("invalid JSON: {reason}"),
-        };
-        vec![InputError::new(
-            file,
-            Location::LineColumn {
-                line: e.line(),
-                column: e.column(),
-            },
-            message,
-        )]
-    })?;
+        }
+    }
+    let value: Value = json::from_slice(body).map_err(|e| json_error(file, &e))?;
+    detect_value(file, value)
+}
+
+/// The error for JSON that does not parse (or repeats a key, or nests too deep).
+fn json_error(file: &str, e: &serde_json::Error) -> Vec<InputError> {
+    let reason = strip_position(&e.to_string());
+    let message = match e.classify() {
+        serde_json::error::Category::Eof => {
+            format!("the JSON ends too early ({reason}): the file is truncated")
+        }
+        _ if reason == "recursion limit exceeded" => "the JSON nests more than 128 levels deep; no AWS export does, so the file is not evidence (crafted or corrupted?)".to_string(),
+        _ => format!("invalid JSON: {reason}"),
+    };
+    vec![InputError::new(
+        file,
+        Location::LineColumn {
+            line: e.line(),
+            column: e.column(),
+        },
+        message,
+    )]
+}
+
+/// Recognises a parsed JSON document by its keys and reads it, after its
+/// JSON Schema check.
+fn detect_value(file: &str, value: Value) -> Result<Detected, Vec<InputError>> {
     if let Value::Array(items) = value {
         if items.is_empty() || !items.iter().all(authorization_details::looks_like_page) {
             return Ok(Detected::NotEvidence(
