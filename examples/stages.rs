@@ -6,8 +6,9 @@
 //! cargo run --release --example stages -- /tmp/iam-audit-bench/large [RUNS]
 //! ```
 //!
-//! Stages: `load` (read, hash, decode, detect, parse and validate every file),
-//! `normalize` (evidence → model: entities and access requests), `entities`
+//! Stages: `load` (read, hash, decode, detect, parse and validate every file,
+//! on every core), `normalize` (evidence → model: entities and access
+//! requests, roles beside users on every core), `entities`
 //! (Cedar's `Entities` store from the model's entities), `evaluate` (every
 //! request against the built-in pack, on 1 thread and on every core), and
 //! `render` (the JSON report of the whole run).
@@ -53,11 +54,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut counts = (0, 0, 0);
     for _ in 0..runs {
         let t = Instant::now();
-        let snap = snapshot::load_with(source, &limits).map_err(|e| format!("{e:?}"))?;
+        let snap = snapshot::load_on(source, &limits, cores).map_err(|e| format!("{e:?}"))?;
         times[0].1.push(t.elapsed());
 
         let t = Instant::now();
-        let mut model = model::build_with(&snap, run::as_of_for(&snap, None), &thresholds)?;
+        let mut model = model::build_on(&snap, run::as_of_for(&snap, None), &thresholds, cores)?;
         times[1].1.push(t.elapsed());
 
         let t = Instant::now();

@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod exit_policy;
 pub mod inspect;
 pub mod model;
+pub mod parallel;
 pub mod policytest;
 pub mod progress;
 pub mod report;

@@ -2,7 +2,6 @@
 //! evidence → model → Cedar → report. Data flows one way.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cedar_policy::{Entities, Schema};
 
@@ -129,8 +128,21 @@ pub fn prepare_with(
     thresholds: &Thresholds,
     limits: &Limits,
 ) -> Result<Prepared, Error> {
-    let snapshot = snapshot::load_with(source, limits).map_err(Error::Input)?;
-    let mut model = model::build_with(&snapshot, as_of_for(&snapshot, as_of), thresholds)?;
+    prepare_on(source, schema, as_of, thresholds, limits, 1)
+}
+
+/// [`prepare_with`] on up to `threads` threads (files read side by side,
+/// the roles normalized beside the users); the result is the same.
+pub fn prepare_on(
+    source: &SnapshotSource,
+    schema: &Schema,
+    as_of: Option<Timestamp>,
+    thresholds: &Thresholds,
+    limits: &Limits,
+    threads: usize,
+) -> Result<Prepared, Error> {
+    let snapshot = snapshot::load_on(source, limits, threads).map_err(Error::Input)?;
+    let mut model = model::build_on(&snapshot, as_of_for(&snapshot, as_of), thresholds, threads)?;
     // The entities move into Cedar's store: the model keeps no second copy.
     let built = std::mem::take(&mut model.entities);
     let entities = entity_store(built, schema)?;
@@ -205,47 +217,6 @@ struct Judged {
     findings: Vec<Finding>,
 }
 
-/// Runs `work` on every item with up to `jobs` threads pulling from a shared
-/// queue (an atomic index), and returns the outcomes in the items' order, so
-/// that the report is the same bytes as a sequential run. Plain scoped
-/// threads: the work is a handful of coarse, independent tasks (one per
-/// account), which needs no work-stealing pool.
-fn map_in_parallel<T: Sync, R: Send>(
-    items: &[T],
-    jobs: usize,
-    work: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    if jobs <= 1 || items.len() <= 1 {
-        return items.iter().map(work).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..jobs.min(items.len()))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, work(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| match w.join() {
-                Ok(mine) => mine,
-                // A panic in a worker is a bug; let it surface as one.
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
-}
-
 /// `iam-audit evaluate`.
 pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
     let mut pack = load_pack(&options.policies)?;
@@ -267,13 +238,14 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
     // The cores go to the accounts of an organization, or to the requests of
     // a lone snapshot.
     let threads_per_snapshot = if sources.len() == 1 { jobs } else { 1 };
-    let judged = map_in_parallel(&sources, jobs, |source| {
-        let outcome = prepare_with(
+    let judged = crate::parallel::map(&sources, jobs, |source| {
+        let outcome = prepare_on(
             source,
             &schema,
             options.as_of,
             &options.thresholds,
             &options.limits,
+            threads_per_snapshot,
         )
         .map(|prepared| {
             let mut findings = engine::evaluate_with(

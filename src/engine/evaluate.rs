@@ -141,26 +141,9 @@ pub fn evaluate_with(
     } else {
         threads.max(1)
     };
-    let shares: Vec<(Vec<Finding>, BTreeSet<&str>)> = if threads == 1 {
-        vec![judge_share(&model.requests)]
-    } else {
-        let share = model.requests.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = model
-                .requests
-                .chunks(share)
-                .map(|chunk| scope.spawn(move || judge_share(chunk)))
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| match w.join() {
-                    Ok(done) => done,
-                    // A panic in a worker is a bug; let it surface as one.
-                    Err(panic) => std::panic::resume_unwind(panic),
-                })
-                .collect()
-        })
-    };
+    let share = model.requests.len().div_ceil(threads).max(1);
+    let chunks: Vec<&[AccessRequest]> = model.requests.chunks(share).collect();
+    let shares = crate::parallel::map(&chunks, threads, |chunk| judge_share(chunk));
     let mut matched: BTreeSet<&str> = BTreeSet::new();
     for (mut judged, ids) in shares {
         findings.append(&mut judged);

@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::error::{InputError, Location};
@@ -201,16 +202,20 @@ where
 }
 
 /// A policy document as exported: a JSON object, or a string (URL-encoded
-/// or plain JSON), decoded later by `parse_document`.
-struct RawDocument(Value);
+/// or plain JSON), kept as its JSON text and decoded by `parse_document` only
+/// when used: the versions of a managed policy that are not the default are
+/// never read.
+struct RawDocument(Box<RawValue>);
 
 impl<'de> Deserialize<'de> for RawDocument {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Value::deserialize(deserializer)? {
-            v @ (Value::Object(_) | Value::String(_)) => Ok(RawDocument(v)),
-            _ => Err(serde::de::Error::custom(
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        if raw.get().trim_start().starts_with(['{', '"']) {
+            Ok(RawDocument(raw))
+        } else {
+            Err(serde::de::Error::custom(
                 "a policy document is a JSON object or a string",
-            )),
+            ))
         }
     }
 }
@@ -397,31 +402,36 @@ impl Page {
     }
 }
 
-/// Reads one page whose shape the JSON Schema already accepted.
-pub fn read_page(file: &str, pointer: &str, value: Value) -> Result<Page, InputError> {
-    let raw: RawPage = serde_json::from_value(value).map_err(|e| {
+/// Reads one page whose shape the JSON Schema already accepted, at
+/// `pointer` in `file` (`""` for a whole file, `/N` in an array of pages).
+pub fn read_page(file: &str, pointer: &str, value: &Value) -> Result<Page, InputError> {
+    // Back to text: documents are kept as JSON text. Only the rare files
+    // that hold an array of pages come this way.
+    let text = serde_json::to_vec(value).map_err(|e| {
         InputError::new(
             file,
             Location::Pointer(pointer.to_string()),
             format!("not a valid authorization details page: {e}"),
         )
     })?;
-    Ok(Page {
-        file: file.to_string(),
-        pointer: pointer.to_string(),
-        raw,
+    read_page_text(file, pointer, &text).map_err(|e| {
+        InputError::new(
+            file,
+            Location::Pointer(pointer.to_string()),
+            format!("not a valid authorization details page: {e}"),
+        )
     })
 }
 
 /// Reads one page straight from JSON text that [`crate::evidence::json::check`]
 /// accepted (so no key repeats), without building a `Value` of the whole
-/// file. `None` when the text does not have the page's shape: the caller then
-/// asks the JSON Schema what is wrong.
-pub fn read_page_text(file: &str, text: &[u8]) -> Option<Page> {
-    let raw: RawPage = serde_json::from_slice(text).ok()?;
-    Some(Page {
+/// file. An error when the text does not have the page's shape: the caller
+/// then asks the JSON Schema what is wrong.
+pub fn read_page_text(file: &str, pointer: &str, text: &[u8]) -> Result<Page, serde_json::Error> {
+    let raw: RawPage = serde_json::from_slice(text)?;
+    Ok(Page {
         file: file.to_string(),
-        pointer: String::new(),
+        pointer: pointer.to_string(),
         raw,
     })
 }
@@ -559,12 +569,17 @@ fn timestamp(file: &str, at: String, text: Option<&str>) -> Result<Option<Timest
     }
 }
 
-fn document(file: &str, at: &str, value: &Value) -> Document {
-    parse_document(value).map_err(|DocumentError { pointer, message }| DocumentProblem {
+fn document(file: &str, at: &str, raw: &RawDocument) -> Document {
+    let problem = |pointer: &str, message: String| DocumentProblem {
         file: file.to_string(),
         pointer: format!("{at}{pointer}"),
         message,
-    })
+    };
+    // The text was checked when the file was read; this cannot fail short of
+    // a bug, and would then be this document's problem, not a panic.
+    let value = crate::evidence::json::from_str(raw.0.get())
+        .map_err(|e| problem("", format!("cannot read the document: {e}")))?;
+    parse_document(&value).map_err(|DocumentError { pointer, message }| problem(&pointer, message))
 }
 
 fn inline_policies(file: &str, at: &str, list: Vec<Obj<RawInline>>) -> Vec<InlinePolicy> {
@@ -575,7 +590,7 @@ fn inline_policies(file: &str, at: &str, list: Vec<Obj<RawInline>>) -> Vec<Inlin
             document: document(
                 file,
                 &format!("{at}/{i}/PolicyDocument"),
-                &p.policy_document.0,
+                &p.policy_document,
             ),
             name: p.policy_name,
         })
@@ -632,7 +647,7 @@ fn role(file: &str, at: &str, r: RawRole) -> Result<RoleDetail, InputError> {
     let trust_policy = document(
         file,
         &format!("{at}/AssumeRolePolicyDocument"),
-        &r.assume_role_policy_document.0,
+        &r.assume_role_policy_document,
     );
     let last_used = timestamp(
         file,
@@ -674,7 +689,7 @@ fn policy(file: &str, at: &str, p: RawPolicy) -> Result<ManagedPolicyDetail, Inp
     let default_document = default.map(|(i, Obj(v))| {
         let doc_at = format!("{at}/PolicyVersionList/{i}/Document");
         match &v.document {
-            Some(d) => document(file, &doc_at, &d.0),
+            Some(d) => document(file, &doc_at, d),
             None => Err(DocumentProblem {
                 file: file.to_string(),
                 pointer: doc_at,
@@ -774,7 +789,7 @@ mod tests {
     fn verdicts(page: &Value) -> (bool, bool) {
         let by_schema = schemas::check(SchemaKind::AuthorizationDetails, "f", "", page).is_ok();
         let text = serde_json::to_vec(page).expect("serializes");
-        let typed = read_page_text("f", &text).is_some();
+        let typed = read_page_text("f", "", &text).is_ok();
         (by_schema, typed)
     }
 

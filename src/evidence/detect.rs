@@ -101,7 +101,7 @@ fn detect_json(file: &str, body: &[u8]) -> Result<Detected, Vec<InputError>> {
             .iter()
             .any(|k| authorization_details::PAGE_KEYS.contains(&k.as_str()))
         {
-            if let Some(page) = authorization_details::read_page_text(file, body) {
+            if let Ok(page) = authorization_details::read_page_text(file, "", body) {
                 return Ok(Detected::AuthorizationDetails(vec![page]));
             }
         }
@@ -145,7 +145,7 @@ fn detect_value(file: &str, value: Value) -> Result<Detected, Vec<InputError>> {
         for (i, item) in items.into_iter().enumerate() {
             let at = format!("/{i}");
             match schemas::check(SchemaKind::AuthorizationDetails, file, &at, &item) {
-                Ok(()) => match authorization_details::read_page(file, &at, item) {
+                Ok(()) => match authorization_details::read_page(file, &at, &item) {
                     Ok(p) => pages.push(p),
                     Err(e) => errors.push(e),
                 },
@@ -161,7 +161,7 @@ fn detect_value(file: &str, value: Value) -> Result<Detected, Vec<InputError>> {
     match &value {
         Value::Object(_) if authorization_details::looks_like_page(&value) => {
             schemas::check(SchemaKind::AuthorizationDetails, file, "", &value)?;
-            let page = authorization_details::read_page(file, "", value).map_err(|e| vec![e])?;
+            let page = authorization_details::read_page(file, "", &value).map_err(|e| vec![e])?;
             Ok(Detected::AuthorizationDetails(vec![page]))
         }
         Value::Object(map) if map.contains_key("Content") && (map.contains_key("GeneratedTime") || map.contains_key("ReportFormat")) => {

@@ -274,6 +274,37 @@ pub fn load(source: &SnapshotSource) -> Result<Snapshot, Vec<InputError>> {
 
 /// [`load`] with explicit limits (`--max-input-size`).
 pub fn load_with(source: &SnapshotSource, limits: &Limits) -> Result<Snapshot, Vec<InputError>> {
+    load_on(source, limits, 1)
+}
+
+/// One file, read, hashed and recognised.
+struct ReadFile {
+    text_warning: Option<String>,
+    sha256: String,
+    bytes: u64,
+    detected: Detected,
+}
+
+fn read_one(shown: &str, path: &Path, limits: &Limits) -> Result<ReadFile, Vec<InputError>> {
+    let bytes = read_file(shown, path, limits).map_err(|e| vec![e])?;
+    // UTF-16 and Latin-1 are read with a warning; hashes stay those of the bytes on disk.
+    let text = to_utf8(shown, &bytes).map_err(|e| vec![e])?;
+    let detected = detect(shown, &text.bytes)?;
+    Ok(ReadFile {
+        text_warning: text.warning,
+        sha256: sha256_hex(&bytes),
+        bytes: bytes.len() as u64,
+        detected,
+    })
+}
+
+/// [`load_with`], reading up to `threads` files at once (the authorization
+/// details and the credential report side by side); the result is the same.
+pub fn load_on(
+    source: &SnapshotSource,
+    limits: &Limits,
+    threads: usize,
+) -> Result<Snapshot, Vec<InputError>> {
     let mut snapshot = Snapshot {
         name: source.name.clone(),
         warnings: source.skipped.clone(),
@@ -286,35 +317,24 @@ pub fn load_with(source: &SnapshotSource, limits: &Limits) -> Result<Snapshot, V
     let mut mfa_lists: Vec<(String, VirtualMfaDevices)> = Vec::new();
     let mut password_policies: Vec<(String, PasswordPolicy)> = Vec::new();
     let mut manifests: Vec<(String, Manifest)> = Vec::new();
-    for (shown, path) in &source.files {
-        let bytes = match read_file(shown, path, limits) {
-            Ok(b) => b,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        // UTF-16 and Latin-1 are read with a warning; hashes stay those of the bytes on disk.
-        let text = match to_utf8(shown, &bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        snapshot.warnings.extend(text.warning);
-        let detected = match detect(shown, &text.bytes) {
-            Ok(d) => d,
+    let read = crate::parallel::map(&source.files, threads, |(shown, path)| {
+        read_one(shown, path, limits)
+    });
+    for ((shown, _), outcome) in source.files.iter().zip(read) {
+        let file = match outcome {
+            Ok(f) => f,
             Err(es) => {
                 errors.extend(es);
                 continue;
             }
         };
+        snapshot.warnings.extend(file.text_warning);
+        let detected = file.detected;
         snapshot.files.push(EvidenceFile {
             path: shown.clone(),
             kind: detected.kind(),
-            sha256: sha256_hex(&bytes),
-            bytes: bytes.len() as u64,
+            sha256: file.sha256,
+            bytes: file.bytes,
         });
         match detected {
             Detected::CredentialReport(r) => {

@@ -82,29 +82,53 @@ pub fn build_with(
     as_of: AsOf,
     thresholds: &Thresholds,
 ) -> Result<Model, Error> {
-    let mut b = Builder {
+    build_on(snapshot, as_of, thresholds, 1)
+}
+
+/// [`build_with`], normalizing the roles on a second thread beside the rest
+/// when `threads` > 1. The roles' entities, requests and warnings are
+/// appended after the others', exactly where a sequential run puts them.
+pub fn build_on(
+    snapshot: &Snapshot,
+    as_of: AsOf,
+    thresholds: &Thresholds,
+    threads: usize,
+) -> Result<Model, Error> {
+    let account = pick_account(snapshot);
+    let unreadable_managed = unreadable_managed_policies(snapshot);
+    let common = common_context(as_of, thresholds);
+    let builder = || Builder {
         snapshot,
-        as_of,
-        thresholds,
-        account: pick_account(snapshot),
+        account: account.clone(),
         entities: Vec::new(),
         requests: Vec::new(),
         warnings: Vec::new(),
         principals: BTreeSet::new(),
         reviews: Vec::new(),
-        unreadable_managed: unreadable_managed_policies(snapshot),
+        unreadable_managed: unreadable_managed.clone(),
         contexts: cedar::ContextCache::default(),
+        common: common.clone(),
     };
-    b.warn_mixed_accounts();
-    b.warnings
-        .extend(super::sanity::times_after_as_of(snapshot, as_of.time));
+    let mut b = builder();
+    let mut role_builder = builder();
+    let (roles, rest) = crate::parallel::both(
+        threads > 1,
+        || role_builder.roles().map(|support| (role_builder, support)),
+        || -> Result<(), Error> {
+            b.warn_mixed_accounts();
+            b.warnings
+                .extend(super::sanity::times_after_as_of(snapshot, as_of.time));
+            b.account_entity()?;
+            b.root()?;
+            b.managed_policies()?;
+            let group_arns = b.groups()?;
+            b.users(&group_arns)
+        },
+    );
+    rest?;
+    let (role_builder, support_roles) = roles?;
+    b.absorb(role_builder);
     let (available, incomplete) = availability(snapshot);
-    b.account_entity()?;
-    b.root()?;
-    b.managed_policies()?;
-    let group_arns = b.groups()?;
-    b.users(&group_arns)?;
-    let support_roles = b.roles()?;
     b.review(&support_roles)?;
     Ok(Model {
         account: b.account,
@@ -217,8 +241,6 @@ fn is_account_id(s: &str) -> bool {
 
 struct Builder<'s> {
     snapshot: &'s Snapshot,
-    as_of: AsOf,
-    thresholds: &'s Thresholds,
     account: AccountRef,
     entities: Vec<Entity>,
     requests: Vec<AccessRequest>,
@@ -233,6 +255,20 @@ struct Builder<'s> {
     unreadable_managed: BTreeMap<String, String>,
     /// Request contexts built so far (most requests share one).
     contexts: cedar::ContextCache,
+    /// The context every request carries (`as_of`, `thresholds`).
+    common: Map<String, Value>,
+}
+
+/// The context every request carries, as Cedar JSON.
+fn common_context(as_of: AsOf, thresholds: &Thresholds) -> Map<String, Value> {
+    let mut m = Map::new();
+    // Without an as-of time, the engine marks every policy that reads
+    // `context.as_of` as not evaluated; the epoch only keeps the context
+    // well-typed.
+    let t = as_of.time.unwrap_or(Timestamp::from_millis(0));
+    m.insert("as_of".into(), datetime_json(t));
+    m.insert("thresholds".into(), thresholds.context_json());
+    m
 }
 
 fn unreadable_managed_policies(snapshot: &Snapshot) -> BTreeMap<String, String> {
@@ -281,6 +317,15 @@ struct UserFacts<'s> {
 }
 
 impl<'s> Builder<'s> {
+    /// Takes over what another builder (the roles') made, after its own.
+    fn absorb(&mut self, other: Builder<'s>) {
+        self.entities.extend(other.entities);
+        self.requests.extend(other.requests);
+        self.warnings.extend(other.warnings);
+        self.principals.extend(other.principals);
+        self.reviews.extend(other.reviews);
+    }
+
     fn warn_mixed_accounts(&mut self) {
         let accounts: BTreeSet<String> = account_counts(self.snapshot)
             .into_keys()
@@ -349,14 +394,7 @@ impl<'s> Builder<'s> {
 
     /// The common context every request carries, as Cedar JSON.
     fn common_context(&self) -> Map<String, Value> {
-        let mut m = Map::new();
-        // Without an as-of time, the engine marks every policy that reads
-        // `context.as_of` as not evaluated; the epoch only keeps the context
-        // well-typed.
-        let t = self.as_of.time.unwrap_or(Timestamp::from_millis(0));
-        m.insert("as_of".into(), datetime_json(t));
-        m.insert("thresholds".into(), self.thresholds.context_json());
-        m
+        self.common.clone()
     }
 
     #[allow(clippy::too_many_arguments)]

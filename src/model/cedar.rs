@@ -138,11 +138,26 @@ impl Attrs {
 #[derive(Default)]
 pub struct ContextCache {
     built: HashMap<String, (Arc<Value>, Context)>,
+    /// The last context asked for: consecutive requests (the policies one
+    /// identity holds) mostly share it, and comparing is cheaper than
+    /// printing the key.
+    last: Option<(Arc<Value>, Context)>,
 }
 
 impl ContextCache {
     pub fn context(&mut self, json: Map<String, Value>) -> Result<(Arc<Value>, Context), String> {
         let json = Value::Object(json);
+        if let Some(last) = &self.last {
+            if *last.0 == json {
+                return Ok(last.clone());
+            }
+        }
+        let entry = self.build(json)?;
+        self.last = Some(entry.clone());
+        Ok(entry)
+    }
+
+    fn build(&mut self, json: Value) -> Result<(Arc<Value>, Context), String> {
         // serde_json's map keeps keys sorted, so equal contexts print equally.
         let key = json.to_string();
         if let Some(hit) = self.built.get(&key) {

@@ -19,7 +19,7 @@ use cedar_policy::{Context, Entity, EntityUid};
 use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceKind;
 
-pub use build::{build, build_with};
+pub use build::{build, build_on, build_with};
 pub use thresholds::Thresholds;
 
 /// Where the as-of time came from.
