@@ -797,3 +797,108 @@ fn hostile_waiver_text_is_escaped_in_the_table_and_kept_exactly_in_json() {
         "ok\n\u{1b}[2J=cmd|'x'<script>"
     );
 }
+
+/// A snapshot large enough that one account is spread over several threads
+/// (files read side by side, roles beside users, requests in shares): the
+/// report must be the same bytes whatever `--jobs` says.
+#[test]
+fn a_large_snapshot_reports_the_same_bytes_on_any_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = "123456789012";
+    let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"}]});
+    let admin = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let mut csv = String::from("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_2_active,access_key_2_last_rotated,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n");
+    csv.push_str(&format!("<root_account>,arn:aws:iam::{account}:root,2013-02-11T09:14:33+00:00,not_supported,2019-12-18T19:10:08+00:00,not_supported,not_supported,true,false,N/A,false,N/A,false,N/A,false,N/A\n"));
+    let mut users = Vec::new();
+    for i in 0..1_200 {
+        let name = format!("user-{i:04}");
+        let arn = format!("arn:aws:iam::{account}:user/{name}");
+        let mfa = if i % 3 == 0 { "false" } else { "true" };
+        let key = if i % 2 == 0 {
+            "true,2020-01-01T00:00:00+00:00"
+        } else {
+            "false,N/A"
+        };
+        csv.push_str(&format!("{name},{arn},2019-01-01T00:00:00+00:00,true,2024-01-01T00:00:00+00:00,2019-06-01T00:00:00+00:00,N/A,{mfa},{key},false,N/A,false,N/A,false,N/A\n"));
+        users.push(serde_json::json!({
+            "UserName": name, "Arn": arn, "Path": "/", "UserId": format!("AIDA{i}"),
+            "GroupList": ["team"],
+            "UserPolicyList": [{"PolicyName": "inline", "PolicyDocument": if i % 50 == 0 { &admin } else { &doc }}],
+            "AttachedManagedPolicies": [
+                {"PolicyName": "app", "PolicyArn": format!("arn:aws:iam::{account}:policy/app")},
+                {"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}
+            ]
+        }));
+    }
+    let roles: Vec<Value> = (0..300)
+        .map(|i| {
+            let condition = if i % 2 == 0 {
+                serde_json::json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}})
+            } else {
+                serde_json::json!({})
+            };
+            serde_json::json!({
+                "RoleName": format!("role-{i}"), "Arn": format!("arn:aws:iam::{account}:role/role-{i}"),
+                "Path": "/", "RoleId": format!("AROA{i}"),
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Principal": {"AWS": format!("arn:aws:iam::{}:root", 100000000000u64 + i)},
+                    "Condition": condition}]},
+                "AttachedManagedPolicies": if i % 7 == 0 {
+                    serde_json::json!([{"PolicyName": "AWSSupportAccess", "PolicyArn": "arn:aws:iam::aws:policy/AWSSupportAccess"}])
+                } else {
+                    serde_json::json!([])
+                }
+            })
+        })
+        .collect();
+    let details = serde_json::json!({
+        "UserDetailList": users,
+        "GroupDetailList": [{"GroupName": "team", "Arn": format!("arn:aws:iam::{account}:group/team"), "Path": "/"}],
+        "RoleDetailList": roles,
+        "Policies": [{"PolicyName": "app", "Arn": format!("arn:aws:iam::{account}:policy/app"), "Path": "/",
+            "DefaultVersionId": "v2", "AttachmentCount": 1200,
+            "PolicyVersionList": [
+                {"Document": doc, "VersionId": "v2", "IsDefaultVersion": true},
+                {"Document": admin, "VersionId": "v1", "IsDefaultVersion": false}]}]
+    });
+    std::fs::write(dir.path().join("credential-report.csv"), csv).unwrap();
+    std::fs::write(
+        dir.path().join("authorization-details.json"),
+        serde_json::to_vec(&details).unwrap(),
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let report = |jobs: &str| {
+        let out = cmd(&[
+            "evaluate",
+            path,
+            "--as-of",
+            "2025-01-01",
+            "--jobs",
+            jobs,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        out.stdout
+    };
+    let sequential = report("1");
+    let parsed: Value = serde_json::from_slice(&sequential).unwrap();
+    assert_valid_report(&parsed);
+    let results = parsed["results"].as_array().unwrap();
+    assert!(results.len() > 4_000, "{} results", results.len());
+    // Work for every kind of control: fails among users, keys and roles.
+    let failing_policies: std::collections::BTreeSet<&str> = results
+        .iter()
+        .filter(|r| r["status"] == "fail")
+        .map(|r| r["policy"].as_str().unwrap())
+        .collect();
+    assert!(failing_policies.len() >= 4, "{failing_policies:?}");
+    assert_eq!(sequential, report("2"));
+    assert_eq!(sequential, report("3"));
+}
