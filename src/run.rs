@@ -212,7 +212,10 @@ pub fn sources(paths: &[PathBuf]) -> Result<(Vec<SnapshotSource>, bool), Error> 
 /// entity store is dropped as soon as the snapshot is judged, so that a large
 /// organization does not hold every account's store until the merge.
 struct Judged {
-    snapshot: Snapshot,
+    /// The snapshot's files, as the report's evidence block lists them.
+    files: Vec<crate::evidence::EvidenceFile>,
+    /// The snapshot's warnings (the model has its own).
+    warnings: Vec<String>,
     model: Model,
     findings: Vec<Finding>,
 }
@@ -248,18 +251,27 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             threads_per_snapshot,
         )
         .map(|prepared| {
-            let mut findings = engine::evaluate_with(
-                &pack,
-                &prepared.model,
-                &prepared.entities,
-                threads_per_snapshot,
-            );
+            let Prepared {
+                snapshot,
+                model,
+                entities,
+            } = prepared;
+            // The report needs only the file list and warnings of the
+            // evidence: the typed evidence goes before evaluation, which is
+            // when memory peaks.
+            let Snapshot {
+                files, warnings, ..
+            } = snapshot;
+            let mut findings =
+                engine::evaluate_with(&pack, &model, &entities, threads_per_snapshot);
+            drop(entities);
             if let Some(benchmark) = &options.benchmark {
                 benchmark.label(&pack, &mut findings);
             }
             Judged {
-                snapshot: prepared.snapshot,
-                model: prepared.model,
+                files,
+                warnings,
+                model,
                 findings,
             }
         });
@@ -297,7 +309,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             String::new()
         };
         let Judged {
-            snapshot,
+            files,
+            warnings,
             model,
             mut findings,
         } = match outcome {
@@ -335,12 +348,9 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             errors: Vec::new(),
             summary: Some(Summary::of(&findings)),
         });
-        report.evidence.extend(
-            snapshot
-                .files
-                .iter()
-                .map(|f| Report::evidence_entry(&prefix, f)),
-        );
+        report
+            .evidence
+            .extend(files.iter().map(|f| Report::evidence_entry(&prefix, f)));
         let label = |w: &String| {
             if multi {
                 format!("{}: {w}", source.name)
@@ -348,7 +358,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
                 w.clone()
             }
         };
-        report.warnings.extend(snapshot.warnings.iter().map(label));
+        report.warnings.extend(warnings.iter().map(label));
         report.warnings.extend(model.warnings.iter().map(label));
         if waivers.is_some() && as_of.time.is_none() {
             report.warnings.push(label(&"no as-of time, so no waiver can apply: pass `--as-of`, or include the credential report envelope (its `GeneratedTime`)".to_string()));
