@@ -1,0 +1,108 @@
+//! Criterion benchmarks of each in-process stage of one snapshot, through the
+//! library's own stage functions (the ones `iam-audit evaluate` calls):
+//! `load` (read, hash, decode, detect, parse and validate every file),
+//! `normalize` (evidence → entities and access requests), `entities` (Cedar's
+//! store), `evaluate` (every request against the built-in pack, on one thread
+//! and on every core), `render` (the JSON report) and `end_to_end`.
+//!
+//! ```text
+//! cargo run --release --example generate -- --size large --out /tmp/iam-audit-bench/large
+//! IAM_AUDIT_BENCH_DIR=/tmp/iam-audit-bench/large cargo bench --bench stages
+//! ```
+//!
+//! `bench/run.sh` does both, and prints the medians.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion};
+use iam_audit::evidence::read::Limits;
+use iam_audit::evidence::snapshot;
+use iam_audit::model::{self, Thresholds};
+use iam_audit::run::{self, EvaluateOptions};
+use iam_audit::{engine, report};
+
+// The binary's allocator, so each stage costs what it costs in `iam-audit`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let dir = PathBuf::from(
+        std::env::var_os("IAM_AUDIT_BENCH_DIR")
+            .unwrap_or_else(|| "/tmp/iam-audit-bench/large".into()),
+    );
+    if !dir.is_dir() {
+        eprintln!(
+            "no evidence at {}: generate it with `cargo run --release --example generate -- --size large --out {}` (or set IAM_AUDIT_BENCH_DIR)",
+            dir.display(),
+            dir.display()
+        );
+        std::process::exit(2);
+    }
+    let mut c = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .configure_from_args();
+    stages(&mut c, dir);
+    c.final_summary();
+}
+
+fn stages(c: &mut Criterion, dir: PathBuf) {
+    let fail =
+        |e: &dyn std::fmt::Debug| -> ! { panic!("the benchmark's evidence is unusable: {e:?}") };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let (sources, _) = run::sources(std::slice::from_ref(&dir)).unwrap_or_else(|e| fail(&e));
+    let source = &sources[0];
+    let schema = engine::schema().unwrap_or_else(|e| fail(&e));
+    let pack = run::load_pack(&run::PolicyOptions::default()).unwrap_or_else(|e| fail(&e));
+    let thresholds = Thresholds::default();
+    let limits = Limits::default();
+
+    c.bench_function("load", |b| {
+        b.iter(|| snapshot::load_on(black_box(source), &limits, cores).unwrap_or_else(|e| fail(&e)))
+    });
+    let snap = snapshot::load_on(source, &limits, cores).unwrap_or_else(|e| fail(&e));
+    let as_of = run::as_of_for(&snap, None);
+
+    c.bench_function("normalize", |b| {
+        b.iter(|| {
+            model::build_on(black_box(&snap), as_of, &thresholds, cores)
+                .unwrap_or_else(|e| fail(&e))
+        })
+    });
+    let mut model = model::build_on(&snap, as_of, &thresholds, cores).unwrap_or_else(|e| fail(&e));
+    let built = std::mem::take(&mut model.entities);
+
+    c.bench_function("entities", |b| {
+        b.iter_batched(
+            || built.clone(),
+            |entities| run::entity_store(entities, &schema).unwrap_or_else(|e| fail(&e)),
+            BatchSize::PerIteration,
+        )
+    });
+    let entities = run::entity_store(built, &schema).unwrap_or_else(|e| fail(&e));
+
+    c.bench_function("evaluate (1 thread)", |b| {
+        b.iter(|| engine::evaluate_with(&pack, black_box(&model), &entities, 1))
+    });
+    c.bench_function("evaluate (all cores)", |b| {
+        b.iter(|| engine::evaluate_with(&pack, black_box(&model), &entities, cores))
+    });
+
+    let options = EvaluateOptions {
+        paths: vec![dir.clone()],
+        ..EvaluateOptions::default()
+    };
+    let evaluation = run::evaluate(&options).unwrap_or_else(|e| fail(&e));
+    c.bench_function("render (json)", |b| {
+        b.iter(|| report::json::render(black_box(&evaluation.report)))
+    });
+    c.bench_function("end to end (evaluate + render json)", |b| {
+        b.iter(|| {
+            let evaluation = run::evaluate(black_box(&options)).unwrap_or_else(|e| fail(&e));
+            report::json::render(&evaluation.report)
+        })
+    });
+}
