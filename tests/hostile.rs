@@ -51,6 +51,13 @@ fn unparseable_timestamp() {
     assert_cmd_snapshot!(case("bad-timestamp"));
 }
 
+/// Found while fuzzing: this once reached Cedar and came out as an
+/// internal error.
+#[test]
+fn timestamp_outside_four_digit_years() {
+    assert_cmd_snapshot!(case("timestamp-outside-four-digit-years"));
+}
+
 #[test]
 fn unknown_boolean() {
     assert_cmd_snapshot!(case("unknown-boolean"));

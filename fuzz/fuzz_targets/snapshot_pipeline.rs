@@ -1,12 +1,14 @@
 //! The whole pipeline, files to JSON report: the input is split into up to
 //! three files of one snapshot folder (at `\n--8<--\n` markers), which
 //! `run::evaluate` reads, detects, models, evaluates with the built-in pack
-//! and renders. A report must also be valid JSON.
+//! and renders. A report must also be valid JSON, and an `Error::Internal`
+//! (the tool rejecting something it built itself) counts as a crash.
 #![no_main]
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use iam_audit::error::Error;
 use iam_audit::run::{self, EvaluateOptions};
 use libfuzzer_sys::fuzz_target;
 
@@ -49,8 +51,14 @@ fuzz_target!(|data: &[u8]| {
         as_of: iam_audit::evidence::time::Timestamp::parse("2026-11-20T09:30:00Z").ok(),
         ..EvaluateOptions::default()
     };
-    if let Ok(evaluation) = run::evaluate(&options) {
-        let text = iam_audit::report::json::render(&evaluation.report);
-        assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+    match run::evaluate(&options) {
+        Ok(evaluation) => {
+            let text = iam_audit::report::json::render(&evaluation.report);
+            assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+        }
+        // A bug by its own definition (something the tool built was
+        // rejected), not a bad input: a finding like a panic.
+        Err(Error::Internal(message)) => panic!("internal error: {message}"),
+        Err(_) => {}
     }
 });

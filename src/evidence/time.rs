@@ -101,7 +101,18 @@ impl Timestamp {
         };
         let second = second.min(59); // a leap second is read as :59
         let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-        Ok(Timestamp::from_millis(secs * 1000 + millis))
+        let millis = secs * 1000 + millis;
+        // Cedar's `datetime` takes four-digit years only, so an offset that
+        // moves the instant out of 0000..=9999 in UTC is refused here, where
+        // the caller still knows the file and the place.
+        let first = days_from_civil(0, 1, 1) * 86_400_000;
+        let last = days_from_civil(10_000, 1, 1) * 86_400_000 - 1;
+        if !(first..=last).contains(&millis) {
+            return Err(format!(
+                "`{text}` is outside the years 0000 to 9999 once converted to UTC"
+            ));
+        }
+        Ok(Timestamp::from_millis(millis))
     }
 
     /// The form Cedar's `datetime()` accepts: `YYYY-MM-DDThh:mm:ssZ`, with
@@ -234,6 +245,24 @@ mod tests {
         ] {
             assert!(Timestamp::parse(s).is_err(), "{s} should be rejected");
         }
+    }
+
+    /// Found while fuzzing (a hand-made input, once `snapshot_pipeline`
+    /// counted internal errors as crashes): these once parsed, printed as
+    /// `-001-12-31T23:00:00Z` and `10000-01-01T00:00:00Z`, and Cedar's
+    /// `datetime` refused them, which the tool reported as an internal error.
+    #[test]
+    fn rejects_offsets_that_leave_four_digit_years() {
+        for s in ["0000-01-01T00:00:00+01:00", "9999-12-31T23:00:00-01:00"] {
+            let e = Timestamp::parse(s).unwrap_err();
+            assert!(e.contains("outside the years 0000 to 9999"), "{s}: {e}");
+        }
+        assert_eq!(norm("0000-01-01T01:00:00+01:00"), "0000-01-01T00:00:00Z");
+        assert_eq!(
+            norm("9999-12-31T22:59:59.999-01:00"),
+            "9999-12-31T23:59:59.999Z"
+        );
+        assert_eq!(norm("9999-12-31T23:59:60Z"), "9999-12-31T23:59:59Z");
     }
 
     #[test]
