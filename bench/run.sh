@@ -31,7 +31,7 @@ mkdir -p "$DATA"
 
 # Median of hyperfine's runs, in ms, for one command name of an export.
 median_ms() {
-  python3 -c 'import json,sys; r={x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}; print(f"{r[sys.argv[2]][\"median\"]*1000:.0f}")' "$1" "$2"
+  python3 -c 'import json,sys; r={x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}; print(round(r[sys.argv[2]]*1000))' "$1" "$2"
 }
 
 # Peak RSS in MiB of one run (GNU time's %M is KiB).
@@ -51,14 +51,14 @@ for size in $SIZES; do
       *) "$GEN" --size "$size" --out "$dir" >/dev/null ;;
     esac
   fi
-  hyperfine --warmup 1 --runs "$RUNS" --ignore-failure --style none --export-json "$DATA/$size.json" \
+  hyperfine -N --warmup 1 --runs "$RUNS" --ignore-failure --style none --export-json "$DATA/$size.json" \
     -n parse-floor "$FLOOR $dir" \
     -n iam-audit "$BIN evaluate $dir --format json" >/dev/null
   f=$(median_ms "$DATA/$size.json" parse-floor)
   a=$(median_ms "$DATA/$size.json" iam-audit)
   fr=$(peak_mib "$FLOOR" "$dir")
   ar=$(peak_mib "$BIN" evaluate "$dir" --format json)
-  ratio=$(python3 -c "print(f'{$a/$f:.2f}x')")
+  ratio=$(python3 -c "print('%.2fx' % ($a / $f))")
   echo "| $size | $(du -sh "$dir" | cut -f1) | $f ms | $a ms | $ratio | $fr MiB | $ar MiB |"
 done
 
@@ -70,7 +70,7 @@ if [ -d "$DATA/large" ]; then
   for f in policies/*.cedar; do
     sed 's/@title("/@title("edited: /' "$f" > "$edited/$(basename "$f")"
   done
-  hyperfine --warmup 1 --runs "$RUNS" --ignore-failure --style none --export-json "$DATA/loop.json" \
+  hyperfine -N --warmup 1 --runs "$RUNS" --ignore-failure --style none --export-json "$DATA/loop.json" \
     -n validate "$BIN validate" \
     -n first "$BIN evaluate $DATA/large --format json" \
     -n edited "$BIN evaluate $DATA/large --format json --no-default-policies --policies $edited" >/dev/null
@@ -86,6 +86,6 @@ if [ "$STAGES" = 1 ] && [ -d "$DATA/large" ]; then
   echo "| --- | --- |"
   for est in target/criterion/*/new/estimates.json; do
     name=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1].replace("estimates","benchmark")))["title"])' "$est")
-    python3 -c 'import json,sys; print(f"| {sys.argv[2]} | {json.load(open(sys.argv[1]))[\"median\"][\"point_estimate\"]/1e6:.1f} ms |")' "$est" "$name"
+    python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["median"]["point_estimate"]; print("| %s | %.1f ms |" % (sys.argv[2], m/1e6))' "$est" "$name"
   done
 fi
