@@ -77,7 +77,8 @@ fn dispatch(command: Command) -> Result<u8, Error> {
             let evaluation = run::evaluate(&options)?;
             let report = &evaluation.report;
             let text = match args.format {
-                Format::Json => json::render(report),
+                // Streamed below, never held as one string.
+                Format::Json => String::new(),
                 Format::Csv => csv::render(report),
                 Format::Markdown => markdown::render(report),
                 Format::Sarif => sarif::render(report),
@@ -101,7 +102,10 @@ fn dispatch(command: Command) -> Result<u8, Error> {
                     eprintln!("error: {e}");
                 }
             }
-            emit(&text, args.output.as_deref())?;
+            match args.format {
+                Format::Json => emit_with(args.output.as_deref(), |w| json::write(report, w))?,
+                _ => emit(&text, args.output.as_deref())?,
+            }
             Ok(if evaluation.unusable {
                 2
             } else {
@@ -247,10 +251,20 @@ fn dispatch(command: Command) -> Result<u8, Error> {
 /// or atomically to a file: a temporary file beside it, then a rename, so an
 /// interrupted run never leaves half a report.
 fn emit(text: &str, output: Option<&Path>) -> Result<(), Error> {
+    emit_with(output, |w| w.write_all(text.as_bytes()))
+}
+
+/// [`emit`] for output written piece by piece (the JSON report is streamed
+/// rather than built as one string: for an organization it is hundreds of
+/// megabytes).
+fn emit_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Error> {
     match output {
         None => {
-            let mut out = io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            match write(&mut out).and_then(|_| out.flush()) {
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(Error::Output {
                     path: "stdout".into(),
@@ -265,10 +279,18 @@ fn emit(text: &str, output: Option<&Path>) -> Result<(), Error> {
             // rename (and must not be): write to them directly.
             let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
             if special {
-                return std::fs::write(path, text).map_err(|source| Error::Output {
-                    path: shown,
-                    source,
-                });
+                let mut out = std::fs::File::create(path)
+                    .map(io::BufWriter::new)
+                    .map_err(|source| Error::Output {
+                        path: shown.clone(),
+                        source,
+                    })?;
+                return write(&mut out)
+                    .and_then(|_| out.flush())
+                    .map_err(|source| Error::Output {
+                        path: shown,
+                        source,
+                    });
             }
             let dir = path
                 .parent()
@@ -279,7 +301,13 @@ fn emit(text: &str, output: Option<&Path>) -> Result<(), Error> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-            let result = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, path));
+            let result = std::fs::File::create(&tmp)
+                .and_then(|file| {
+                    let mut out = io::BufWriter::new(file);
+                    write(&mut out)?;
+                    out.flush()
+                })
+                .and_then(|_| std::fs::rename(&tmp, path));
             if result.is_err() {
                 let _ = std::fs::remove_file(&tmp);
             }

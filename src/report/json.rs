@@ -3,6 +3,12 @@
 
 use super::Report;
 
+/// [`render`], written piece by piece to `out` (the same bytes).
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
 /// Pretty-printed JSON with a final newline. Struct fields serialize in
 /// declaration order and every list is pre-sorted, so output is byte-stable.
 pub fn render(report: &Report) -> String {
@@ -12,4 +18,23 @@ pub fn render(report: &Report) -> String {
     });
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streaming_writes_the_same_bytes_as_render() {
+        let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/demo");
+        let options = crate::run::EvaluateOptions {
+            paths: vec![demo],
+            ..Default::default()
+        };
+        let evaluation = crate::run::evaluate(&options).expect("the demo snapshot evaluates");
+        let mut streamed = Vec::new();
+        write(&evaluation.report, &mut streamed).expect("writes to memory");
+        assert!(streamed.len() > 10_000, "{} bytes", streamed.len());
+        assert_eq!(streamed, render(&evaluation.report).into_bytes());
+    }
 }
