@@ -1,9 +1,10 @@
 //! The output of `aws iam get-account-authorization-details`: users, groups,
 //! roles and managed policies, merged from one or several pages.
 //!
-//! Parsing is in two steps so that errors are precise: the raw JSON is first
-//! checked against `schemas/authorization-details.schema.json` (which yields a
-//! JSON pointer for any wrong type), then read into the typed structs below.
+//! The JSON text is read straight into the typed structs below, which accept
+//! exactly what `schemas/authorization-details.schema.json` accepts (a unit
+//! test compares them); only when that fails is the schema run, so that the
+//! error names the JSON pointer of what is wrong.
 //! Policy documents are decoded here (object, URL-encoded or JSON string); a
 //! document that does not decode is kept as an error value so the controls
 //! that depend on it report `error` instead of hiding the whole export.
