@@ -108,28 +108,18 @@ pub fn evaluate_with(
     threads: usize,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let account_subject = model.account.root_arn();
     let account_name = model.account.id.clone();
 
     // Controls that cannot run on this snapshot at all.
     let mut runnable: Vec<&Control> = Vec::new();
     for control in &pack.controls {
         match unmet_requirement(control, model) {
-            Some(message) => findings.push(Finding {
-                id: format!("{}/{}", control.id, account_subject),
-                policy: control.id.clone(),
-                status: Status::NotEvaluated,
-                severity: control.severity.as_str(),
-                account: account_name.clone(),
-                subject: account_subject.clone(),
-                principal: account_name.clone(),
-                action: String::new(),
-                resource: account_name.clone(),
+            Some(message) => findings.push(account_finding(
+                control,
+                Status::NotEvaluated,
                 message,
-                waiver: None,
-                benchmark_control: None,
-                location: None,
-            }),
+                model,
+            )),
             None => runnable.push(control),
         }
     }
@@ -152,21 +142,12 @@ pub fn evaluate_with(
 
     for control in runnable {
         if !matched.contains(control.id.as_str()) {
-            findings.push(Finding {
-                id: format!("{}/{}", control.id, account_subject),
-                policy: control.id.clone(),
-                status: Status::NotApplicable,
-                severity: control.severity.as_str(),
-                account: account_name.clone(),
-                subject: account_subject.clone(),
-                principal: account_name.clone(),
-                action: String::new(),
-                resource: account_name.clone(),
-                message: not_applicable_message(control),
-                waiver: None,
-                benchmark_control: None,
-                location: None,
-            });
+            findings.push(account_finding(
+                control,
+                Status::NotApplicable,
+                not_applicable_message(control),
+                model,
+            ));
         }
     }
     findings.sort_by(|a, b| (&a.policy, &a.subject, &a.id).cmp(&(&b.policy, &b.subject, &b.id)));
@@ -273,6 +254,28 @@ fn policy_set<'c>(controls: impl Iterator<Item = &'c Control>) -> Result<PolicyS
             .map_err(|e| format!("cannot build the policy set of `{}`: {e}", c.id))?;
     }
     Ok(set)
+}
+
+/// A result about the whole account (a control that cannot run, or has no
+/// request in scope): its subject is the account root.
+fn account_finding(control: &Control, status: Status, message: String, model: &Model) -> Finding {
+    let account_subject = model.account.root_arn();
+    let account = &model.account.id;
+    Finding {
+        id: format!("{}/{}", control.id, account_subject),
+        policy: control.id.clone(),
+        status,
+        severity: control.severity.as_str(),
+        account: account.clone(),
+        subject: account_subject,
+        principal: account.clone(),
+        action: String::new(),
+        resource: account.clone(),
+        message,
+        waiver: None,
+        benchmark_control: None,
+        location: None,
+    }
 }
 
 /// Why a control has no result in scope. Root controls say why root has no

@@ -50,7 +50,11 @@ pub enum Shape {
 /// that no key repeats anywhere in it.
 pub fn check(bytes: &[u8]) -> Result<Shape, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let shape = deserializer.deserialize_any(TopLevel)?;
+    let shape = CheckAt {
+        path: &Path::Root,
+        top: true,
+    }
+    .deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(shape)
 }
@@ -134,84 +138,22 @@ impl<'de> SeenKeys<'de> {
     }
 }
 
-/// Checks a value, knowing its path for messages about duplicate keys.
+/// Checks a value, knowing its path for messages about duplicate keys. Only
+/// the top level (`top`) keeps its keys, for [`Shape`].
 struct CheckAt<'p> {
     path: &'p Path<'p>,
+    top: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for CheckAt<'_> {
-    type Value = ();
+    type Value = Shape;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Shape, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for CheckAt<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_none<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut i = 0;
-        while seq
-            .next_element_seed(CheckAt {
-                path: &Path::Index(self.path, i),
-            })?
-            .is_some()
-        {
-            i += 1;
-        }
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<(), A::Error> {
-        let mut seen = SeenKeys::default();
-        while let Some(Key(key)) = access.next_key::<Key>()? {
-            if !seen.insert(key.clone()) {
-                return Err(duplicate_key(self.path, &key));
-            }
-            let path = Path::Key(self.path, &key);
-            access.next_value_seed(CheckAt { path: &path })?;
-        }
-        Ok(())
-    }
-}
-
-/// [`check`]'s visitor for the top level, which also reports its shape.
-struct TopLevel;
-
-impl<'de> Visitor<'de> for TopLevel {
     type Value = Shape;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -250,7 +192,8 @@ impl<'de> Visitor<'de> for TopLevel {
         let mut i = 0;
         while seq
             .next_element_seed(CheckAt {
-                path: &Path::Index(&Path::Root, i),
+                path: &Path::Index(self.path, i),
+                top: false,
             })?
             .is_some()
         {
@@ -260,15 +203,20 @@ impl<'de> Visitor<'de> for TopLevel {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Shape, A::Error> {
-        let mut keys: Vec<String> = Vec::new();
         let mut seen = SeenKeys::default();
+        let mut keys: Vec<String> = Vec::new();
         while let Some(Key(key)) = access.next_key::<Key>()? {
             if !seen.insert(key.clone()) {
-                return Err(duplicate_key(&Path::Root, &key));
+                return Err(duplicate_key(self.path, &key));
             }
-            let path = Path::Key(&Path::Root, &key);
-            access.next_value_seed(CheckAt { path: &path })?;
-            keys.push(key.into_owned());
+            let path = Path::Key(self.path, &key);
+            access.next_value_seed(CheckAt {
+                path: &path,
+                top: false,
+            })?;
+            if self.top {
+                keys.push(key.into_owned());
+            }
         }
         Ok(Shape::Object(keys))
     }
