@@ -60,6 +60,17 @@ fn join<R>(handle: std::thread::ScopedJoinHandle<'_, R>) -> R {
     }
 }
 
+/// Drops `value` on a thread of its own, so that freeing a large structure
+/// (a snapshot's Cedar store: millions of allocations) overlaps with the work
+/// that follows instead of delaying it. Should no thread be available, the
+/// value is dropped here.
+pub fn drop_aside<T: Send + 'static>(value: T) {
+    // On failure `spawn` drops the closure, and with it the value, here.
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,8 +68,13 @@ pub struct Evaluation {
 }
 
 /// One snapshot, normalized: what `entities` and the evaluation start from.
+/// The typed evidence is gone by then: the model holds what the controls
+/// read, and the evidence would only add to the peak of memory.
 pub struct Prepared {
-    pub snapshot: Snapshot,
+    /// The snapshot's files, as the report's evidence block lists them.
+    pub files: Vec<crate::evidence::EvidenceFile>,
+    /// The snapshot's warnings (the model has its own).
+    pub warnings: Vec<String>,
     pub model: Model,
     pub entities: Entities,
 }
@@ -141,13 +146,17 @@ pub fn prepare_on(
     limits: &Limits,
     threads: usize,
 ) -> Result<Prepared, Error> {
-    let snapshot = snapshot::load_on(source, limits, threads).map_err(Error::Input)?;
+    let mut snapshot = snapshot::load_on(source, limits, threads).map_err(Error::Input)?;
     let mut model = model::build_on(&snapshot, as_of_for(&snapshot, as_of), thresholds, threads)?;
+    let files = std::mem::take(&mut snapshot.files);
+    let warnings = std::mem::take(&mut snapshot.warnings);
+    drop(snapshot);
     // The entities move into Cedar's store: the model keeps no second copy.
     let built = std::mem::take(&mut model.entities);
     let entities = entity_store(built, schema)?;
     Ok(Prepared {
-        snapshot,
+        files,
+        warnings,
         model,
         entities,
     })
@@ -252,19 +261,14 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         )
         .map(|prepared| {
             let Prepared {
-                snapshot,
+                files,
+                warnings,
                 model,
                 entities,
             } = prepared;
-            // The report needs only the file list and warnings of the
-            // evidence: the typed evidence goes before evaluation, which is
-            // when memory peaks.
-            let Snapshot {
-                files, warnings, ..
-            } = snapshot;
             let mut findings =
                 engine::evaluate_with(&pack, &model, &entities, threads_per_snapshot);
-            drop(entities);
+            crate::parallel::drop_aside(entities);
             if let Some(benchmark) = &options.benchmark {
                 benchmark.label(&pack, &mut findings);
             }
