@@ -2,9 +2,9 @@
 //! access path. Every map here is a `BTreeMap` so that entity and request
 //! order never depends on hashing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use cedar_policy::{Entity, EntityUid};
+use cedar_policy::EntityUid;
 use serde_json::{json, Map, Value};
 
 use super::cedar::{self, Attrs, Type};
@@ -107,6 +107,7 @@ pub fn build_on(
         reviews: Vec::new(),
         unreadable_managed: unreadable_managed.clone(),
         contexts: cedar::ContextCache::default(),
+        group_parents: HashMap::new(),
         common: common.clone(),
     };
     let mut b = builder();
@@ -242,7 +243,7 @@ fn is_account_id(s: &str) -> bool {
 struct Builder<'s> {
     snapshot: &'s Snapshot,
     account: AccountRef,
-    entities: Vec<Entity>,
+    entities: Vec<cedar::SnapshotEntity>,
     requests: Vec<AccessRequest>,
     warnings: Vec<String>,
     /// Trusted principals already added (many roles trust the same one).
@@ -255,6 +256,9 @@ struct Builder<'s> {
     unreadable_managed: BTreeMap<String, String>,
     /// Request contexts built so far (most requests share one).
     contexts: cedar::ContextCache,
+    /// Group ARN → the group's parents, which are its members' further
+    /// ancestors (groups are made before users).
+    group_parents: HashMap<String, Vec<EntityUid>>,
     /// The context every request carries (`as_of`, `thresholds`).
     common: Map<String, Value>,
 }
@@ -353,41 +357,33 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// An entity whose parents have no parents of their own (accounts and
+    /// policies are roots of the hierarchy), so its ancestors are its parents.
     fn entity(
         &mut self,
         uid: EntityUid,
         attrs: Attrs,
         parents: Vec<EntityUid>,
     ) -> Result<(), Error> {
-        let e = Entity::new(
-            uid.clone(),
-            attrs.0.into_iter().collect(),
-            parents.into_iter().collect(),
-        )
-        .map_err(|e| Error::Internal(format!("cannot build entity {uid}: {e}")))?;
-        self.entities.push(e);
-        Ok(())
+        self.entity_with_ancestors(uid, attrs, &parents, &[], &[])
     }
 
-    fn entity_with_tags(
+    /// An entity with its direct `parents`, its further ancestors
+    /// (`indirect`: see [`cedar::SnapshotEntity`]) and its tags.
+    fn entity_with_ancestors(
         &mut self,
         uid: EntityUid,
         attrs: Attrs,
-        parents: Vec<EntityUid>,
+        parents: &[EntityUid],
+        indirect: &[EntityUid],
         tags: &[(String, String)],
     ) -> Result<(), Error> {
         // AWS tag keys are unique per resource; if evidence repeats one, the
         // last value wins, as it would on re-import.
         let tags: BTreeMap<&str, &str> =
             tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let e = Entity::new_with_tags(
-            uid.clone(),
-            attrs.0,
-            parents,
-            tags.into_iter()
-                .map(|(k, v)| (k.to_string(), cedar::string(v))),
-        )
-        .map_err(|e| Error::Internal(format!("cannot build entity {uid}: {e}")))?;
+        let e = cedar::entity(uid.clone(), attrs, parents, indirect, tags)
+            .map_err(|e| Error::Internal(format!("cannot build entity {uid}: {e}")))?;
         self.entities.push(e);
         Ok(())
     }
@@ -482,7 +478,7 @@ impl<'s> Builder<'s> {
                 }
             }
         }
-        self.entity_with_tags(self.account_uid(), a, Vec::new(), &labels)
+        self.entity_with_ancestors(self.account_uid(), a, &[], &[], &labels)
     }
 
     /// The root user: from the credential report's root row, else from the
@@ -579,7 +575,7 @@ impl<'s> Builder<'s> {
             .put("has_credentials", cedar::boolean(has_credentials))
             .put_time("last_used", facts.last_used);
         let parents = self.account_parent(&facts.arn);
-        self.entity(uid.clone(), a, parents)?;
+        self.entity(uid.clone(), a, parents.clone())?;
         if !has_credentials {
             return Ok(());
         }
@@ -617,7 +613,7 @@ impl<'s> Builder<'s> {
             )?;
         }
         if let Some(r) = row {
-            self.access_keys(r, &uid)?;
+            self.access_keys(r, &uid, &parents)?;
         }
         let message = root_message(&facts, virtual_list.map(|_| has_virtual_mfa));
         self.reviews.push(PendingReview {
@@ -630,7 +626,14 @@ impl<'s> Builder<'s> {
         Ok(())
     }
 
-    fn access_keys(&mut self, row: &CredentialRow, owner: &EntityUid) -> Result<(), Error> {
+    /// The access keys of a credential report row, whose owner (a user or
+    /// root) has the ancestors `owner_ancestors`.
+    fn access_keys(
+        &mut self,
+        row: &CredentialRow,
+        owner: &EntityUid,
+        owner_ancestors: &[EntityUid],
+    ) -> Result<(), Error> {
         for (i, key) in row.access_keys.iter().enumerate() {
             let slot = i + 1;
             // A slot holds a key when it is active or AWS recorded a rotation
@@ -647,7 +650,13 @@ impl<'s> Builder<'s> {
                 .put_time("last_rotated", key.last_rotated.timestamp())
                 .put_time("last_used", key.last_used.timestamp())
                 .put_str("last_used_state", key.last_used.as_str());
-            self.entity(uid.clone(), a, vec![owner.clone()])?;
+            self.entity_with_ancestors(
+                uid.clone(),
+                a,
+                std::slice::from_ref(owner),
+                owner_ancestors,
+                &[],
+            )?;
             let message = format!(
                 "access key {slot} {}, last rotated {}, last used {}",
                 if key.active { "active" } else { "inactive" },
@@ -770,7 +779,8 @@ impl<'s> Builder<'s> {
                 .put("inline_policy_count", cedar::long(g.inline.len() as i64));
             let mut parents = self.account_parent(&g.arn);
             parents.extend(g.attached.iter().map(|p| managed_policy_uid(&p.arn)));
-            self.entity(uid.clone(), a, parents)?;
+            self.entity(uid.clone(), a, parents.clone())?;
+            self.group_parents.insert(g.arn.clone(), parents);
             let start = self.requests.len();
             self.hold_policies(&uid, &g.arn, &g.attached, &g.inline)?;
             self.locate_since(start, &detail_location(&g.file, &g.pointer));
@@ -918,6 +928,8 @@ impl<'s> Builder<'s> {
                 ),
             );
         let mut parents = self.account_parent(arn);
+        // The groups' own parents are the user's further ancestors.
+        let mut indirect = Vec::new();
         let mut tags: &[(String, String)] = &[];
         if let Some(d) = facts.detail {
             for g in &d.groups {
@@ -930,12 +942,17 @@ impl<'s> Builder<'s> {
                         parsed.map(|p| p.account).unwrap_or("")
                     )
                 });
+                if let Some(up) = self.group_parents.get(&group_arn) {
+                    indirect.extend(up.iter().cloned());
+                }
                 parents.push(Type::Group.uid(&group_arn));
             }
             parents.extend(d.attached.iter().map(|p| managed_policy_uid(&p.arn)));
             tags = &d.tags;
         }
-        self.entity_with_tags(uid.clone(), a, parents, tags)?;
+        self.entity_with_ancestors(uid.clone(), a, &parents, &indirect, tags)?;
+        // An access key is in its user, and so in everything the user is in.
+        parents.extend(indirect);
 
         // The console access path. A user the credential report does not list
         // has no evidence for it: not evaluated, never a pass.
@@ -968,7 +985,7 @@ impl<'s> Builder<'s> {
             ));
         }
         if let Some(r) = row {
-            self.access_keys(r, &uid)?;
+            self.access_keys(r, &uid, &parents)?;
         }
         if let Some(d) = facts.detail {
             let start = self.requests.len();
@@ -1092,7 +1109,7 @@ impl<'s> Builder<'s> {
                 );
             let mut parents = self.account_parent(&r.arn);
             parents.extend(r.attached.iter().map(|p| managed_policy_uid(&p.arn)));
-            self.entity_with_tags(uid.clone(), a, parents, &r.tags)?;
+            self.entity_with_ancestors(uid.clone(), a, &parents, &[], &r.tags)?;
             // Each trust path points at its statement; an unreadable trust
             // policy's stand-in request at the document itself.
             let trust_at = format!("{}/AssumeRolePolicyDocument", r.pointer);

@@ -14,7 +14,7 @@ pub mod trust;
 
 use std::collections::BTreeSet;
 
-use cedar_policy::{Context, Entity, EntityUid};
+use cedar_policy::{Context, EntityUid};
 
 use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceKind;
@@ -151,7 +151,8 @@ pub struct AccessRequest {
 pub struct Model {
     pub account: AccountRef,
     pub as_of: AsOf,
-    pub entities: Vec<Entity>,
+    /// Every entity, its ancestors closed (see [`cedar::SnapshotEntity`]).
+    pub entities: Vec<cedar::SnapshotEntity>,
     pub requests: Vec<AccessRequest>,
     /// Evidence kinds the snapshot holds completely.
     pub available: BTreeSet<EvidenceKind>,
