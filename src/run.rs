@@ -290,9 +290,9 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
                 model,
                 entities,
             } = prepared;
-            let mut findings =
-                engine::evaluate_with(&pack, &model, &entities, threads_per_snapshot);
+            let judgement = engine::judge_with(&pack, &model, &entities, threads_per_snapshot);
             crate::parallel::drop_aside(entities);
+            let mut findings = judgement.findings(&model);
             if let Some(benchmark) = &options.benchmark {
                 benchmark.label(&pack, &mut findings);
             }

@@ -107,51 +107,134 @@ pub fn evaluate_with(
     entities: &Entities,
     threads: usize,
 ) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let account_name = model.account.id.clone();
+    judge_with(pack, model, entities, threads).findings(model)
+}
 
+/// What Cedar decided for a snapshot, before it is written out as findings.
+///
+/// Findings repeat the request's strings (subject, names, message) for every
+/// control in scope; a verdict holds only indices. Judging first and writing
+/// the findings once Cedar's store is gone keeps the two from sharing the
+/// peak of memory: [`judge_with`], drop the `Entities`, then
+/// [`Judgement::findings`].
+pub struct Judgement<'p> {
+    /// Controls that cannot run on this snapshot, and why.
+    unrunnable: Vec<(&'p Control, String)>,
+    runnable: Vec<&'p Control>,
+    verdicts: Vec<Verdict>,
+    /// Whether each runnable control had a request in scope.
+    matched: Vec<bool>,
+}
+
+/// One (runnable control, request) outcome, by index.
+struct Verdict {
+    control: usize,
+    request: usize,
+    status: Status,
+    /// The message when it is not the request's own (errors, missing evidence).
+    message: Option<String>,
+}
+
+/// Judges every request of the snapshot against the controls in its scope,
+/// on up to `threads` threads.
+pub fn judge_with<'p>(
+    pack: &'p PolicyPack,
+    model: &Model,
+    entities: &Entities,
+    threads: usize,
+) -> Judgement<'p> {
     // Controls that cannot run on this snapshot at all.
+    let mut unrunnable = Vec::new();
     let mut runnable: Vec<&Control> = Vec::new();
     for control in &pack.controls {
         match unmet_requirement(control, model) {
-            Some(message) => findings.push(account_finding(
-                control,
-                Status::NotEvaluated,
-                message,
-                model,
-            )),
+            Some(message) => unrunnable.push((control, message)),
             None => runnable.push(control),
         }
     }
 
-    let judge_share =
-        |requests: &[AccessRequest]| judge_requests(requests, &runnable, entities, &account_name);
     let threads = if model.requests.len() < PARALLEL_MIN_REQUESTS {
         1
     } else {
         threads.max(1)
     };
     let share = model.requests.len().div_ceil(threads).max(1);
-    let chunks: Vec<&[AccessRequest]> = model.requests.chunks(share).collect();
-    let shares = crate::parallel::map(&chunks, threads, |chunk| judge_share(chunk));
-    let mut matched: BTreeSet<&str> = BTreeSet::new();
-    for (mut judged, ids) in shares {
-        findings.append(&mut judged);
-        matched.extend(ids);
+    let chunks: Vec<(usize, &[AccessRequest])> = model
+        .requests
+        .chunks(share)
+        .enumerate()
+        .map(|(i, chunk)| (i * share, chunk))
+        .collect();
+    let shares = crate::parallel::map(&chunks, threads, |&(offset, chunk)| {
+        judge_requests(offset, chunk, &runnable, entities)
+    });
+    let mut verdicts = Vec::new();
+    let mut matched = vec![false; runnable.len()];
+    for mut judged in shares {
+        for v in &judged {
+            matched[v.control] = true;
+        }
+        verdicts.append(&mut judged);
     }
+    Judgement {
+        unrunnable,
+        runnable,
+        verdicts,
+        matched,
+    }
+}
 
-    for control in runnable {
-        if !matched.contains(control.id.as_str()) {
+impl Judgement<'_> {
+    /// The findings, sorted by policy, subject and id.
+    pub fn findings(self, model: &Model) -> Vec<Finding> {
+        let mut findings =
+            Vec::with_capacity(self.verdicts.len() + self.unrunnable.len() + self.runnable.len());
+        for (control, message) in self.unrunnable {
             findings.push(account_finding(
                 control,
-                Status::NotApplicable,
-                not_applicable_message(control),
+                Status::NotEvaluated,
+                message,
                 model,
             ));
         }
+        let account = &model.account.id;
+        for v in self.verdicts {
+            let control = self.runnable[v.control];
+            let req = &model.requests[v.request];
+            findings.push(Finding {
+                id: format!("{}/{}", control.id, req.id),
+                policy: control.id.clone(),
+                status: v.status,
+                severity: control.severity.as_str(),
+                account: account.clone(),
+                subject: if control.subject_is_resource {
+                    req.resource_subject.clone()
+                } else {
+                    req.subject.clone()
+                },
+                principal: req.principal_name.clone(),
+                action: req.action.name().to_string(),
+                resource: req.resource_name.clone(),
+                message: v.message.unwrap_or_else(|| req.message.clone()),
+                waiver: None,
+                benchmark_control: None,
+                location: req.location.clone(),
+            });
+        }
+        for (control, matched) in self.runnable.iter().zip(self.matched) {
+            if !matched {
+                findings.push(account_finding(
+                    control,
+                    Status::NotApplicable,
+                    not_applicable_message(control),
+                    model,
+                ));
+            }
+        }
+        findings
+            .sort_by(|a, b| (&a.policy, &a.subject, &a.id).cmp(&(&b.policy, &b.subject, &b.id)));
+        findings
     }
-    findings.sort_by(|a, b| (&a.policy, &a.subject, &a.id).cmp(&(&b.policy, &b.subject, &b.id)));
-    findings
 }
 
 /// A control's scope constraints, read from the policy once per snapshot
@@ -172,22 +255,21 @@ impl Scope {
     }
 }
 
-/// The findings of some requests, and the ids of the controls that had a
-/// request in scope.
-fn judge_requests<'p>(
+/// The verdicts on some requests (`requests` starts at index `offset` of
+/// the model's).
+fn judge_requests(
+    offset: usize,
     requests: &[AccessRequest],
-    runnable: &[&'p Control],
+    runnable: &[&Control],
     entities: &Entities,
-    account_name: &str,
-) -> (Vec<Finding>, BTreeSet<&'p str>) {
+) -> Vec<Verdict> {
     let authorizer = Authorizer::new();
     let scopes: Vec<Scope> = runnable.iter().map(|c| Scope::of(c)).collect();
     // In-scope controls (indices into `runnable`) → a Cedar set of just those.
     let mut sets: HashMap<Vec<usize>, Result<PolicySet, String>> = HashMap::new();
-    let mut findings = Vec::new();
-    let mut matched: BTreeSet<&str> = BTreeSet::new();
+    let mut verdicts = Vec::new();
     let mut in_scope: Vec<usize> = Vec::new();
-    for req in requests {
+    for (i, req) in requests.iter().enumerate() {
         // One action entity per request, shared by every scope check and Cedar.
         let action = Type::Action.uid(req.action.name());
         in_scope.clear();
@@ -216,32 +298,17 @@ fn judge_requests<'p>(
                 refused: Some(why.clone()),
             },
         };
-        for &i in &in_scope {
-            let control = runnable[i];
-            matched.insert(&control.id);
-            let (status, message) = judge(control, req, &decided);
-            findings.push(Finding {
-                id: format!("{}/{}", control.id, req.id),
-                policy: control.id.clone(),
+        for &control in &in_scope {
+            let (status, message) = judge(runnable[control], req, &decided);
+            verdicts.push(Verdict {
+                control,
+                request: offset + i,
                 status,
-                severity: control.severity.as_str(),
-                account: account_name.to_string(),
-                subject: if control.subject_is_resource {
-                    req.resource_subject.clone()
-                } else {
-                    req.subject.clone()
-                },
-                principal: req.principal_name.clone(),
-                action: req.action.name().to_string(),
-                resource: req.resource_name.clone(),
                 message,
-                waiver: None,
-                benchmark_control: None,
-                location: req.location.clone(),
             });
         }
     }
-    (findings, matched)
+    verdicts
 }
 
 /// A Cedar set of some controls of a validated pack. Their ids are unique
@@ -387,30 +454,32 @@ fn decide(
     decided
 }
 
-fn judge(control: &Control, req: &AccessRequest, decided: &Decided) -> (Status, String) {
+/// A control's status on a request, and its message when it is not the
+/// request's own.
+fn judge(control: &Control, req: &AccessRequest, decided: &Decided) -> (Status, Option<String>) {
     if let Some(why) = &req.unreadable {
-        return (Status::Error, why.clone());
+        return (Status::Error, Some(why.clone()));
     }
     let needs = |kind| control.requires.iter().any(|r| r.names(kind));
     if let Some((_, why)) = req.missing.iter().find(|(k, _)| needs(*k)) {
-        return (Status::NotEvaluated, why.clone());
+        return (Status::NotEvaluated, Some(why.clone()));
     }
     if let Some(why) = &decided.refused {
         return (
             Status::Error,
-            format!("the request could not be built: {why}"),
+            Some(format!("the request could not be built: {why}")),
         );
     }
     if let Some(messages) = decided.errors.get(&control.id) {
         return (
             Status::Error,
-            format!("policy evaluation error: {}", messages.join("; ")),
+            Some(format!("policy evaluation error: {}", messages.join("; "))),
         );
     }
     if decided.satisfied.contains(&control.id) {
-        (Status::Fail, req.message.clone())
+        (Status::Fail, None)
     } else {
-        (Status::Pass, req.message.clone())
+        (Status::Pass, None)
     }
 }
 
