@@ -90,4 +90,17 @@ mod tests {
             assert_eq!(both(parallel, || 1, || "b"), (1, "b"));
         }
     }
+
+    #[test]
+    fn a_value_dropped_aside_is_dropped() {
+        struct Signal(std::sync::mpsc::Sender<()>);
+        impl Drop for Signal {
+            fn drop(&mut self) {
+                let _ = self.0.send(());
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        drop_aside(Signal(tx));
+        assert!(rx.recv_timeout(std::time::Duration::from_secs(10)).is_ok());
+    }
 }

@@ -50,6 +50,16 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads one file's bytes. `file` is its display name for messages.
 pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
+    detect_on(file, bytes, false)
+}
+
+/// A file at least this large is checked and read side by side (see
+/// [`detect_on`]); below it, a second thread costs more than it saves.
+const SIDE_BY_SIDE_MIN_BYTES: usize = 1 << 20;
+
+/// [`detect`], with a large JSON file's duplicate-key check and its typed
+/// reading done side by side on two threads when `parallel`.
+pub fn detect_on(file: &str, bytes: &[u8], parallel: bool) -> Result<Detected, Vec<InputError>> {
     let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(vec![InputError::new(
@@ -71,7 +81,7 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
     }
     let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
     if matches!(first, Some(b'{') | Some(b'[')) {
-        return detect_json(file, body);
+        return detect_json(file, body, parallel);
     }
     // `aws iam get-account-password-policy 2> file` for an account without a
     // password policy: the CLI's error text is the evidence that there is none.
@@ -90,18 +100,32 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
     ))
 }
 
-fn detect_json(file: &str, body: &[u8]) -> Result<Detected, Vec<InputError>> {
+fn detect_json(file: &str, body: &[u8], parallel: bool) -> Result<Detected, Vec<InputError>> {
     // Duplicate keys and nesting past serde_json's recursion limit are errors
     // (see `evidence::json`). The check builds nothing, so the largest export
     // (authorization details) can then be read straight into typed structs;
     // the schema is asked only when that fails, to say what is wrong.
-    let shape = json::check(body).map_err(|e| json_error(file, &e))?;
+    //
+    // The check and the typed reading are independent passes over the same
+    // bytes, so a large object is read as a page on a second thread while it
+    // is checked; the page is used only if the check passes and finds the
+    // keys of a page, exactly as when they run one after the other.
+    let read_page = || authorization_details::read_page_text(file, "", body);
+    let side_by_side = parallel
+        && body.len() >= SIDE_BY_SIDE_MIN_BYTES
+        && body.trim_ascii_start().starts_with(b"{");
+    let (early, shape) = crate::parallel::both(
+        side_by_side,
+        || side_by_side.then(read_page),
+        || json::check(body),
+    );
+    let shape = shape.map_err(|e| json_error(file, &e))?;
     if let json::Shape::Object(keys) = &shape {
         if keys
             .iter()
             .any(|k| authorization_details::PAGE_KEYS.contains(&k.as_str()))
         {
-            if let Ok(page) = authorization_details::read_page_text(file, "", body) {
+            if let Ok(page) = early.unwrap_or_else(read_page) {
                 return Ok(Detected::AuthorizationDetails(vec![page]));
             }
         }
@@ -214,4 +238,73 @@ fn strip_position(message: &str) -> String {
 /// Escapes a key for use in a JSON pointer (RFC 6901).
 pub fn escape_pointer(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::evidence::authorization_details::merge_pages;
+
+    /// An authorization details page over 1 MiB (so it is read side by side),
+    /// made of the demo snapshot's first user under many names.
+    fn large_page() -> Value {
+        let demo: Value = serde_json::from_str(include_str!(
+            "../../snapshots/demo/authorization-details.json"
+        ))
+        .expect("demo parses");
+        let user = demo["UserDetailList"][0].clone();
+        let users: Vec<Value> = (0..4000)
+            .map(|i| {
+                let mut u = user.clone();
+                u["UserName"] = json!(format!("user{i}"));
+                u["Arn"] = json!(format!("arn:aws:iam::123456789012:user/user{i}"));
+                u
+            })
+            .collect();
+        json!({"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": [], "Policies": [], "IsTruncated": false})
+    }
+
+    fn outcome(bytes: &[u8], parallel: bool) -> String {
+        match detect_on("authz.json", bytes, parallel) {
+            Ok(Detected::AuthorizationDetails(pages)) => format!("page: {:?}", merge_pages(pages)),
+            Ok(Detected::NotEvidence(why)) => format!("not evidence: {why}"),
+            Ok(other) => format!("{:?}", other.kind()),
+            Err(errors) => errors.iter().map(|e| format!("{e}\n")).collect(),
+        }
+    }
+
+    #[test]
+    fn reading_side_by_side_changes_nothing() {
+        let page = large_page();
+        let not_a_page =
+            serde_json::to_string(&json!({"Users": page["UserDetailList"]})).expect("prints");
+        let page = serde_json::to_string(&page).expect("prints");
+        assert!(page.len() > SIDE_BY_SIDE_MIN_BYTES);
+        // A repeated key at the very end: the typed reading alone would not
+        // notice it (the last value wins), the check must.
+        let repeated = format!("{}, \"IsTruncated\": false}}", &page[..page.len() - 1]);
+        let truncated = &page[..page.len() / 2];
+        for (name, text) in [
+            ("valid", page.as_str()),
+            ("repeated key", repeated.as_str()),
+            ("truncated", truncated),
+            ("not a page", not_a_page.as_str()),
+        ] {
+            let sequential = outcome(text.as_bytes(), false);
+            assert_eq!(outcome(text.as_bytes(), true), sequential, "{name}");
+            let expected = match name {
+                "valid" => "page: ",
+                "repeated key" => "duplicate key",
+                "truncated" => "truncated",
+                _ => "not evidence: JSON, but not a known AWS IAM export",
+            };
+            assert!(
+                sequential.contains(expected),
+                "{name}: {}",
+                &sequential[..sequential.len().min(300)]
+            );
+        }
+    }
 }

@@ -15,7 +15,7 @@ use crate::error::{Error, InputError, Location};
 use crate::evidence::account_summary::AccountSummary;
 use crate::evidence::authorization_details::{self, AuthorizationDetails, Page};
 use crate::evidence::credential_report::CredentialReport;
-use crate::evidence::detect::{detect, Detected};
+use crate::evidence::detect::{detect_on, Detected};
 use crate::evidence::encoding::to_utf8;
 use crate::evidence::manifest::Manifest;
 use crate::evidence::password_policy::PasswordPolicy;
@@ -285,11 +285,18 @@ struct ReadFile {
     detected: Detected,
 }
 
-fn read_one(shown: &str, path: &Path, limits: &Limits) -> Result<ReadFile, Vec<InputError>> {
+/// Reads, hashes, decodes and recognises one file; with `parallel`, a large
+/// file is checked and read on two threads (see [`detect_on`]).
+fn read_one(
+    shown: &str,
+    path: &Path,
+    limits: &Limits,
+    parallel: bool,
+) -> Result<ReadFile, Vec<InputError>> {
     let bytes = read_file(shown, path, limits).map_err(|e| vec![e])?;
     // UTF-16 and Latin-1 are read with a warning; hashes stay those of the bytes on disk.
     let text = to_utf8(shown, &bytes).map_err(|e| vec![e])?;
-    let detected = detect(shown, &text.bytes)?;
+    let detected = detect_on(shown, &text.bytes, parallel)?;
     Ok(ReadFile {
         text_warning: text.warning,
         sha256: sha256_hex(&bytes),
@@ -318,7 +325,7 @@ pub fn load_on(
     let mut password_policies: Vec<(String, PasswordPolicy)> = Vec::new();
     let mut manifests: Vec<(String, Manifest)> = Vec::new();
     let read = crate::parallel::map(&source.files, threads, |(shown, path)| {
-        read_one(shown, path, limits)
+        read_one(shown, path, limits, threads > 1)
     });
     for ((shown, _), outcome) in source.files.iter().zip(read) {
         let file = match outcome {
