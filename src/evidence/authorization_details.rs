@@ -9,7 +9,7 @@
 //! document that does not decode is kept as an error value so the controls
 //! that depend on it report `error` instead of hiding the whole export.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -440,6 +440,14 @@ pub fn read_page_text(file: &str, pointer: &str, text: &[u8]) -> Result<Page, se
 /// Merges the pages of one account's export. Exactly one page may lack
 /// `IsTruncated: true` (the last one); an entity found twice is an error.
 pub fn merge_pages(pages: Vec<Page>) -> Result<AuthorizationDetails, Vec<InputError>> {
+    merge_pages_on(pages, false)
+}
+
+/// [`merge_pages`], converting the roles on a second thread when `parallel`.
+pub fn merge_pages_on(
+    pages: Vec<Page>,
+    parallel: bool,
+) -> Result<AuthorizationDetails, Vec<InputError>> {
     let mut errors = Vec::new();
     let complete: Vec<&Page> = pages.iter().filter(|p| !p.is_truncated()).collect();
     match complete.len() {
@@ -484,81 +492,129 @@ pub fn merge_pages(pages: Vec<Page>) -> Result<AuthorizationDetails, Vec<InputEr
         }
     }
 
-    let mut out = AuthorizationDetails::default();
-    let mut seen: BTreeMap<(&'static str, String), String> = BTreeMap::new();
-    for page in pages {
+    // Each kind of entity is converted on its own (roles, with their trust
+    // policies, on a second thread when `parallel`); the errors are then put
+    // back in the order of the pages and, within a page, of the lists.
+    let mut users = Vec::new();
+    let mut groups = Vec::new();
+    let mut roles = Vec::new();
+    let mut policies = Vec::new();
+    for (index, page) in pages.into_iter().enumerate() {
         let Page { file, pointer, raw } = page;
+        let at = |list| (index, file.clone(), format!("{pointer}/{list}"));
         if let Some(list) = raw.user_detail_list {
-            let users = out.users.get_or_insert_with(Vec::new);
-            for (i, Obj(u)) in list.into_iter().enumerate() {
-                let at = format!("{pointer}/UserDetailList/{i}");
-                check_unique(&mut seen, &mut errors, "user", &u.arn, &file, &at);
-                match user(&file, &at, u) {
-                    Ok(u) => users.push(u),
-                    Err(e) => errors.push(e),
-                }
-            }
+            users.push((at("UserDetailList"), list));
         }
         if let Some(list) = raw.group_detail_list {
-            let groups = out.groups.get_or_insert_with(Vec::new);
-            for (i, Obj(g)) in list.into_iter().enumerate() {
-                let at = format!("{pointer}/GroupDetailList/{i}");
-                check_unique(&mut seen, &mut errors, "group", &g.arn, &file, &at);
-                match group(&file, &at, g) {
-                    Ok(g) => groups.push(g),
-                    Err(e) => errors.push(e),
-                }
-            }
+            groups.push((at("GroupDetailList"), list));
         }
         if let Some(list) = raw.role_detail_list {
-            let roles = out.roles.get_or_insert_with(Vec::new);
-            for (i, Obj(r)) in list.into_iter().enumerate() {
-                let at = format!("{pointer}/RoleDetailList/{i}");
-                check_unique(&mut seen, &mut errors, "role", &r.arn, &file, &at);
-                match role(&file, &at, r) {
-                    Ok(r) => roles.push(r),
-                    Err(e) => errors.push(e),
-                }
-            }
+            roles.push((at("RoleDetailList"), list));
         }
         if let Some(list) = raw.policies {
-            let policies = out.policies.get_or_insert_with(Vec::new);
-            for (i, Obj(p)) in list.into_iter().enumerate() {
-                let at = format!("{pointer}/Policies/{i}");
-                check_unique(&mut seen, &mut errors, "policy", &p.arn, &file, &at);
-                match policy(&file, &at, p) {
-                    Ok(p) => policies.push(p),
-                    Err(e) => errors.push(e),
-                }
-            }
+            policies.push((at("Policies"), list));
         }
     }
+    let ((roles, role_errors), (users, groups, policies)) = crate::parallel::both(
+        parallel,
+        || {
+            convert("role", roles, |f, a, Obj(r): Obj<RawRole>| {
+                (r.arn.clone(), role(f, a, r))
+            })
+        },
+        || {
+            (
+                convert("user", users, |f, a, Obj(u): Obj<RawUser>| {
+                    (u.arn.clone(), user(f, a, u))
+                }),
+                convert("group", groups, |f, a, Obj(g): Obj<RawGroup>| {
+                    (g.arn.clone(), group(f, a, g))
+                }),
+                convert("policy", policies, |f, a, Obj(p): Obj<RawPolicy>| {
+                    (p.arn.clone(), policy(f, a, p))
+                }),
+            )
+        },
+    );
+    let ((users, user_errors), (groups, group_errors), (policies, policy_errors)) =
+        (users, groups, policies);
+    // (page, list) → errors, in the order the lists appear in a page.
+    let mut placed: Vec<((usize, u8), Vec<InputError>)> = Vec::new();
+    for (order, list_errors) in [user_errors, group_errors, role_errors, policy_errors]
+        .into_iter()
+        .enumerate()
+    {
+        placed.extend(
+            list_errors
+                .into_iter()
+                .map(|(page, es)| ((page, order as u8), es)),
+        );
+    }
+    placed.sort_by_key(|(key, _)| *key);
+    errors.extend(placed.into_iter().flat_map(|(_, es)| es));
     if errors.is_empty() {
-        Ok(out)
+        Ok(AuthorizationDetails {
+            users,
+            groups,
+            roles,
+            policies,
+        })
     } else {
         Err(errors)
     }
 }
 
-fn check_unique(
-    seen: &mut BTreeMap<(&'static str, String), String>,
-    errors: &mut Vec<InputError>,
+/// Where a list sits: the page's index, its file, and the list's pointer.
+type ListAt = (usize, String, String);
+
+/// The entries of one kind of list across pages, converted with `one`
+/// (which also gives the entry's ARN), and the errors per page: an entry
+/// that does not convert, or an ARN seen before (`what` names the kind).
+/// `None` when no page has the list.
+#[allow(clippy::type_complexity)]
+fn convert<R, T>(
     what: &'static str,
-    arn: &str,
-    file: &str,
-    at: &str,
-) {
-    let here = format!("`{file}` at `{at}`");
-    if let Some(first) = seen.insert((what, arn.to_string()), here) {
-        errors.push(
-            InputError::new(
-                file,
-                Location::Pointer(format!("{at}/Arn")),
-                format!("{what} `{arn}` appears twice in the authorization details (first in {first})"),
-            )
-            .with_help("pages of one export never repeat an entity: are two different exports in the same snapshot folder?"),
-        );
+    lists: Vec<(ListAt, Vec<R>)>,
+    one: impl Fn(&str, &str, R) -> (String, Result<T, InputError>),
+) -> (Option<Vec<T>>, Vec<(usize, Vec<InputError>)>) {
+    if lists.is_empty() {
+        return (None, Vec::new());
     }
+    let mut out = Vec::with_capacity(lists.iter().map(|(_, l)| l.len()).sum());
+    let mut errors = Vec::new();
+    // ARN → where it was first seen: (list, entry), written out only for a
+    // repeat, which is rare.
+    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+    let places: Vec<(String, String)> = lists
+        .iter()
+        .map(|((_, file, pointer), _)| (file.clone(), pointer.clone()))
+        .collect();
+    for (n, ((page, file, pointer), list)) in lists.into_iter().enumerate() {
+        let mut page_errors = Vec::new();
+        for (i, raw) in list.into_iter().enumerate() {
+            let at = format!("{pointer}/{i}");
+            let (arn, converted) = one(&file, &at, raw);
+            if let Some(&(first_list, first_entry)) = seen.get(&arn) {
+                let (first_file, first_pointer) = &places[first_list];
+                page_errors.push(
+                    InputError::new(
+                        file.as_str(),
+                        Location::Pointer(format!("{at}/Arn")),
+                        format!("{what} `{arn}` appears twice in the authorization details (first in `{first_file}` at `{first_pointer}/{first_entry}`)"),
+                    )
+                    .with_help("pages of one export never repeat an entity: are two different exports in the same snapshot folder?"),
+                );
+            } else {
+                seen.insert(arn, (n, i));
+            }
+            match converted {
+                Ok(t) => out.push(t),
+                Err(e) => page_errors.push(e),
+            }
+        }
+        errors.push((page, page_errors));
+    }
+    (Some(out), errors)
 }
 
 fn timestamp(file: &str, at: String, text: Option<&str>) -> Result<Option<Timestamp>, InputError> {
@@ -850,5 +906,55 @@ mod tests {
     fn a_struct_written_as_an_array_is_refused() {
         let page = json!({"UserDetailList": [["alice", "arn:aws:iam::1:user/alice"]]});
         assert_eq!(verdicts(&page), (false, false));
+    }
+
+    /// Pages that repeat users, roles and policies across files and within
+    /// a list, with entries that do not convert: converting the kinds side
+    /// by side gives the same details, or the same errors in the same order.
+    #[test]
+    fn merging_side_by_side_changes_nothing() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/duplicate-entity-pages"
+        );
+        let page = |name: &str| {
+            let text = std::fs::read(format!("{dir}/{name}")).expect("fixture");
+            read_page_text(name, "", &text).expect("a page")
+        };
+        let mut bad: Value =
+            serde_json::from_slice(&std::fs::read(format!("{dir}/page-2.json")).expect("fixture"))
+                .expect("json");
+        bad["IsTruncated"] = json!(true);
+        bad["UserDetailList"][0]["CreateDate"] = json!("yesterday");
+        let bad_role = bad["RoleDetailList"][0].clone();
+        bad["RoleDetailList"]
+            .as_array_mut()
+            .expect("a list")
+            .push(bad_role);
+        let bad_text = serde_json::to_vec(&bad).expect("prints");
+        let outcome = |parallel: bool| {
+            let pages = vec![
+                page("page-1.json"),
+                read_page_text("bad.json", "", &bad_text).expect("a page"),
+                page("page-2.json"),
+            ];
+            match merge_pages_on(pages, parallel) {
+                Ok(d) => format!("{d:?}"),
+                Err(es) => es.iter().map(|e| format!("{e}\n")).collect(),
+            }
+        };
+        let sequential = outcome(false);
+        assert_eq!(outcome(true), sequential);
+        for expected in ["user `", "role `", "policy `", "bad.json", "yesterday"] {
+            assert!(sequential.contains(expected), "{expected}: {sequential}");
+        }
+        // Errors follow the pages, and within a page the lists.
+        let user = sequential.find("bad.json: JSON pointer `/UserDetailList/0/CreateDate`");
+        let role = sequential.find("bad.json: JSON pointer `/RoleDetailList/1/Arn`");
+        let later_page = sequential.find("page-2.json: JSON pointer `/UserDetailList/0/Arn`");
+        assert!(
+            user.is_some() && user < role && role < later_page,
+            "{sequential}"
+        );
     }
 }
