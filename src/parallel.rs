@@ -60,11 +60,16 @@ fn join<R>(handle: std::thread::ScopedJoinHandle<'_, R>) -> R {
     }
 }
 
-/// Drops `value` on a thread of its own, so that freeing a large structure
-/// (a snapshot's Cedar store: millions of allocations) overlaps with the work
-/// that follows instead of delaying it. Should no thread be available, the
-/// value is dropped here.
-pub fn drop_aside<T: Send + 'static>(value: T) {
+/// Drops `value` on a thread of its own when `parallel`, so that freeing a
+/// large structure (a snapshot's evidence or Cedar store: millions of
+/// allocations) overlaps with the work that follows instead of delaying it.
+/// Else, or should no thread be available, the value is dropped here: for
+/// the small snapshots of an organization a thread costs more than it saves.
+pub fn drop_aside<T: Send + 'static>(parallel: bool, value: T) {
+    if !parallel {
+        drop(value);
+        return;
+    }
     // On failure `spawn` drops the closure, and with it the value, here.
     let _ = std::thread::Builder::new()
         .name("drop".into())
@@ -100,7 +105,7 @@ mod tests {
             }
         }
         let (tx, rx) = std::sync::mpsc::channel();
-        drop_aside(Signal(tx));
+        drop_aside(true, Signal(tx));
         assert!(rx.recv_timeout(std::time::Duration::from_secs(10)).is_ok());
     }
 }

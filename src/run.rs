@@ -150,7 +150,7 @@ pub fn prepare_on(
     let mut model = model::build_on(&snapshot, as_of_for(&snapshot, as_of), thresholds, threads)?;
     let files = std::mem::take(&mut snapshot.files);
     let warnings = std::mem::take(&mut snapshot.warnings);
-    drop(snapshot);
+    crate::parallel::drop_aside(threads > 1, snapshot);
     // The entities move into Cedar's store: the model keeps no second copy.
     let built = std::mem::take(&mut model.entities);
     let entities = entity_store(built, schema)?;
@@ -291,7 +291,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
                 entities,
             } = prepared;
             let judgement = engine::judge_with(&pack, &model, &entities, threads_per_snapshot);
-            crate::parallel::drop_aside(entities);
+            crate::parallel::drop_aside(threads_per_snapshot > 1, entities);
             let mut findings = judgement.findings(&model);
             if let Some(benchmark) = &options.benchmark {
                 benchmark.label(&pack, &mut findings);
@@ -359,8 +359,10 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             Err(e) => return Err(e),
         };
         // Locations name files as the report's `evidence` block does.
-        for location in findings.iter_mut().filter_map(|f| f.location.as_mut()) {
-            location.file = format!("{prefix}{}", location.file);
+        if !prefix.is_empty() {
+            for location in findings.iter_mut().filter_map(|f| f.location.as_mut()) {
+                location.file.insert_str(0, &prefix);
+            }
         }
         let as_of = model.as_of;
         times.push(as_of);
