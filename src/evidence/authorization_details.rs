@@ -515,7 +515,10 @@ pub fn merge_pages_on(
             policies.push((at("Policies"), list));
         }
     }
-    let ((roles, role_errors), (users, groups, policies)) = crate::parallel::both(
+    let (
+        (roles, role_errors),
+        ((users, user_errors), (groups, group_errors), (policies, policy_errors)),
+    ) = crate::parallel::both(
         parallel,
         || {
             convert("role", roles, |f, a, Obj(r): Obj<RawRole>| {
@@ -536,8 +539,6 @@ pub fn merge_pages_on(
             )
         },
     );
-    let ((users, user_errors), (groups, group_errors), (policies, policy_errors)) =
-        (users, groups, policies);
     // (page, list) → errors, in the order the lists appear in a page.
     let mut placed: Vec<((usize, u8), Vec<InputError>)> = Vec::new();
     for (order, list_errors) in [user_errors, group_errors, role_errors, policy_errors]
@@ -567,16 +568,19 @@ pub fn merge_pages_on(
 /// Where a list sits: the page's index, its file, and the list's pointer.
 type ListAt = (usize, String, String);
 
+/// One kind of entity, converted: the entries (`None` when no page has the
+/// list) and, per page index, that page's errors.
+type Converted<T> = (Option<Vec<T>>, Vec<(usize, Vec<InputError>)>);
+
 /// The entries of one kind of list across pages, converted with `one`
 /// (which also gives the entry's ARN), and the errors per page: an entry
 /// that does not convert, or an ARN seen before (`what` names the kind).
 /// `None` when no page has the list.
-#[allow(clippy::type_complexity)]
 fn convert<R, T>(
     what: &'static str,
     lists: Vec<(ListAt, Vec<R>)>,
     one: impl Fn(&str, &str, R) -> (String, Result<T, InputError>),
-) -> (Option<Vec<T>>, Vec<(usize, Vec<InputError>)>) {
+) -> Converted<T> {
     if lists.is_empty() {
         return (None, Vec::new());
     }
