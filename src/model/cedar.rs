@@ -218,7 +218,10 @@ impl ContextCache {
     }
 
     fn build(&mut self, json: Value) -> Result<(Arc<Value>, Context), String> {
-        // serde_json's map keeps keys sorted, so equal contexts print equally.
+        // serde_json's map keeps insertion order here (cedar-policy-core turns
+        // on `preserve_order`), and the builder inserts a context's keys in a
+        // fixed order, so equal contexts print equally; were two built in
+        // different orders, they would only be cached twice, each correct.
         let key = json.to_string();
         if let Some(hit) = self.built.get(&key) {
             return Ok(hit.clone());
