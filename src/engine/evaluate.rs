@@ -122,8 +122,6 @@ pub struct Judgement<'p> {
     unrunnable: Vec<(&'p Control, String)>,
     runnable: Vec<&'p Control>,
     verdicts: Vec<Verdict>,
-    /// Whether each runnable control had a request in scope.
-    matched: Vec<bool>,
 }
 
 /// One (runnable control, request) outcome, by index.
@@ -168,19 +166,10 @@ pub fn judge_with<'p>(
     let shares = crate::parallel::map(&chunks, threads, |&(offset, chunk)| {
         judge_requests(offset, chunk, &runnable, entities)
     });
-    let mut verdicts = Vec::new();
-    let mut matched = vec![false; runnable.len()];
-    for mut judged in shares {
-        for v in &judged {
-            matched[v.control] = true;
-        }
-        verdicts.append(&mut judged);
-    }
     Judgement {
         unrunnable,
         runnable,
-        verdicts,
-        matched,
+        verdicts: shares.into_iter().flatten().collect(),
     }
 }
 
@@ -197,8 +186,11 @@ impl Judgement<'_> {
                 model,
             ));
         }
+        // Whether each runnable control had a request in scope.
+        let mut matched = vec![false; self.runnable.len()];
         let account = &model.account.id;
         for v in self.verdicts {
+            matched[v.control] = true;
             let control = self.runnable[v.control];
             let req = &model.requests[v.request];
             findings.push(Finding {
@@ -221,7 +213,7 @@ impl Judgement<'_> {
                 location: req.location.clone(),
             });
         }
-        for (control, matched) in self.runnable.iter().zip(self.matched) {
+        for (control, matched) in self.runnable.iter().zip(matched) {
             if !matched {
                 findings.push(account_finding(
                     control,

@@ -406,22 +406,17 @@ impl Page {
 /// Reads one page whose shape the JSON Schema already accepted, at
 /// `pointer` in `file` (`""` for a whole file, `/N` in an array of pages).
 pub fn read_page(file: &str, pointer: &str, value: &Value) -> Result<Page, InputError> {
+    let invalid = |e: serde_json::Error| {
+        InputError::new(
+            file,
+            Location::Pointer(pointer.to_string()),
+            format!("not a valid authorization details page: {e}"),
+        )
+    };
     // Back to text: documents are kept as JSON text. Only the rare files
     // that hold an array of pages come this way.
-    let text = serde_json::to_vec(value).map_err(|e| {
-        InputError::new(
-            file,
-            Location::Pointer(pointer.to_string()),
-            format!("not a valid authorization details page: {e}"),
-        )
-    })?;
-    read_page_text(file, pointer, &text).map_err(|e| {
-        InputError::new(
-            file,
-            Location::Pointer(pointer.to_string()),
-            format!("not a valid authorization details page: {e}"),
-        )
-    })
+    let text = serde_json::to_vec(value).map_err(invalid)?;
+    read_page_text(file, pointer, &text).map_err(invalid)
 }
 
 /// Reads one page straight from JSON text that [`crate::evidence::json::check`]

@@ -359,13 +359,8 @@ impl<'s> Builder<'s> {
 
     /// An entity whose parents have no parents of their own (accounts and
     /// policies are roots of the hierarchy), so its ancestors are its parents.
-    fn entity(
-        &mut self,
-        uid: EntityUid,
-        attrs: Attrs,
-        parents: Vec<EntityUid>,
-    ) -> Result<(), Error> {
-        self.entity_with_ancestors(uid, attrs, &parents, &[], &[])
+    fn entity(&mut self, uid: EntityUid, attrs: Attrs, parents: &[EntityUid]) -> Result<(), Error> {
+        self.entity_with_ancestors(uid, attrs, parents, &[], &[])
     }
 
     /// An entity with its direct `parents`, its further ancestors
@@ -575,7 +570,7 @@ impl<'s> Builder<'s> {
             .put("has_credentials", cedar::boolean(has_credentials))
             .put_time("last_used", facts.last_used);
         let parents = self.account_parent(&facts.arn);
-        self.entity(uid.clone(), a, parents.clone())?;
+        self.entity(uid.clone(), a, &parents)?;
         if !has_credentials {
             return Ok(());
         }
@@ -754,7 +749,7 @@ impl<'s> Builder<'s> {
                 .put("in_export", cedar::boolean(f.in_export))
                 .put("allows_full_admin", cedar::boolean(f.full_admin))
                 .put_str("default_version", f.default_version);
-            self.entity(uid, a, Vec::new())?;
+            self.entity(uid, a, &[])?;
         }
         Ok(())
     }
@@ -779,7 +774,7 @@ impl<'s> Builder<'s> {
                 .put("inline_policy_count", cedar::long(g.inline.len() as i64));
             let mut parents = self.account_parent(&g.arn);
             parents.extend(g.attached.iter().map(|p| managed_policy_uid(&p.arn)));
-            self.entity(uid.clone(), a, parents.clone())?;
+            self.entity(uid.clone(), a, &parents)?;
             self.group_parents.insert(g.arn.clone(), parents);
             let start = self.requests.len();
             self.hold_policies(&uid, &g.arn, &g.attached, &g.inline)?;
@@ -1055,7 +1050,7 @@ impl<'s> Builder<'s> {
                     "allows_full_admin",
                     cedar::boolean(matches!(&p.document, Ok(doc) if allows_full_admin(doc))),
                 );
-            self.entity(uid.clone(), a, Vec::new())?;
+            self.entity(uid.clone(), a, &[])?;
             let ctx = self.common_context();
             let req = self.request(
                 format!("{holder_arn}/holds/{id}"),
@@ -1186,7 +1181,7 @@ impl<'s> Builder<'s> {
                     path.principal.account.as_deref(),
                 )?;
             } else if self.principals.insert(principal.clone()) {
-                self.entity(principal.clone(), Attrs::default(), Vec::new())?;
+                self.entity(principal.clone(), Attrs::default(), &[])?;
             }
             let id = format!(
                 "{role_arn}/statement/{}/principal/{}",
@@ -1233,7 +1228,7 @@ impl<'s> Builder<'s> {
             a.put_str("account_id", acct);
             parents.push(Type::Account.uid(acct));
         }
-        self.entity(uid.clone(), a, parents)
+        self.entity(uid.clone(), a, &parents)
     }
 
     fn review(&mut self, support_roles: &[String]) -> Result<(), Error> {

@@ -3,21 +3,23 @@
 
 use super::Report;
 
-/// [`render`], written piece by piece to `out` (the same bytes).
+/// Pretty-printed JSON with a final newline, written piece by piece to
+/// `out`. Struct fields serialize in declaration order and every list is
+/// pre-sorted, so output is byte-stable.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     out.write_all(b"\n")
 }
 
-/// Pretty-printed JSON with a final newline. Struct fields serialize in
-/// declaration order and every list is pre-sorted, so output is byte-stable.
+/// [`write`] into one string.
 pub fn render(report: &Report) -> String {
-    let mut out = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
-        // Serializing plain owned data cannot fail; keep a valid document anyway.
-        format!("{{\"error\": \"cannot serialize the report: {e}\"}}")
-    });
-    out.push('\n');
-    out
+    let mut out = Vec::new();
+    write(report, &mut out)
+        .map_err(|e| e.to_string())
+        .and_then(|()| String::from_utf8(out).map_err(|e| e.to_string()))
+        // Serializing plain owned data to memory cannot fail, and serde_json
+        // writes UTF-8; keep a valid document anyway.
+        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialize the report: {e}\"}}\n"))
 }
 
 #[cfg(test)]
