@@ -393,7 +393,14 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         if waivers.is_some() && as_of.time.is_none() {
             report.warnings.push(label(&"no as-of time, so no waiver can apply: pass `--as-of`, or include the credential report envelope (its `GeneratedTime`)".to_string()));
         }
-        report.results.extend(findings);
+        // A lone snapshot's findings become the results as they are: no
+        // second copy of tens of megabytes.
+        if report.results.is_empty() {
+            report.results = findings;
+        } else {
+            report.results.extend(findings);
+        }
+        crate::parallel::drop_aside(!multi && jobs > 1, model);
     }
     match times.as_slice() {
         [] => {}
