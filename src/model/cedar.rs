@@ -8,8 +8,10 @@ use std::sync::{Arc, OnceLock};
 
 use cedar_policy::{Context, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
 use cedar_policy_core::ast;
+use cedar_policy_core::evaluator::RestrictedEvaluator;
 use cedar_policy_core::extensions::Extensions;
 use serde_json::{Map, Value};
+use smol_str::SmolStr;
 
 use crate::evidence::time::Timestamp;
 
@@ -86,19 +88,40 @@ impl Type {
     }
 }
 
-/// An attribute value, as Cedar's core evaluates it into an entity.
-pub type AttrValue = ast::RestrictedExpr;
+/// An attribute value: a Cedar value, made directly.
+///
+/// Cedar's `Entity::new` takes restricted expressions and evaluates each
+/// into a value; for literals that is an expression tree built only to be
+/// taken apart again (on the largest account about 4% of all instructions).
+/// Values are made here instead, the way Cedar's evaluator makes them (no
+/// source location), and only `datetime` goes through Cedar's evaluator, as
+/// an extension call. Debug builds check every entity against the schema
+/// (see `run::entity_store`), and a unit test compares these values with
+/// what Cedar evaluates.
+pub type AttrValue = ast::Value;
 
 pub fn string(s: &str) -> AttrValue {
-    ast::RestrictedExpr::val(s)
+    ast::Value::from(s)
 }
 
 pub fn boolean(b: bool) -> AttrValue {
-    ast::RestrictedExpr::val(b)
+    ast::Value::from(b)
 }
 
 pub fn long(n: i64) -> AttrValue {
-    ast::RestrictedExpr::val(n)
+    ast::Value::from(n)
+}
+
+/// A timestamp as Cedar's `datetime`, evaluated as Cedar evaluates the call
+/// `datetime("...")`.
+pub fn datetime(t: Timestamp) -> Result<AttrValue, String> {
+    RestrictedEvaluator::new(Extensions::all_available())
+        .interpret(datetime_expr(t).as_borrowed())
+        .map_err(|e| format!("cannot make `{}` a datetime: {e}", t.to_cedar()))
+}
+
+pub fn string_set<'a>(items: impl IntoIterator<Item = &'a str>) -> AttrValue {
+    ast::Value::set(items.into_iter().map(ast::Value::from), None)
 }
 
 /// `datetime("...")` for a timestamp.
@@ -109,7 +132,7 @@ pub fn long(n: i64) -> AttrValue {
 /// timestamps. The name is parsed once here and the call built from Cedar's
 /// own AST constructors; a unit test checks the result equals
 /// `new_datetime`'s.
-pub fn datetime(t: Timestamp) -> AttrValue {
+fn datetime_expr(t: Timestamp) -> ast::RestrictedExpr {
     static NAME: OnceLock<Option<ast::Name>> = OnceLock::new();
     let text = t.to_cedar();
     match NAME.get_or_init(|| ast::Name::parse_unqualified_name("datetime").ok()) {
@@ -121,17 +144,17 @@ pub fn datetime(t: Timestamp) -> AttrValue {
     }
 }
 
-pub fn string_set<'a>(items: impl IntoIterator<Item = &'a str>) -> AttrValue {
-    ast::RestrictedExpr::set(items.into_iter().map(string))
-}
-
 /// An attribute list under construction, in a fixed order.
 #[derive(Default)]
-pub struct Attrs(pub Vec<(&'static str, AttrValue)>);
+pub struct Attrs {
+    values: Vec<(&'static str, AttrValue)>,
+    /// The first value that could not be made (a timestamp Cedar refuses).
+    refused: Option<String>,
+}
 
 impl Attrs {
     pub fn put(&mut self, name: &'static str, value: AttrValue) -> &mut Self {
-        self.0.push((name, value));
+        self.values.push((name, value));
         self
     }
 
@@ -140,10 +163,14 @@ impl Attrs {
     }
 
     pub fn put_time(&mut self, name: &'static str, value: Option<Timestamp>) -> &mut Self {
-        if let Some(t) = value {
-            self.put(name, datetime(t));
+        match value.map(datetime) {
+            Some(Ok(v)) => self.put(name, v),
+            Some(Err(why)) => {
+                self.refused.get_or_insert(why);
+                self
+            }
+            None => self,
         }
-        self
     }
 }
 
@@ -169,21 +196,28 @@ pub fn entity<'t>(
     indirect: &[EntityUid],
     tags: impl IntoIterator<Item = (&'t str, &'t str)>,
 ) -> Result<SnapshotEntity, String> {
+    if let Some(why) = attrs.refused {
+        return Err(why);
+    }
     let parent_set: HashSet<ast::EntityUID> = parents.iter().map(|p| p.as_ref().clone()).collect();
     let indirect_set: HashSet<ast::EntityUID> = indirect
         .iter()
         .map(|p| p.as_ref().clone())
         .filter(|p| !parent_set.contains(p))
         .collect();
-    ast::Entity::new(
+    // `new_static`: the long attribute names (`password_last_used_state`)
+    // point at the binary instead of a heap copy per entity.
+    Ok(ast::Entity::new_with_attr_partial_value(
         uid.into(),
-        attrs.0.into_iter().map(|(k, v)| (k.into(), v)),
+        attrs
+            .values
+            .into_iter()
+            .map(|(k, v)| (SmolStr::new_static(k), ast::PartialValue::from(v))),
         indirect_set,
         parent_set,
-        tags.into_iter().map(|(k, v)| (k.into(), string(v))),
-        Extensions::all_available(),
-    )
-    .map_err(|e| e.to_string())
+        tags.into_iter()
+            .map(|(k, v)| (SmolStr::from(k), ast::PartialValue::from(string(v)))),
+    ))
 }
 
 /// A request context in Cedar's JSON form (`__extn` escapes for datetime and
@@ -297,7 +331,7 @@ mod tests {
     fn datetimes_equal_cedars_own_constructor() {
         for millis in [0, 1_600_000_000_123, 253_402_300_799_000] {
             let t = Timestamp::from_millis(millis);
-            let ours = RestrictedExpression::from(datetime(t));
+            let ours = RestrictedExpression::from(datetime_expr(t));
             let theirs = RestrictedExpression::new_datetime(t.to_cedar());
             assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
             let as_context = |e: RestrictedExpression| {
@@ -307,6 +341,48 @@ mod tests {
             };
             assert_eq!(as_context(ours), as_context(theirs));
         }
+    }
+
+    #[test]
+    fn values_are_those_cedar_evaluates() {
+        let t = Timestamp::from_millis(1_600_000_000_123);
+        let mut attrs = Attrs::default();
+        attrs
+            .put_str("name", "a \"quoted\" name longer than twenty-three bytes")
+            .put("flag", boolean(true))
+            .put("count", long(-7))
+            .put("names", string_set(["b", "a", "b"]))
+            .put_time("created", Some(t));
+        let parents = [Type::Group.uid("g"), Type::Account.uid("1")];
+        let indirect = [Type::ManagedPolicy.uid("p"), Type::Account.uid("1")];
+        let tags = [("team", "x"), ("cost-centre", "y")];
+        let ours = entity(Type::User.uid("u"), attrs, &parents, &indirect, tags).expect("made");
+
+        let set = ast::RestrictedExpr::set(["b", "a", "b"].map(ast::RestrictedExpr::val));
+        let theirs = ast::Entity::new(
+            Type::User.uid("u").into(),
+            [
+                (
+                    "name".into(),
+                    ast::RestrictedExpr::val("a \"quoted\" name longer than twenty-three bytes"),
+                ),
+                ("flag".into(), ast::RestrictedExpr::val(true)),
+                ("count".into(), ast::RestrictedExpr::val(-7)),
+                ("names".into(), set),
+                (
+                    "created".into(),
+                    RestrictedExpression::new_datetime(t.to_cedar())
+                        .as_ref()
+                        .clone(),
+                ),
+            ],
+            [Type::ManagedPolicy.uid("p").into()].into_iter().collect(),
+            parents.iter().map(|p| p.as_ref().clone()).collect(),
+            tags.map(|(k, v)| (k.into(), ast::RestrictedExpr::val(v))),
+            Extensions::all_available(),
+        )
+        .expect("cedar evaluates it");
+        assert!(ours.deep_eq(&theirs), "{ours:?}\n{theirs:?}");
     }
 
     #[test]
