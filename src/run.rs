@@ -400,7 +400,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         } else {
             report.results.extend(findings);
         }
-        crate::parallel::drop_aside(!multi && jobs > 1, model);
+        crate::parallel::drop_aside(threads_per_snapshot > 1, model);
     }
     match times.as_slice() {
         [] => {}

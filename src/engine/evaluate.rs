@@ -184,12 +184,7 @@ impl Judgement<'_> {
         let key = |v: &Verdict| {
             let control = runnable[v.control];
             let req = &model.requests[v.request];
-            let subject = if control.subject_is_resource {
-                &req.resource_subject
-            } else {
-                &req.subject
-            };
-            (&control.id, subject, &req.id)
+            (&control.id, subject_of(control, req), &req.id)
         };
         self.verdicts.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
         let mut findings =
@@ -215,11 +210,7 @@ impl Judgement<'_> {
                 status: v.status,
                 severity: control.severity.as_str(),
                 account: account.clone(),
-                subject: if control.subject_is_resource {
-                    req.resource_subject.clone()
-                } else {
-                    req.subject.clone()
-                },
+                subject: subject_of(control, req).clone(),
                 principal: req.principal_name.clone(),
                 action: req.action.name().to_string(),
                 resource: req.resource_name.clone(),
@@ -329,6 +320,16 @@ fn policy_set<'c>(controls: impl Iterator<Item = &'c Control>) -> Result<PolicyS
             .map_err(|e| format!("cannot build the policy set of `{}`: {e}", c.id))?;
     }
     Ok(set)
+}
+
+/// What a control's result on a request is about: the request's subject, or
+/// for controls annotated `@subject("resource")` its resource's.
+fn subject_of<'r>(control: &Control, req: &'r AccessRequest) -> &'r String {
+    if control.subject_is_resource {
+        &req.resource_subject
+    } else {
+        &req.subject
+    }
 }
 
 /// A result about the whole account (a control that cannot run, or has no

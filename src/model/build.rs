@@ -1,6 +1,7 @@
 //! Builds the [`Model`] of one snapshot: entities first, then one request per
-//! access path. Every map here is a `BTreeMap` so that entity and request
-//! order never depends on hashing.
+//! access path. Every map that is iterated here is a `BTreeMap`, so entity
+//! and request order never depends on hashing (`HashMap`s are only looked
+//! up).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -98,6 +99,12 @@ pub fn build_on(
     let account = pick_account(snapshot);
     let unreadable_managed = unreadable_managed_policies(snapshot);
     let common = common_context(as_of, thresholds);
+    // Built once and shared by every request that carries only these facts:
+    // cloning the JSON map and looking it up again for each of 20,000 such
+    // requests was most of what a request cost.
+    let common_built = cedar::ContextCache::default()
+        .context(common.clone())
+        .map_err(|e| Error::Internal(format!("cannot build the common context: {e}")))?;
     let builder = || Builder {
         snapshot,
         account: account.clone(),
@@ -110,7 +117,7 @@ pub fn build_on(
         contexts: cedar::ContextCache::default(),
         group_parents: HashMap::new(),
         common: common.clone(),
-        common_built: None,
+        common_built: common_built.clone(),
     };
     let mut b = builder();
     let mut role_builder = builder();
@@ -244,7 +251,7 @@ fn is_account_id(s: &str) -> bool {
 
 /// Where a request's context comes from.
 enum RequestContext {
-    /// Only the common facts (see [`Builder::common_context`]).
+    /// Only the common facts (`Builder::common_built`).
     Common,
     /// Its own, as Cedar JSON.
     Own(Map<String, Value>),
@@ -273,8 +280,8 @@ struct Builder<'s> {
     group_parents: HashMap<String, Vec<EntityUid>>,
     /// The context every request carries (`as_of`, `thresholds`).
     common: Map<String, Value>,
-    /// [`Builder::common_context`], once built.
-    common_built: Option<(Arc<Value>, Context)>,
+    /// `common` as a Cedar context, built once.
+    common_built: (Arc<Value>, Context),
 }
 
 /// The context every request carries, as Cedar JSON.
@@ -397,19 +404,6 @@ impl<'s> Builder<'s> {
         Ok(())
     }
 
-    /// The context of every request that carries only the common facts,
-    /// built once per builder and then shared: cloning the JSON map and
-    /// looking it up again for each of 20,000 such requests was most of what
-    /// a request cost.
-    fn common_context(&mut self) -> Result<(Arc<Value>, Context), String> {
-        if let Some(entry) = &self.common_built {
-            return Ok(entry.clone());
-        }
-        let entry = self.contexts.context(self.common.clone())?;
-        self.common_built = Some(entry.clone());
-        Ok(entry)
-    }
-
     #[allow(clippy::too_many_arguments)]
     fn request(
         &mut self,
@@ -422,7 +416,7 @@ impl<'s> Builder<'s> {
         message: String,
     ) -> Result<&mut AccessRequest, Error> {
         let (context_json, ctx) = match context {
-            RequestContext::Common => self.common_context(),
+            RequestContext::Common => Ok(self.common_built.clone()),
             RequestContext::Own(json) => self.contexts.context(json),
             RequestContext::Shared(entry) => Ok(entry),
         }
