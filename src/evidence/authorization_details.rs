@@ -631,6 +631,11 @@ fn document(file: &str, at: &str, raw: &RawDocument) -> Document {
         pointer: format!("{at}{pointer}"),
         message,
     };
+    // Most documents are plain and read straight from their text; the rest
+    // take the general path, which reads them or says what is wrong.
+    if let Some(document) = crate::evidence::policy_text::read(raw.0.get()) {
+        return Ok(document);
+    }
     // The text was checked when the file was read; this cannot fail short of
     // a bug, and would then be this document's problem, not a panic.
     let value = crate::evidence::json::from_str(raw.0.get())

@@ -19,6 +19,7 @@ pub mod json;
 pub mod manifest;
 pub mod password_policy;
 pub mod policy_document;
+pub mod policy_text;
 pub mod read;
 pub mod schemas;
 pub mod snapshot;
