@@ -112,12 +112,36 @@ pub fn long(n: i64) -> AttrValue {
     ast::Value::from(n)
 }
 
-/// A timestamp as Cedar's `datetime`, evaluated as Cedar evaluates the call
-/// `datetime("...")`.
+/// A timestamp as Cedar's `datetime`: the value Cedar's own `datetime`
+/// constructor function returns for it.
+///
+/// The function is called directly rather than through Cedar's evaluator on
+/// the expression `datetime("...")`: building and evaluating that expression
+/// cost as much again as the constructor's own parsing, about 120 M of 4.96 G
+/// instructions for the 25,665 timestamps of an account at the IAM quota
+/// maximum. A unit test checks the two give equal values.
 pub fn datetime(t: Timestamp) -> Result<AttrValue, String> {
-    RestrictedEvaluator::new(Extensions::all_available())
-        .interpret(datetime_expr(t).as_borrowed())
-        .map_err(|e| format!("cannot make `{}` a datetime: {e}", t.to_cedar()))
+    let refused =
+        |e: &dyn std::fmt::Display| format!("cannot make `{}` a datetime: {e}", t.to_cedar());
+    let Some(constructor) = datetime_constructor() else {
+        return RestrictedEvaluator::new(Extensions::all_available())
+            .interpret(datetime_expr(t).as_borrowed())
+            .map_err(|e| refused(&e));
+    };
+    match constructor.call(&[ast::Value::from(t.to_cedar())]) {
+        Ok(ast::PartialValue::Value(value)) => Ok(value),
+        Ok(ast::PartialValue::Residual(_)) => Err(refused(&"the constructor left it unknown")),
+        Err(e) => Err(refused(&e)),
+    }
+}
+
+/// Cedar's `datetime` constructor, looked up once.
+fn datetime_constructor() -> Option<&'static ast::ExtensionFunction> {
+    static FUNCTION: OnceLock<Option<&'static ast::ExtensionFunction>> = OnceLock::new();
+    *FUNCTION.get_or_init(|| {
+        let name = ast::Name::parse_unqualified_name("datetime").ok()?;
+        Extensions::all_available().func(&name).ok()
+    })
 }
 
 pub fn string_set<'a>(items: impl IntoIterator<Item = &'a str>) -> AttrValue {
@@ -340,6 +364,26 @@ mod tests {
                     .to_string()
             };
             assert_eq!(as_context(ours), as_context(theirs));
+        }
+    }
+
+    #[test]
+    fn datetimes_are_those_cedars_evaluator_makes() {
+        for millis in [
+            -62_135_596_800_000,
+            0,
+            1_600_000_000_123,
+            1_700_000_000_000,
+            253_402_300_799_999,
+        ] {
+            let t = Timestamp::from_millis(millis);
+            let ours = datetime(t).expect("made");
+            let theirs = RestrictedEvaluator::new(Extensions::all_available())
+                .interpret(datetime_expr(t).as_borrowed())
+                .expect("evaluated");
+            assert_eq!(ours, theirs);
+            assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+            assert_eq!(ours.to_string(), theirs.to_string());
         }
     }
 
