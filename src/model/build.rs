@@ -102,8 +102,8 @@ pub fn build_on(
     // Built once and shared by every request that carries only these facts:
     // cloning the JSON map and looking it up again for each of 20,000 such
     // requests was most of what a request cost.
-    let common_built = cedar::ContextCache::default()
-        .context(common.clone())
+    let common_built = cedar::ContextCache::with_base(common.clone())
+        .context(Map::new())
         .map_err(|e| Error::Internal(format!("cannot build the common context: {e}")))?;
     let builder = || Builder {
         snapshot,
@@ -114,9 +114,8 @@ pub fn build_on(
         principals: BTreeSet::new(),
         reviews: Vec::new(),
         unreadable_managed: unreadable_managed.clone(),
-        contexts: cedar::ContextCache::default(),
+        contexts: cedar::ContextCache::with_base(common.clone()),
         group_parents: HashMap::new(),
-        common: common.clone(),
         common_built: common_built.clone(),
     };
     let mut b = builder();
@@ -253,7 +252,7 @@ fn is_account_id(s: &str) -> bool {
 enum RequestContext {
     /// Only the common facts (`Builder::common_built`).
     Common,
-    /// Its own, as Cedar JSON.
+    /// The common facts and these of its own, as Cedar JSON.
     Own(Map<String, Value>),
     /// One already built, shared by many requests.
     Shared((Arc<Value>, Context)),
@@ -278,8 +277,6 @@ struct Builder<'s> {
     /// Group ARN → the group's parents, which are its members' further
     /// ancestors (groups are made before users).
     group_parents: HashMap<String, Vec<EntityUid>>,
-    /// The context every request carries (`as_of`, `thresholds`).
-    common: Map<String, Value>,
     /// `common` as a Cedar context, built once.
     common_built: (Arc<Value>, Context),
 }
@@ -1155,9 +1152,7 @@ impl<'s> Builder<'s> {
                 };
                 // The trust policy cannot be read, so no path can be judged:
                 // one request stands for the whole role and errors.
-                let mut json = self.common.clone();
-                json.extend(trust_context_unknown());
-                let ctx = RequestContext::Own(json);
+                let ctx = RequestContext::Own(trust_context_unknown());
                 // A principal of its own: `*` would clash with the real
                 // "anyone" principal of other roles' trust policies.
                 let principal = Type::AwsPrincipal.uid("?");
@@ -1210,9 +1205,7 @@ impl<'s> Builder<'s> {
             if !seen.insert(id.clone()) {
                 continue;
             }
-            let mut json = self.common.clone();
-            json.extend(trust_context(&path));
-            let ctx = RequestContext::Own(json);
+            let ctx = RequestContext::Own(trust_context(&path));
             let message = trust_message(&path);
             let location = detail_location(
                 statement_at.0,
@@ -1252,7 +1245,7 @@ impl<'s> Builder<'s> {
     }
 
     fn review(&mut self, support_roles: &[String]) -> Result<(), Error> {
-        let mut json = self.common.clone();
+        let mut json = Map::new();
         json.insert("support_roles".into(), json!(support_roles));
         json.insert("password_policy".into(), self.password_policy_context());
         // One context for every review, built once.
