@@ -224,11 +224,15 @@ pub fn entity<'t>(
         return Err(why);
     }
     let parent_set: HashSet<ast::EntityUID> = parents.iter().map(|p| p.as_ref().clone()).collect();
-    let indirect_set: HashSet<ast::EntityUID> = indirect
-        .iter()
-        .map(|p| p.as_ref().clone())
-        .filter(|p| !parent_set.contains(p))
-        .collect();
+    // Sized up front: a filtered iterator's size hint is zero, and growing
+    // a set re-hashes every uid in it (SipHash, as Cedar's sets use).
+    let mut indirect_set: HashSet<ast::EntityUID> = HashSet::with_capacity(indirect.len());
+    indirect_set.extend(
+        indirect
+            .iter()
+            .map(|p| p.as_ref().clone())
+            .filter(|p| !parent_set.contains(p)),
+    );
     // `new_static`: the long attribute names (`password_last_used_state`)
     // point at the binary instead of a heap copy per entity.
     Ok(ast::Entity::new_with_attr_partial_value(
