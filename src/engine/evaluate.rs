@@ -447,7 +447,9 @@ fn decide(
     };
     let response = authorizer.is_authorized(&request, set, entities);
     for id in response.diagnostics().reason() {
-        decided.satisfied.insert(id.to_string());
+        // The id's text as it is, without going through `Display`.
+        let id: &str = id.as_ref();
+        decided.satisfied.insert(id.to_owned());
     }
     for e in response.diagnostics().errors() {
         let (id, message) = match e {
