@@ -205,7 +205,9 @@ impl Judgement<'_> {
             let control = self.runnable[v.control];
             let req = &model.requests[v.request];
             findings.push(Finding {
-                id: format!("{}/{}", control.id, req.id),
+                // `concat` sizes the string once; `format!` cost 35 M
+                // instructions for the 36,000 results of a large account.
+                id: [control.id.as_str(), "/", req.id.as_str()].concat(),
                 policy: control.id.clone(),
                 status: v.status,
                 severity: control.severity.as_str(),
