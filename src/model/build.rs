@@ -4,9 +4,8 @@
 //! up).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 
-use cedar_policy::{Context, EntityUid};
+use cedar_policy::EntityUid;
 use serde_json::{json, Map, Value};
 
 use super::cedar::{self, Attrs, Type};
@@ -264,7 +263,7 @@ enum RequestContext {
     /// The common facts and these of its own, as Cedar JSON.
     Own(Map<String, Value>),
     /// One already built, shared by many requests.
-    Shared((Arc<Value>, Context)),
+    Shared(cedar::BuiltContext),
 }
 
 struct Builder<'s> {
@@ -286,8 +285,8 @@ struct Builder<'s> {
     /// Group ARN → the group's parents, which are its members' further
     /// ancestors (groups are made before users).
     group_parents: HashMap<String, Vec<EntityUid>>,
-    /// `common` as a Cedar context, built once.
-    common_built: (Arc<Value>, Context),
+    /// The common facts (`as_of`, `thresholds`) as a context, built once.
+    common_built: cedar::BuiltContext,
 }
 
 /// The context every request carries, as Cedar JSON.

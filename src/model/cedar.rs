@@ -248,6 +248,9 @@ pub fn entity<'t>(
     ))
 }
 
+/// A context as JSON (for `requests` and `explain`) and as Cedar's.
+pub type BuiltContext = (Arc<Value>, Context);
+
 /// A request context in Cedar's JSON form (`__extn` escapes for datetime and
 /// duration), converted to a Cedar [`Context`].
 ///
@@ -257,9 +260,6 @@ pub fn entity<'t>(
 /// clone. Converting JSON values straight to restricted expressions, rather
 /// than through `Context::from_json_value` (a serde round trip per value),
 /// took the context cost of a 5,000-user account from 2.2 s to milliseconds.
-/// A context as JSON (for `requests` and `explain`) and as Cedar's.
-pub type BuiltContext = (Arc<Value>, Context);
-
 #[derive(Default)]
 pub struct ContextCache {
     /// The facts every context of this cache starts from (the snapshot's
