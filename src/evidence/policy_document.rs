@@ -102,7 +102,7 @@ pub enum PrincipalKey {
 }
 
 impl PrincipalKey {
-    fn from_name(name: &str) -> PrincipalKey {
+    pub(crate) fn from_name(name: &str) -> PrincipalKey {
         match name {
             "AWS" => PrincipalKey::Aws,
             "Service" => PrincipalKey::Service,

@@ -85,7 +85,8 @@ fn in_map_order<T>(mut entries: Vec<(String, T)>) -> Option<Vec<(String, T)>> {
     Some(entries)
 }
 
-/// A string, borrowed from the text when it has no escapes.
+/// A string value, as an owned `String` (the documents outlive the text).
+#[derive(Clone, Copy)]
 struct Text;
 
 impl<'de> Visitor<'de> for Text {
@@ -98,13 +99,6 @@ impl<'de> Visitor<'de> for Text {
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
         Ok(v)
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Text {
-    type Value = String;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-        d.deserialize_any(self)
     }
 }
 
@@ -125,13 +119,6 @@ impl<'de> Visitor<'de> for Key {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Key {
-    type Value = std::borrow::Cow<'de, str>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
 /// A string, or an array of strings (`Action`, `Resource`, principal values).
 #[derive(Clone, Copy)]
 struct StringList;
@@ -147,24 +134,14 @@ impl<'de> Visitor<'de> for StringList {
     fn visit_string<E: de::Error>(self, v: String) -> Result<Vec<String>, E> {
         Ok(vec![v])
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(s) = seq.next_element_seed(Text)? {
-            out.push(s);
-        }
-        Ok(out)
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for StringList {
-    type Value = Vec<String>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
-        d.deserialize_any(self)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<String>, A::Error> {
+        elements(seq, Text)
     }
 }
 
 /// One condition value as IAM compares it: a string, or a boolean or number
 /// as the text it prints as (the general path's `Value` would print it so).
+#[derive(Clone, Copy)]
 struct Scalar;
 
 impl<'de> Visitor<'de> for Scalar {
@@ -191,13 +168,6 @@ impl<'de> Visitor<'de> for Scalar {
         serde_json::Number::from_f64(v)
             .map(|n| n.to_string())
             .ok_or_else(give_up)
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Scalar {
-    type Value = String;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-        d.deserialize_any(self)
     }
 }
 
@@ -228,19 +198,8 @@ impl<'de> Visitor<'de> for Scalars {
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<String>, E> {
         Scalar.visit_f64(v).map(|s| vec![s])
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
-        let mut out = Vec::new();
-        while let Some(s) = seq.next_element_seed(Scalar)? {
-            out.push(s);
-        }
-        Ok(out)
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Scalars {
-    type Value = Vec<String>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
-        d.deserialize_any(self)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<String>, A::Error> {
+        elements(seq, Scalar)
     }
 }
 
@@ -293,27 +252,10 @@ impl<'de> Visitor<'de> for PrincipalSeed {
         let keyed = in_map_order(keyed).ok_or_else(give_up)?;
         let mut entries = Vec::new();
         for (name, values) in keyed {
-            let key = principal_key(&name);
+            let key = PrincipalKey::from_name(&name);
             entries.extend(values.into_iter().map(|v| (key.clone(), v)));
         }
         Ok(Principal::Keyed(entries))
-    }
-}
-
-fn principal_key(name: &str) -> PrincipalKey {
-    match name {
-        "AWS" => PrincipalKey::Aws,
-        "Service" => PrincipalKey::Service,
-        "Federated" => PrincipalKey::Federated,
-        "CanonicalUser" => PrincipalKey::CanonicalUser,
-        other => PrincipalKey::Other(other.to_string()),
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for PrincipalSeed {
-    type Value = Principal;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Principal, D::Error> {
-        d.deserialize_any(self)
     }
 }
 
@@ -412,13 +354,6 @@ impl<'de> Visitor<'de> for StatementSeed {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for StatementSeed {
-    type Value = Statement;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Statement, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
 /// `Statement`: one object, or an array of them.
 struct Statements;
 
@@ -436,13 +371,6 @@ impl<'de> Visitor<'de> for Statements {
             out.push(s);
         }
         Ok(out)
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Statements {
-    type Value = Vec<Statement>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Statement>, D::Error> {
-        d.deserialize_any(self)
     }
 }
 
@@ -472,6 +400,42 @@ impl<'de> Visitor<'de> for DocumentVisitor {
             statements: statements.ok_or_else(give_up)?,
         })
     }
+}
+
+/// Each visitor here is also the seed that reads its value: by `any` (the
+/// visitor says which JSON types it takes), by `map`, or by `str` for keys.
+macro_rules! seeds {
+    ($($visitor:ident => $read:ident),* $(,)?) => {$(
+        impl<'de> DeserializeSeed<'de> for $visitor {
+            type Value = <$visitor as Visitor<'de>>::Value;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.$read(self)
+            }
+        }
+    )*};
+}
+
+seeds!(
+    Text => deserialize_any,
+    Key => deserialize_str,
+    StringList => deserialize_any,
+    Scalar => deserialize_any,
+    Scalars => deserialize_any,
+    PrincipalSeed => deserialize_any,
+    StatementSeed => deserialize_map,
+    Statements => deserialize_any,
+);
+
+/// Every element of an array, each read by `seed`.
+fn elements<'de, A: SeqAccess<'de>, S: DeserializeSeed<'de> + Copy>(
+    mut seq: A,
+    seed: S,
+) -> Result<Vec<S::Value>, A::Error> {
+    let mut out = Vec::new();
+    while let Some(element) = seq.next_element_seed(seed)? {
+        out.push(element);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use std::sync::{Arc, OnceLock};
 
 use cedar_policy::{Context, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
 use cedar_policy_core::ast;
-use cedar_policy_core::evaluator::RestrictedEvaluator;
 use cedar_policy_core::extensions::Extensions;
 use serde_json::{Map, Value};
 use smol_str::SmolStr;
@@ -94,8 +93,8 @@ impl Type {
 /// into a value; for literals that is an expression tree built only to be
 /// taken apart again (on the largest account about 4% of all instructions).
 /// Values are made here instead, the way Cedar's evaluator makes them (no
-/// source location), and only `datetime` goes through Cedar's evaluator, as
-/// an extension call. Debug builds check every entity against the schema
+/// source location); a `datetime` is what Cedar's own constructor function
+/// returns (see [`datetime`]). Debug builds check every entity against the schema
 /// (see `run::entity_store`), and a unit test compares these values with
 /// what Cedar evaluates.
 pub type AttrValue = ast::Value;
@@ -123,11 +122,8 @@ pub fn long(n: i64) -> AttrValue {
 pub fn datetime(t: Timestamp) -> Result<AttrValue, String> {
     let refused =
         |e: &dyn std::fmt::Display| format!("cannot make `{}` a datetime: {e}", t.to_cedar());
-    let Some(constructor) = datetime_constructor() else {
-        return RestrictedEvaluator::new(Extensions::all_available())
-            .interpret(datetime_expr(t).as_borrowed())
-            .map_err(|e| refused(&e));
-    };
+    let constructor =
+        datetime_constructor().ok_or_else(|| refused(&"Cedar's `datetime` function is missing"))?;
     match constructor.call(&[ast::Value::from(t.to_cedar())]) {
         Ok(ast::PartialValue::Value(value)) => Ok(value),
         Ok(ast::PartialValue::Residual(_)) => Err(refused(&"the constructor left it unknown")),
@@ -146,26 +142,6 @@ fn datetime_constructor() -> Option<&'static ast::ExtensionFunction> {
 
 pub fn string_set<'a>(items: impl IntoIterator<Item = &'a str>) -> AttrValue {
     ast::Value::set(items.into_iter().map(ast::Value::from), None)
-}
-
-/// `datetime("...")` for a timestamp.
-///
-/// `RestrictedExpression::new_datetime` parses the name `datetime` with
-/// Cedar's full parser on every call (building a lexer each time): on the
-/// largest account that was 8% of a whole evaluation, for some 40,000
-/// timestamps. The name is parsed once here and the call built from Cedar's
-/// own AST constructors; a unit test checks the result equals
-/// `new_datetime`'s.
-fn datetime_expr(t: Timestamp) -> ast::RestrictedExpr {
-    static NAME: OnceLock<Option<ast::Name>> = OnceLock::new();
-    let text = t.to_cedar();
-    match NAME.get_or_init(|| ast::Name::parse_unqualified_name("datetime").ok()) {
-        Some(name) => ast::RestrictedExpr::call_extension_fn(
-            name.clone(),
-            [ast::RestrictedExpr::val(text.as_str())],
-        ),
-        None => RestrictedExpression::new_datetime(text).as_ref().clone(),
-    }
 }
 
 /// An attribute list under construction, in a fixed order.
@@ -362,6 +338,17 @@ fn extension(fields: &Map<String, Value>) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cedar_policy_core::evaluator::RestrictedEvaluator;
+
+    /// The expression `datetime("...")` for a timestamp, built from Cedar's
+    /// own AST constructors: the reference [`datetime`] is checked against.
+    fn datetime_expr(t: Timestamp) -> ast::RestrictedExpr {
+        let name = ast::Name::parse_unqualified_name("datetime").expect("a valid name");
+        ast::RestrictedExpr::call_extension_fn(
+            name,
+            [ast::RestrictedExpr::val(t.to_cedar().as_str())],
+        )
+    }
 
     #[test]
     fn every_type_name_parses() {
