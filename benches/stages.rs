@@ -58,6 +58,7 @@ fn stages(c: &mut Criterion, dir: PathBuf) {
     let schema = engine::schema().unwrap_or_else(|e| fail(&e));
     let pack = run::load_pack(&run::PolicyOptions::default()).unwrap_or_else(|e| fail(&e));
     let thresholds = Thresholds::default();
+    let reads = model::EntityReads::of_policies(&pack.set, &schema);
     let limits = Limits::default();
 
     c.bench_function("load", |b| {
@@ -68,21 +69,22 @@ fn stages(c: &mut Criterion, dir: PathBuf) {
 
     c.bench_function("normalize", |b| {
         b.iter(|| {
-            model::build_on(black_box(&snap), as_of, &thresholds, cores)
+            model::build_on(black_box(&snap), as_of, &thresholds, &reads, cores)
                 .unwrap_or_else(|e| fail(&e))
         })
     });
-    let mut model = model::build_on(&snap, as_of, &thresholds, cores).unwrap_or_else(|e| fail(&e));
+    let mut model =
+        model::build_on(&snap, as_of, &thresholds, &reads, cores).unwrap_or_else(|e| fail(&e));
     let built = std::mem::take(&mut model.entities);
 
     c.bench_function("entities", |b| {
         b.iter_batched(
             || built.clone(),
-            |entities| run::entity_store(entities, &schema).unwrap_or_else(|e| fail(&e)),
+            |entities| run::entity_store(entities, &schema, &reads).unwrap_or_else(|e| fail(&e)),
             BatchSize::PerIteration,
         )
     });
-    let entities = run::entity_store(built, &schema).unwrap_or_else(|e| fail(&e));
+    let entities = run::entity_store(built, &schema, &reads).unwrap_or_else(|e| fail(&e));
 
     c.bench_function("evaluate (1 thread)", |b| {
         b.iter(|| engine::evaluate_with(&pack, black_box(&model), &entities, 1))

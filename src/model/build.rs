@@ -9,6 +9,7 @@ use cedar_policy::EntityUid;
 use serde_json::{json, Map, Value};
 
 use super::cedar::{self, Attrs, Type};
+use super::reads::EntityReads;
 use super::thresholds::Thresholds;
 use super::trust::{trust_paths, PrincipalKind, TrustPath};
 use super::{AccessRequest, AccountRef, Action, AsOf, EvidenceLocation, Model};
@@ -86,22 +87,25 @@ pub fn build(snapshot: &Snapshot, as_of: AsOf) -> Result<Model, Error> {
     build_with(snapshot, as_of, &Thresholds::default())
 }
 
-/// Builds the model; `thresholds` go into every request's context.
+/// Builds the model, every entity with all its attributes and tags;
+/// `thresholds` go into every request's context.
 pub fn build_with(
     snapshot: &Snapshot,
     as_of: AsOf,
     thresholds: &Thresholds,
 ) -> Result<Model, Error> {
-    build_on(snapshot, as_of, thresholds, 1)
+    build_on(snapshot, as_of, thresholds, &EntityReads::everything(), 1)
 }
 
-/// [`build_with`], normalizing the roles on a second thread beside the rest
-/// when `threads` > 1. The roles' entities, requests and warnings are
-/// appended after the others', exactly where a sequential run puts them.
+/// [`build_with`], the entities holding only what `reads` names. With more
+/// than one thread the roles are normalized on a second thread beside the
+/// rest; their entities, requests and warnings are appended after the
+/// others', exactly where a sequential run puts them.
 pub fn build_on(
     snapshot: &Snapshot,
     as_of: AsOf,
     thresholds: &Thresholds,
+    reads: &EntityReads,
     threads: usize,
 ) -> Result<Model, Error> {
     let account = pick_account(snapshot);
@@ -115,6 +119,7 @@ pub fn build_on(
         .map_err(|e| Error::Internal(format!("cannot build the common context: {e}")))?;
     let builder = || Builder {
         snapshot,
+        reads,
         account: account.clone(),
         entities: Vec::new(),
         requests: Vec::new(),
@@ -268,6 +273,8 @@ enum RequestContext {
 
 struct Builder<'s> {
     snapshot: &'s Snapshot,
+    /// What the policies can read of each entity: the rest is left out.
+    reads: &'s EntityReads,
     account: AccountRef,
     entities: Vec<cedar::SnapshotEntity>,
     requests: Vec<AccessRequest>,
@@ -383,6 +390,12 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// An empty attribute list for an entity of type `ty`, which keeps what
+    /// the policies can read of it.
+    fn attrs(&self, ty: Type) -> Attrs<'s> {
+        Attrs::new(self.reads.of(ty))
+    }
+
     /// An entity whose parents have no parents of their own (accounts and
     /// policies are roots of the hierarchy), so its ancestors are its parents.
     fn entity(&mut self, uid: EntityUid, attrs: Attrs, parents: &[EntityUid]) -> Result<(), Error> {
@@ -399,10 +412,6 @@ impl<'s> Builder<'s> {
         indirect: &[EntityUid],
         tags: &[(String, String)],
     ) -> Result<(), Error> {
-        // AWS tag keys are unique per resource; if evidence repeats one, the
-        // last value wins, as it would on re-import.
-        let tags: BTreeMap<&str, &str> =
-            tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let e = cedar::entity(uid.clone(), attrs, parents, indirect, tags)
             .map_err(|e| Error::Internal(format!("cannot build entity {uid}: {e}")))?;
         self.entities.push(e);
@@ -478,7 +487,7 @@ impl<'s> Builder<'s> {
     }
 
     fn account_entity(&mut self) -> Result<(), Error> {
-        let mut a = Attrs::default();
+        let mut a = self.attrs(Type::Account);
         a.put_str("account_id", &self.account.id.clone())
             .put_str("partition", &self.account.partition.clone());
         let mut labels: Vec<(String, String)> = Vec::new();
@@ -566,7 +575,7 @@ impl<'s> Builder<'s> {
         let has_credentials =
             facts.password != "false" || facts.active_keys > 0 || facts.key_slots > 0;
         let uid = Type::Root.uid(&facts.arn);
-        let mut a = Attrs::default();
+        let mut a = self.attrs(Type::Root);
         a.put_str("arn", &facts.arn)
             .put_str(
                 "account_id",
@@ -661,7 +670,7 @@ impl<'s> Builder<'s> {
             }
             let key_id = format!("{}/access-key/{slot}", row.arn);
             let uid = Type::AccessKey.uid(&key_id);
-            let mut a = Attrs::default();
+            let mut a = self.attrs(Type::AccessKey);
             a.put("slot", cedar::long(slot as i64))
                 .put_str("owner_arn", &row.arn)
                 .put("active", cedar::boolean(key.active))
@@ -768,8 +777,12 @@ impl<'s> Builder<'s> {
                 )
             });
         }
-        for (_, (uid, f)) in by_uid {
-            let mut a = Attrs::default();
+        for ((aws, _), (uid, f)) in by_uid {
+            let mut a = self.attrs(if aws {
+                Type::AwsManagedPolicy
+            } else {
+                Type::ManagedPolicy
+            });
             a.put_str("arn", f.arn)
                 .put_str("name", f.name)
                 .put_str("path", f.path)
@@ -790,7 +803,7 @@ impl<'s> Builder<'s> {
         for g in details.groups.iter().flatten() {
             arns.insert(g.name.clone(), g.arn.clone());
             let uid = Type::Group.uid(&g.arn);
-            let mut a = Attrs::default();
+            let mut a = self.attrs(Type::Group);
             a.put_str("arn", &g.arn)
                 .put_str("name", &g.name)
                 .put_str("path", &g.path)
@@ -870,20 +883,19 @@ impl<'s> Builder<'s> {
         let created = row
             .and_then(|r| r.user_creation_time.timestamp())
             .or_else(|| facts.detail.and_then(|d| d.created));
-        let mut a = Attrs::default();
+        let mut a = self.attrs(Type::User);
         a.put_str("arn", arn)
             .put_str("name", &name)
             .put_str("path", path)
             .put_str("account_id", parsed.map(|p| p.account).unwrap_or(""))
-            .put(
-                "group_names",
+            .put_with("group_names", || {
                 cedar::string_set(
                     facts
                         .detail
                         .into_iter()
                         .flat_map(|d| d.groups.iter().map(String::as_str)),
-                ),
-            )
+                )
+            })
             .put("in_credential_report", cedar::boolean(row.is_some()))
             .put(
                 "in_authorization_details",
@@ -1070,7 +1082,7 @@ impl<'s> Builder<'s> {
         for p in inline {
             let id = format!("{holder_arn}/inline-policy/{}", p.name);
             let uid = Type::InlinePolicy.uid(&id);
-            let mut a = Attrs::default();
+            let mut a = self.attrs(Type::InlinePolicy);
             a.put_str("name", &p.name)
                 .put_str("holder_arn", holder_arn)
                 .put(
@@ -1110,7 +1122,7 @@ impl<'s> Builder<'s> {
             if is_support {
                 support.push(r.arn.clone());
             }
-            let mut a = Attrs::default();
+            let mut a = self.attrs(Type::Role);
             a.put_str("arn", &r.arn)
                 .put_str("name", &r.name)
                 .put_str("path", &r.path)
@@ -1207,7 +1219,8 @@ impl<'s> Builder<'s> {
                     path.principal.account.as_deref(),
                 )?;
             } else if self.principals.insert(principal.clone()) {
-                self.entity(principal.clone(), Attrs::default(), &[])?;
+                let attrs = self.attrs(principal_type);
+                self.entity(principal.clone(), attrs, &[])?;
             }
             let id = format!(
                 "{role_arn}/statement/{}/principal/{}",
@@ -1246,7 +1259,7 @@ impl<'s> Builder<'s> {
         if !self.principals.insert(uid.clone()) {
             return Ok(());
         }
-        let mut a = Attrs::default();
+        let mut a = self.attrs(Type::AwsPrincipal);
         a.put_str("kind", kind.as_str());
         let mut parents = Vec::new();
         if let Some(acct) = account {

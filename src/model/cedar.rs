@@ -2,7 +2,7 @@
 //! re-parsing Cedar text, which is slower and an injection risk for
 //! evidence-controlled names).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
@@ -12,10 +12,11 @@ use cedar_policy_core::extensions::Extensions;
 use serde_json::{Map, Value};
 use smol_str::SmolStr;
 
+use super::reads::TypeReads;
 use crate::evidence::time::Timestamp;
 
 /// The entity types of `schemas/iam.cedarschema`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Type {
     Account,
     Root,
@@ -51,7 +52,7 @@ impl Type {
         }
     }
 
-    const ALL: [Type; 13] = [
+    pub const ALL: [Type; 13] = [
         Type::Account,
         Type::Root,
         Type::User,
@@ -67,6 +68,16 @@ impl Type {
         Type::Action,
     ];
 
+    /// The type named `name` (`Iam::User`), if the schema has it.
+    pub fn of_name(name: &str) -> Option<Type> {
+        Type::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// The position in [`Type::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     fn type_name(self) -> EntityTypeName {
         static NAMES: OnceLock<Vec<EntityTypeName>> = OnceLock::new();
         let names = NAMES.get_or_init(|| {
@@ -77,8 +88,7 @@ impl Type {
         });
         // The names above are fixed, valid Cedar names (a unit test parses
         // every one), so the index always exists.
-        let index = Type::ALL.iter().position(|t| *t == self).unwrap_or(0);
-        names[index].clone()
+        names[self.index()].clone()
     }
 
     /// The entity `<Type>::"<id>"`; `id` may hold any characters.
@@ -144,25 +154,45 @@ pub fn string_set<'a>(items: impl IntoIterator<Item = &'a str>) -> AttrValue {
     ast::Value::set(items.into_iter().map(ast::Value::from), None)
 }
 
-/// An attribute list under construction, in a fixed order.
-#[derive(Default)]
-pub struct Attrs {
+/// An attribute list under construction, in a fixed order, holding only
+/// what the policies can read (see [`super::reads`]).
+pub struct Attrs<'r> {
+    wanted: &'r TypeReads,
     values: Vec<(&'static str, AttrValue)>,
     /// The first value that could not be made (a timestamp Cedar refuses).
     refused: Option<String>,
 }
 
-impl Attrs {
+impl<'r> Attrs<'r> {
+    /// The attributes of an entity whose type's reads are `wanted`.
+    pub fn new(wanted: &'r TypeReads) -> Attrs<'r> {
+        Attrs {
+            wanted,
+            values: Vec::new(),
+            refused: None,
+        }
+    }
+
     pub fn put(&mut self, name: &'static str, value: AttrValue) -> &mut Self {
-        self.values.push((name, value));
+        if self.wanted.attribute(name) {
+            self.values.push((name, value));
+        }
         self
     }
 
     pub fn put_str(&mut self, name: &'static str, value: &str) -> &mut Self {
-        self.put(name, string(value))
+        if self.wanted.attribute(name) {
+            self.values.push((name, string(value)));
+        }
+        self
     }
 
+    /// A timestamp, made a Cedar `datetime` only when a policy can read it
+    /// (making one is the costliest of the values).
     pub fn put_time(&mut self, name: &'static str, value: Option<Timestamp>) -> &mut Self {
+        if !self.wanted.attribute(name) {
+            return self;
+        }
         match value.map(datetime) {
             Some(Ok(v)) => self.put(name, v),
             Some(Err(why)) => {
@@ -171,6 +201,14 @@ impl Attrs {
             }
             None => self,
         }
+    }
+
+    /// A value that costs something to make (a set), made only when wanted.
+    pub fn put_with(&mut self, name: &'static str, value: impl FnOnce() -> AttrValue) -> &mut Self {
+        if self.wanted.attribute(name) {
+            self.values.push((name, value()));
+        }
+        self
     }
 }
 
@@ -188,17 +226,25 @@ impl Attrs {
 pub type SnapshotEntity = ast::Entity;
 
 /// A [`SnapshotEntity`]: `parents` are its direct parents, `indirect` every
-/// further ancestor (a parent listed in both counts as a parent).
-pub fn entity<'t>(
+/// further ancestor (a parent listed in both counts as a parent). The tags
+/// are kept only when a policy can read them.
+pub fn entity(
     uid: EntityUid,
     attrs: Attrs,
     parents: &[EntityUid],
     indirect: &[EntityUid],
-    tags: impl IntoIterator<Item = (&'t str, &'t str)>,
+    tags: &[(String, String)],
 ) -> Result<SnapshotEntity, String> {
     if let Some(why) = attrs.refused {
         return Err(why);
     }
+    // AWS tag keys are unique per resource; if evidence repeats one, the
+    // last value wins, as it would on re-import.
+    let tags: BTreeMap<&str, &str> = if attrs.wanted.tags() {
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    } else {
+        BTreeMap::new()
+    };
     let parent_set: HashSet<ast::EntityUID> = parents.iter().map(|p| p.as_ref().clone()).collect();
     // Sized up front: a filtered iterator's size hint is zero, and growing
     // a set re-hashes every uid in it (SipHash, as Cedar's sets use).
@@ -338,6 +384,7 @@ fn extension(fields: &Map<String, Value>) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::EntityReads;
     use cedar_policy_core::evaluator::RestrictedEvaluator;
 
     /// The expression `datetime("...")` for a timestamp, built from Cedar's
@@ -397,7 +444,8 @@ mod tests {
     #[test]
     fn values_are_those_cedar_evaluates() {
         let t = Timestamp::from_millis(1_600_000_000_123);
-        let mut attrs = Attrs::default();
+        let all = EntityReads::everything();
+        let mut attrs = Attrs::new(all.of(Type::User));
         attrs
             .put_str("name", "a \"quoted\" name longer than twenty-three bytes")
             .put("flag", boolean(true))
@@ -407,7 +455,9 @@ mod tests {
         let parents = [Type::Group.uid("g"), Type::Account.uid("1")];
         let indirect = [Type::ManagedPolicy.uid("p"), Type::Account.uid("1")];
         let tags = [("team", "x"), ("cost-centre", "y")];
-        let ours = entity(Type::User.uid("u"), attrs, &parents, &indirect, tags).expect("made");
+        let owned_tags = tags.map(|(k, v)| (k.to_string(), v.to_string()));
+        let ours =
+            entity(Type::User.uid("u"), attrs, &parents, &indirect, &owned_tags).expect("made");
 
         let set = ast::RestrictedExpr::set(["b", "a", "b"].map(ast::RestrictedExpr::val));
         let theirs = ast::Entity::new(
@@ -434,6 +484,27 @@ mod tests {
         )
         .expect("cedar evaluates it");
         assert!(ours.deep_eq(&theirs), "{ours:?}\n{theirs:?}");
+    }
+
+    #[test]
+    fn unread_attributes_and_tags_are_left_out() {
+        let schema = crate::engine::schema().expect("schema");
+        let set: cedar_policy::PolicySet =
+            r#"forbid (principal is Iam::User, action, resource) when { principal.mfa_active };"#
+                .parse()
+                .expect("parses");
+        let reads = EntityReads::of_policies(&set, &schema);
+        let mut attrs = Attrs::new(reads.of(Type::User));
+        attrs
+            .put_str("arn", "arn:aws:iam::1:user/u")
+            .put("mfa_active", boolean(false))
+            .put_with("group_names", || unreachable!("an unread set is not made"))
+            .put_time("created", Some(Timestamp::from_millis(0)));
+        let tags = [("team".to_string(), "x".to_string())];
+        let made = entity(Type::User.uid("u"), attrs, &[], &[], &tags).expect("made");
+        let names: Vec<&str> = made.keys().map(|k| k.as_str()).collect();
+        assert_eq!(names, ["mfa_active"]);
+        assert_eq!(made.tag_keys().count(), 0);
     }
 
     #[test]

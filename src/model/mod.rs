@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod cedar;
+pub mod reads;
 pub mod sanity;
 pub mod thresholds;
 pub mod trust;
@@ -20,6 +21,7 @@ use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceKind;
 
 pub use build::{build, build_on, build_with};
+pub use reads::EntityReads;
 pub use thresholds::Thresholds;
 
 /// Where the as-of time came from.
