@@ -3,7 +3,7 @@
 //! and request order never depends on hashing (`HashMap`s are only looked
 //! up).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use cedar_policy::EntityUid;
 use serde_json::{json, Map, Value};
@@ -117,9 +117,15 @@ pub fn build_on(
     let common_built = cedar::ContextCache::with_base(common.clone())
         .context(Map::new())
         .map_err(|e| Error::Internal(format!("cannot build the common context: {e}")))?;
+    let virtual_mfa_users: HashSet<&str> = snapshot
+        .virtual_mfa_devices
+        .iter()
+        .flat_map(|(_, v)| v.devices.iter().filter_map(|d| d.user_arn.as_deref()))
+        .collect();
     let builder = || Builder {
         snapshot,
         reads,
+        virtual_mfa_users: &virtual_mfa_users,
         account: account.clone(),
         entities: Vec::new(),
         requests: Vec::new(),
@@ -275,6 +281,9 @@ struct Builder<'s> {
     snapshot: &'s Snapshot,
     /// What the policies can read of each entity: the rest is left out.
     reads: &'s EntityReads,
+    /// The users a virtual MFA device is assigned to (ARNs), looked up once
+    /// per user rather than by a scan of every device.
+    virtual_mfa_users: &'s HashSet<&'s str>,
     account: AccountRef,
     entities: Vec<cedar::SnapshotEntity>,
     requests: Vec<AccessRequest>,
@@ -936,14 +945,7 @@ impl<'s> Builder<'s> {
             )
             .put(
                 "has_virtual_mfa",
-                cedar::boolean(
-                    self.snapshot
-                        .virtual_mfa_devices
-                        .as_ref()
-                        .is_some_and(|(_, v)| {
-                            v.devices.iter().any(|d| d.user_arn.as_deref() == Some(arn))
-                        }),
-                ),
+                cedar::boolean(self.virtual_mfa_users.contains(arn)),
             )
             .put(
                 "attached_policy_count",
