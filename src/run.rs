@@ -528,7 +528,8 @@ mod tests {
     }
 
     /// Policies that read attributes the built-in pack does not, each behind
-    /// `has`, so that a left-out attribute would change a result.
+    /// `has`, so that a left-out attribute would change a result, and that
+    /// test membership (`in`) in groups, users and policies.
     const PROBES: &str = r#"
 @id("probe-user-path") @title("t") @severity("low") @version("1.0.0")
 forbid (principal is Iam::User, action == Iam::Action::"SignInToConsole", resource)
@@ -545,13 +546,28 @@ when { principal has arn && principal.arn like "*:root" };
 @id("probe-literal") @title("t") @severity("low") @version("1.0.0")
 forbid (principal, action == Iam::Action::"Review", resource)
 when { Iam::Account::"123456789012" has alias };
+
+@id("probe-in-group") @title("t") @severity("low") @version("1.0.0")
+forbid (principal, action == Iam::Action::"SignInToConsole", resource)
+when { principal in Iam::Group::"arn:aws:iam::123456789012:group/Admins" };
+
+@id("probe-key-in-owner") @title("t") @severity("low") @version("1.0.0")
+forbid (principal, action == Iam::Action::"UseAccessKey", resource)
+when { resource in principal };
+
+@id("probe-in-set") @title("t") @severity("low") @version("1.0.0")
+forbid (principal in Iam::Account::"123456789012", action == Iam::Action::"HoldPolicy", resource)
+when { principal in [Iam::ManagedPolicy::"arn:aws:iam::123456789012:policy/deploy-artifacts"] };
 "#;
 
-    /// Every entity attribute in a store, as `type::"id".attr`.
+    /// Every attribute, tag and ancestor of every entity in a store.
     fn attribute_count(store: &Entities) -> usize {
         store
             .iter()
-            .map(|e| e.as_ref().keys().count() + e.as_ref().tag_keys().count())
+            .map(|e| {
+                let e = e.as_ref();
+                e.keys().count() + e.tag_keys().count() + e.ancestors().count()
+            })
             .sum()
     }
 

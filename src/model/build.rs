@@ -402,7 +402,7 @@ impl<'s> Builder<'s> {
     /// An empty attribute list for an entity of type `ty`, which keeps what
     /// the policies can read of it.
     fn attrs(&self, ty: Type) -> Attrs<'s> {
-        Attrs::new(self.reads.of(ty))
+        Attrs::new(self.reads, ty)
     }
 
     /// An entity whose parents have no parents of their own (accounts and

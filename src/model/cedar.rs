@@ -12,7 +12,7 @@ use cedar_policy_core::extensions::Extensions;
 use serde_json::{Map, Value};
 use smol_str::SmolStr;
 
-use super::reads::TypeReads;
+use super::reads::{EntityReads, TypeReads};
 use crate::evidence::time::Timestamp;
 
 /// The entity types of `schemas/iam.cedarschema`.
@@ -78,7 +78,8 @@ impl Type {
         self as usize
     }
 
-    fn type_name(self) -> EntityTypeName {
+    /// The Cedar name of the type.
+    pub fn type_name(self) -> EntityTypeName {
         static NAMES: OnceLock<Vec<EntityTypeName>> = OnceLock::new();
         let names = NAMES.get_or_init(|| {
             Type::ALL
@@ -157,6 +158,9 @@ pub fn string_set<'a>(items: impl IntoIterator<Item = &'a str>) -> AttrValue {
 /// An attribute list under construction, in a fixed order, holding only
 /// what the policies can read (see [`super::reads`]).
 pub struct Attrs<'r> {
+    /// What the run's policies read: which ancestors entities keep.
+    reads: &'r EntityReads,
+    /// What they read of this entity's type.
     wanted: &'r TypeReads,
     values: Vec<(&'static str, AttrValue)>,
     /// The first value that could not be made (a timestamp Cedar refuses).
@@ -164,10 +168,11 @@ pub struct Attrs<'r> {
 }
 
 impl<'r> Attrs<'r> {
-    /// The attributes of an entity whose type's reads are `wanted`.
-    pub fn new(wanted: &'r TypeReads) -> Attrs<'r> {
+    /// The attributes of an entity of type `ty`.
+    pub fn new(reads: &'r EntityReads, ty: Type) -> Attrs<'r> {
         Attrs {
-            wanted,
+            reads,
+            wanted: reads.of(ty),
             values: Vec::new(),
             refused: None,
         }
@@ -245,13 +250,20 @@ pub fn entity(
     } else {
         BTreeMap::new()
     };
-    let parent_set: HashSet<ast::EntityUID> = parents.iter().map(|p| p.as_ref().clone()).collect();
+    // Only the ancestors some `in` can test (see `EntityReads::keeps_ancestor`).
+    let keep = |p: &&EntityUid| attrs.reads.keeps_ancestor(p);
+    let parent_set: HashSet<ast::EntityUID> = parents
+        .iter()
+        .filter(keep)
+        .map(|p| p.as_ref().clone())
+        .collect();
+    let indirect: Vec<&EntityUid> = indirect.iter().filter(keep).collect();
     // Sized up front: a filtered iterator's size hint is zero, and growing
     // a set re-hashes every uid in it (SipHash, as Cedar's sets use).
     let mut indirect_set: HashSet<ast::EntityUID> = HashSet::with_capacity(indirect.len());
     indirect_set.extend(
         indirect
-            .iter()
+            .into_iter()
             .map(|p| p.as_ref().clone())
             .filter(|p| !parent_set.contains(p)),
     );
@@ -445,7 +457,7 @@ mod tests {
     fn values_are_those_cedar_evaluates() {
         let t = Timestamp::from_millis(1_600_000_000_123);
         let all = EntityReads::everything();
-        let mut attrs = Attrs::new(all.of(Type::User));
+        let mut attrs = Attrs::new(&all, Type::User);
         attrs
             .put_str("name", "a \"quoted\" name longer than twenty-three bytes")
             .put("flag", boolean(true))
@@ -494,7 +506,7 @@ mod tests {
                 .parse()
                 .expect("parses");
         let reads = EntityReads::of_policies(&set, &schema);
-        let mut attrs = Attrs::new(reads.of(Type::User));
+        let mut attrs = Attrs::new(&reads, Type::User);
         attrs
             .put_str("arn", "arn:aws:iam::1:user/u")
             .put("mfa_active", boolean(false))

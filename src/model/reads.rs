@@ -61,13 +61,17 @@ impl TypeReads {
 pub struct EntityReads {
     /// Indexed like [`Type::ALL`].
     types: Vec<TypeReads>,
+    /// The types of the ancestors entities keep: those an `in` can test.
+    /// `None`: every ancestor.
+    ancestors: Option<Vec<EntityTypeName>>,
 }
 
 impl EntityReads {
-    /// Every attribute and every tag of every entity.
+    /// Every attribute, tag and ancestor of every entity.
     pub fn everything() -> EntityReads {
         EntityReads {
             types: vec![TypeReads::EVERYTHING; Type::ALL.len()],
+            ancestors: None,
         }
     }
 
@@ -75,12 +79,36 @@ impl EntityReads {
     fn nothing() -> EntityReads {
         EntityReads {
             types: vec![TypeReads::default(); Type::ALL.len()],
+            ancestors: Some(Vec::new()),
         }
     }
 
     /// What `ty`'s entities must hold.
     pub fn of(&self, ty: Type) -> &TypeReads {
         &self.types[ty.index()]
+    }
+
+    /// Whether entities keep `ancestor` among their ancestors: some `in`
+    /// can test membership in an entity of its type.
+    ///
+    /// Kept or not by the ancestor's type alone, whatever the member's type,
+    /// so that the kept hierarchy stays transitively closed: an entity keeps
+    /// every kept-type ancestor of each ancestor it keeps.
+    pub fn keeps_ancestor(&self, ancestor: &EntityUid) -> bool {
+        match &self.ancestors {
+            None => true,
+            Some(types) => types.iter().any(|t| t == ancestor.type_name()),
+        }
+    }
+
+    /// Ancestors of `ty` are kept from now on.
+    fn keep_ancestors_of(&mut self, ty: Type) {
+        if let Some(types) = &mut self.ancestors {
+            let name = ty.type_name();
+            if !types.contains(&name) {
+                types.push(name);
+            }
+        }
     }
 
     /// What the policies of `set` can read, with `schema` telling which
@@ -114,9 +142,20 @@ impl EntityReads {
                 acts.as_deref(),
                 |a| schema.resources_for_action(a).map(|t| t.cloned().collect()),
             );
+            // The condition includes the scope (`principal in ...` too).
             let condition = AsRef::<cedar_policy_core::ast::Policy>::as_ref(policy).condition();
             for expr in condition.subexpressions() {
                 reads.note(expr, &principals, &resources);
+                if let ExprKind::BinaryApp {
+                    op: BinaryOp::In,
+                    arg2,
+                    ..
+                } = expr.expr_kind()
+                {
+                    for ty in entity_types(arg2, &principals, &resources) {
+                        reads.keep_ancestors_of(ty);
+                    }
+                }
             }
         }
         reads
@@ -140,22 +179,35 @@ impl EntityReads {
             } => (arg1, Vec::new(), true),
             _ => return,
         };
-        let types: Vec<Type> = match receiver.expr_kind() {
-            ExprKind::Var(Var::Principal) => principals.list(),
-            ExprKind::Var(Var::Resource) => resources.list(),
-            // The context is a record and the action an entity of the
-            // schema, not of the snapshot.
-            ExprKind::Var(Var::Context | Var::Action) => return,
-            ExprKind::Lit(Literal::EntityUID(uid)) => Type::of_name(&uid.entity_type().to_string())
-                .into_iter()
-                .collect(),
-            _ => Type::ALL.to_vec(),
-        };
-        for ty in types {
+        for ty in entity_types(receiver, principals, resources) {
             let entry = &mut self.types[ty.index()];
             entry.attributes.extend(names.iter().map(|n| n.to_string()));
             entry.tags |= tags;
         }
+    }
+}
+
+/// The types of the snapshot's entities `expr` can be (or, for a set, hold).
+fn entity_types(expr: &Expr, principals: &Types, resources: &Types) -> Vec<Type> {
+    match expr.expr_kind() {
+        ExprKind::Var(Var::Principal) => principals.list(),
+        ExprKind::Var(Var::Resource) => resources.list(),
+        // The context is a record and the action an entity of the schema,
+        // not of the snapshot.
+        ExprKind::Var(Var::Context | Var::Action) => Vec::new(),
+        ExprKind::Lit(Literal::EntityUID(uid)) => Type::of_name(&uid.entity_type().to_string())
+            .into_iter()
+            .collect(),
+        ExprKind::Set(items) => {
+            let mut types: Vec<Type> = items
+                .iter()
+                .flat_map(|item| entity_types(item, principals, resources))
+                .collect();
+            types.sort();
+            types.dedup();
+            types
+        }
+        _ => Type::ALL.to_vec(),
     }
 }
 
@@ -380,6 +432,41 @@ mod tests {
             r#"forbid (principal, action == Iam::Action::"AssumeRole", resource) when { resource.hasTag("x") && resource.getTag("x") == "y" };"#,
         );
         assert_eq!(taggers(&r), vec![Type::Role]);
+    }
+
+    #[test]
+    fn ancestors_are_kept_for_the_types_an_in_tests() {
+        let keeps = |r: &EntityReads| -> Vec<Type> {
+            Type::ALL
+                .into_iter()
+                .filter(|t| r.keeps_ancestor(&t.uid("x")))
+                .collect()
+        };
+        let schema = crate::engine::schema().expect("schema");
+        let pack = crate::engine::load_policies(&[], true).expect("built-in pack");
+        // `resource is Iam::Role in Iam::AwsManagedPolicy::"AWSSupportAccess"`,
+        // and the actions of `action in [...]`.
+        let r = EntityReads::of_policies(&pack.set, &schema);
+        assert_eq!(keeps(&r), vec![Type::AwsManagedPolicy, Type::Action]);
+
+        let r = reads(
+            r#"forbid (principal, action == Iam::Action::"UseAccessKey", resource) when { resource in principal };"#,
+        );
+        assert_eq!(keeps(&r), vec![Type::Root, Type::User]);
+
+        let r = reads(
+            r#"forbid (principal in Iam::Group::"g", action, resource) when { principal in [Iam::Account::"1", Iam::ManagedPolicy::"p"] };"#,
+        );
+        assert_eq!(
+            keeps(&r),
+            vec![Type::Account, Type::Group, Type::ManagedPolicy]
+        );
+
+        let r = reads(
+            r#"forbid (principal, action, resource) when { principal in (if context has x then principal else resource) };"#,
+        );
+        assert_eq!(keeps(&r), Type::ALL.to_vec());
+        assert_eq!(keeps(&EntityReads::everything()), Type::ALL.to_vec());
     }
 
     #[test]
