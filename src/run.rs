@@ -158,10 +158,13 @@ pub fn prepare_on(
 ) -> Result<Prepared, Error> {
     let mut snapshot = snapshot::load_on(source, limits, threads).map_err(Error::Input)?;
     let as_of = as_of_for(&snapshot, as_of);
-    let mut model = model::build_on(&snapshot, as_of, thresholds, reads, threads)?;
+    let normalized = model::normalize(&snapshot, as_of, thresholds, reads, threads)?;
     let files = std::mem::take(&mut snapshot.files);
     let warnings = std::mem::take(&mut snapshot.warnings);
+    // The evidence goes before the model's lists are joined, the moment
+    // memory peaks.
     crate::parallel::drop_aside(threads > 1, snapshot);
+    let mut model = normalized.finish();
     // The entities move into Cedar's store: the model keeps no second copy.
     let built = std::mem::take(&mut model.entities);
     let entities = entity_store(built, schema, reads)?;

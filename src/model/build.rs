@@ -108,6 +108,18 @@ pub fn build_on(
     reads: &EntityReads,
     threads: usize,
 ) -> Result<Model, Error> {
+    normalize(snapshot, as_of, thresholds, reads, threads).map(Normalized::finish)
+}
+
+/// [`build_on`] but for the last step, which [`Normalized::finish`] takes
+/// once the caller has freed the evidence.
+pub fn normalize(
+    snapshot: &Snapshot,
+    as_of: AsOf,
+    thresholds: &Thresholds,
+    reads: &EntityReads,
+    threads: usize,
+) -> Result<Normalized, Error> {
     let account = pick_account(snapshot);
     let unreadable_managed = unreadable_managed_policies(snapshot);
     let common = common_context(as_of, thresholds);
@@ -155,18 +167,125 @@ pub fn build_on(
     );
     rest?;
     let (role_builder, support_roles) = roles?;
-    b.absorb(role_builder);
+    let review_context = b.review_context(&support_roles)?;
+    let account_message = b.account_review_message(&support_roles);
     let (available, incomplete) = availability(snapshot);
-    b.review(&support_roles)?;
-    Ok(Model {
+    let mut reviews = b.reviews;
+    reviews.extend(role_builder.reviews);
+    Ok(Normalized {
         account: b.account,
         as_of,
-        entities: b.entities,
-        requests: b.requests,
         available,
         incomplete,
-        warnings: b.warnings,
+        parts: [
+            (b.entities, b.requests, b.warnings),
+            (
+                role_builder.entities,
+                role_builder.requests,
+                role_builder.warnings,
+            ),
+        ],
+        reviews,
+        review_context,
+        account_message,
     })
+}
+
+/// A snapshot normalized but for the last step, holding nothing of the
+/// evidence: the caller frees the evidence before [`Normalized::finish`]
+/// joins the lists, the moment memory peaks (on the largest account the
+/// typed evidence was a quarter of the peak).
+pub struct Normalized {
+    account: AccountRef,
+    as_of: AsOf,
+    available: BTreeSet<EvidenceKind>,
+    incomplete: Vec<(EvidenceKind, String)>,
+    /// The entities, requests and warnings of the main part, then of the
+    /// roles (made beside it).
+    parts: [(Vec<cedar::SnapshotEntity>, Vec<AccessRequest>, Vec<String>); 2],
+    /// The `Review` requests of root and users, made last.
+    reviews: Vec<PendingReview>,
+    /// The one context every review carries.
+    review_context: cedar::BuiltContext,
+    account_message: String,
+}
+
+impl Normalized {
+    /// The model: the parts' lists joined, the reviews added. Each list grows
+    /// once, to its exact length: growing by doubling left the requests (528
+    /// bytes each) at up to twice their length, the old list alive beside
+    /// the new one.
+    pub fn finish(self) -> Model {
+        let [(mut entities, mut requests, mut warnings), (role_entities, role_requests, role_warnings)] =
+            self.parts;
+        entities.reserve_exact(role_entities.len());
+        entities.extend(role_entities);
+        requests.reserve_exact(role_requests.len() + self.reviews.len() + 1);
+        requests.extend(role_requests);
+        warnings.extend(role_warnings);
+        let account_uid = Type::Account.uid(&self.account.id);
+        let account = || (account_uid.clone(), self.account.id.clone());
+        for pending in self.reviews {
+            let mut req = access_request(
+                pending.id,
+                Action::Review,
+                pending.principal,
+                account(),
+                self.review_context.clone(),
+                pending.subject,
+                pending.message,
+            );
+            req.missing = pending.missing;
+            requests.push(req);
+        }
+        let id = self.account.root_arn();
+        requests.push(access_request(
+            id.clone(),
+            Action::Review,
+            account(),
+            account(),
+            self.review_context,
+            id,
+            self.account_message,
+        ));
+        Model {
+            account: self.account,
+            as_of: self.as_of,
+            entities,
+            requests,
+            available: self.available,
+            incomplete: self.incomplete,
+            warnings,
+        }
+    }
+}
+
+/// One access path's request, before its location and caveats are known.
+fn access_request(
+    id: String,
+    action: Action,
+    (principal, principal_name): (EntityUid, String),
+    (resource, resource_name): (EntityUid, String),
+    (context_json, context): cedar::BuiltContext,
+    subject: String,
+    message: String,
+) -> AccessRequest {
+    AccessRequest {
+        id,
+        action,
+        principal,
+        resource,
+        context,
+        context_json,
+        resource_subject: subject.clone(),
+        subject,
+        principal_name,
+        resource_name,
+        message,
+        missing: Vec::new(),
+        unreadable: None,
+        location: None,
+    }
 }
 
 fn availability(snapshot: &Snapshot) -> (BTreeSet<EvidenceKind>, Vec<(EvidenceKind, String)>) {
@@ -273,8 +392,6 @@ enum RequestContext {
     Common,
     /// The common facts and these of its own, as Cedar JSON.
     Own(Map<String, Value>),
-    /// One already built, shared by many requests.
-    Shared(cedar::BuiltContext),
 }
 
 struct Builder<'s> {
@@ -363,15 +480,6 @@ struct UserFacts<'s> {
 }
 
 impl<'s> Builder<'s> {
-    /// Takes over what another builder (the roles') made, after its own.
-    fn absorb(&mut self, other: Builder<'s>) {
-        self.entities.extend(other.entities);
-        self.requests.extend(other.requests);
-        self.warnings.extend(other.warnings);
-        self.principals.extend(other.principals);
-        self.reviews.extend(other.reviews);
-    }
-
     fn warn_mixed_accounts(&mut self) {
         let accounts: BTreeSet<String> = account_counts(self.snapshot)
             .into_keys()
@@ -441,25 +549,17 @@ impl<'s> Builder<'s> {
         let (context_json, ctx) = match context {
             RequestContext::Common => Ok(self.common_built.clone()),
             RequestContext::Own(json) => self.contexts.context(json),
-            RequestContext::Shared(entry) => Ok(entry),
         }
         .map_err(|e| Error::Internal(format!("cannot build the context of `{id}`: {e}")))?;
-        self.requests.push(AccessRequest {
+        self.requests.push(access_request(
             id,
             action,
-            principal,
-            resource,
-            context: ctx,
-            context_json,
-            resource_subject: subject.clone(),
+            (principal, principal_name),
+            (resource, resource_name),
+            (context_json, ctx),
             subject,
-            principal_name,
-            resource_name,
             message,
-            missing: Vec::new(),
-            unreadable: None,
-            location: None,
-        });
+        ));
         self.requests
             .last_mut()
             .ok_or_else(|| Error::Internal("a request vanished after it was added".into()))
@@ -1271,42 +1371,14 @@ impl<'s> Builder<'s> {
         self.entity(uid.clone(), a, &parents)
     }
 
-    fn review(&mut self, support_roles: &[String]) -> Result<(), Error> {
+    /// The context of every `Review` request: the account-wide facts.
+    fn review_context(&mut self, support_roles: &[String]) -> Result<cedar::BuiltContext, Error> {
         let mut json = Map::new();
         json.insert("support_roles".into(), json!(support_roles));
         json.insert("password_policy".into(), self.password_policy_context());
-        // One context for every review, built once.
-        let shared = self
-            .contexts
+        self.contexts
             .context(json)
-            .map_err(|e| Error::Internal(format!("cannot build the review context: {e}")))?;
-        for pending in std::mem::take(&mut self.reviews) {
-            let account = (self.account_uid(), self.account.id.clone());
-            let req = self.request(
-                pending.id,
-                Action::Review,
-                pending.principal,
-                account,
-                RequestContext::Shared(shared.clone()),
-                pending.subject,
-                pending.message,
-            )?;
-            req.missing = pending.missing;
-        }
-        let message = self.account_review_message(support_roles);
-        let account = self.account_uid();
-        let id = self.account.root_arn();
-        let name = self.account.id.clone();
-        self.request(
-            id.clone(),
-            Action::Review,
-            (account.clone(), name.clone()),
-            (account, name),
-            RequestContext::Shared(shared),
-            id,
-            message,
-        )?;
-        Ok(())
+            .map_err(|e| Error::Internal(format!("cannot build the review context: {e}")))
     }
 }
 

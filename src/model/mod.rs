@@ -20,7 +20,7 @@ use cedar_policy::{Context, EntityUid};
 use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceKind;
 
-pub use build::{build, build_on, build_with};
+pub use build::{build, build_on, build_with, normalize, Normalized};
 pub use reads::EntityReads;
 pub use thresholds::Thresholds;
 
