@@ -17,7 +17,6 @@ use crate::error::Error;
 use crate::evidence::authorization_details::{AttachedPolicy, Document, InlinePolicy};
 use crate::evidence::credential_report::{CredentialRow, PasswordEnabled, ReportTime};
 use crate::evidence::password_policy::PasswordPolicy;
-use crate::evidence::policy_document::allows_full_admin;
 use crate::evidence::snapshot::Snapshot;
 use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceKind;
@@ -836,7 +835,8 @@ impl<'s> Builder<'s> {
         // order only decides the order they are made in.
         let mut by_uid: BTreeMap<(bool, &str), (EntityUid, Facts<'_>)> = BTreeMap::new();
         for p in details.policies.iter().flatten() {
-            let full_admin = matches!(&p.default_document, Some(Ok(doc)) if allows_full_admin(doc));
+            let full_admin =
+                matches!(&p.default_document, Some(Ok(facts)) if facts.allows_full_admin);
             by_uid.insert(
                 managed_policy_key(&p.arn),
                 (
@@ -1189,7 +1189,7 @@ impl<'s> Builder<'s> {
                 .put_str("holder_arn", holder_arn)
                 .put(
                     "allows_full_admin",
-                    cedar::boolean(matches!(&p.document, Ok(doc) if allows_full_admin(doc))),
+                    cedar::boolean(matches!(&p.document, Ok(facts) if facts.allows_full_admin)),
                 );
             self.entity(uid.clone(), a, &[])?;
             let ctx = RequestContext::Common;
