@@ -438,7 +438,7 @@ pub fn read_page(file: &str, pointer: &str, value: &Value) -> Result<Page, Input
     };
     // Back to text: documents are kept as JSON text. Only the rare files
     // that hold an array of pages come this way.
-    let text = serde_json::to_vec(value).map_err(invalid)?;
+    let text = serde_json::to_string(value).map_err(invalid)?;
     read_page_text(file, pointer, &text).map_err(invalid)
 }
 
@@ -446,8 +446,8 @@ pub fn read_page(file: &str, pointer: &str, value: &Value) -> Result<Page, Input
 /// accepted (so no key repeats), without building a `Value` of the whole
 /// file. An error when the text does not have the page's shape: the caller
 /// then asks the JSON Schema what is wrong.
-pub fn read_page_text(file: &str, pointer: &str, text: &[u8]) -> Result<Page, serde_json::Error> {
-    let raw: RawPage = serde_json::from_slice(text)?;
+pub fn read_page_text(file: &str, pointer: &str, text: &str) -> Result<Page, serde_json::Error> {
+    let raw: RawPage = serde_json::from_str(text)?;
     Ok(Page {
         file: file.to_string(),
         pointer: pointer.to_string(),
@@ -886,7 +886,7 @@ mod tests {
 
     fn verdicts(page: &Value) -> (bool, bool) {
         let by_schema = schemas::check(SchemaKind::AuthorizationDetails, "f", "", page).is_ok();
-        let text = serde_json::to_vec(page).expect("serializes");
+        let text = serde_json::to_string(page).expect("serializes");
         let typed = read_page_text("f", "", &text).is_ok();
         (by_schema, typed)
     }
@@ -959,7 +959,7 @@ mod tests {
             "/tests/fixtures/duplicate-entity-pages"
         );
         let page = |name: &str| {
-            let text = std::fs::read(format!("{dir}/{name}")).expect("fixture");
+            let text = std::fs::read_to_string(format!("{dir}/{name}")).expect("fixture");
             read_page_text(name, "", &text).expect("a page")
         };
         let mut bad: Value =
@@ -972,7 +972,7 @@ mod tests {
             .as_array_mut()
             .expect("a list")
             .push(bad_role);
-        let bad_text = serde_json::to_vec(&bad).expect("prints");
+        let bad_text = serde_json::to_string(&bad).expect("prints");
         let outcome = |parallel: bool| {
             let pages = vec![
                 page("page-1.json"),

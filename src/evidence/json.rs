@@ -20,17 +20,24 @@ use serde_json::{Map, Value};
 
 use crate::evidence::detect::escape_pointer;
 
-/// Parses JSON text into a [`Value`], refusing duplicate keys.
+/// Parses JSON bytes into a [`Value`], refusing duplicate keys (and bytes
+/// that are not UTF-8, saying where).
 pub fn from_slice(bytes: &[u8]) -> Result<Value, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    value_of(serde_json::Deserializer::from_slice(bytes))
+}
+
+/// Parses JSON text into a [`Value`], refusing duplicate keys. Text known
+/// to be UTF-8 is not checked again string by string, as bytes are.
+pub fn from_str(text: &str) -> Result<Value, serde_json::Error> {
+    value_of(serde_json::Deserializer::from_str(text))
+}
+
+fn value_of<'de, R: serde_json::de::Read<'de>>(
+    mut deserializer: serde_json::Deserializer<R>,
+) -> Result<Value, serde_json::Error> {
     let value = ValueAt { path: &Path::Root }.deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(value)
-}
-
-/// Parses JSON text into a [`Value`], refusing duplicate keys.
-pub fn from_str(text: &str) -> Result<Value, serde_json::Error> {
-    from_slice(text.as_bytes())
 }
 
 /// The top level of a document that [`check`] accepted.
@@ -45,11 +52,11 @@ pub enum Shape {
 }
 
 /// Checks JSON text without building it: the same syntax, nesting and
-/// duplicate-key errors as [`from_slice`], at a fraction of the cost and
+/// duplicate-key errors as [`from_str`], at a fraction of the cost and
 /// memory. A typed reader can then deserialize the text directly, knowing
 /// that no key repeats anywhere in it.
-pub fn check(bytes: &[u8]) -> Result<Shape, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+pub fn check(text: &str) -> Result<Shape, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let shape = CheckAt {
         path: &Path::Root,
         top: true,
@@ -382,7 +389,7 @@ mod tests {
     #[test]
     fn trailing_text_is_an_error() {
         assert!(from_str("{} {}").is_err());
-        assert!(check(b"{} {}").is_err());
+        assert!(check("{} {}").is_err());
     }
 
     /// `check` refuses exactly what `from_slice` refuses, with the same
@@ -406,7 +413,7 @@ mod tests {
         ];
         for text in &cases {
             let parsed = from_str(text);
-            let checked = check(text.as_bytes());
+            let checked = check(text);
             match (&parsed, &checked) {
                 (Ok(_), Ok(_)) => {}
                 (Err(p), Err(c)) => {
@@ -416,10 +423,10 @@ mod tests {
             }
         }
         assert_eq!(
-            check(br#"{"b": 1, "a": {"x": 1}}"#).unwrap(),
+            check(r#"{"b": 1, "a": {"x": 1}}"#).unwrap(),
             Shape::Object(vec!["b".into(), "a".into()])
         );
-        assert_eq!(check(b"[1, [2]]").unwrap(), Shape::Array(2));
-        assert_eq!(check(b"null").unwrap(), Shape::Scalar);
+        assert_eq!(check("[1, [2]]").unwrap(), Shape::Array(2));
+        assert_eq!(check("null").unwrap(), Shape::Scalar);
     }
 }
