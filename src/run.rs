@@ -262,14 +262,16 @@ pub fn sources(paths: &[PathBuf]) -> Result<(Vec<SnapshotSource>, bool), Error> 
 }
 
 /// One snapshot, loaded and judged (waivers not yet applied). The Cedar
-/// entity store is dropped as soon as the snapshot is judged, so that a large
-/// organization does not hold every account's store until the merge.
+/// entity store and the model's requests are dropped as soon as the snapshot
+/// is judged, so that a large organization does not hold every account's
+/// until the merge.
 struct Judged {
     /// The snapshot's files, as the report's evidence block lists them.
     files: Vec<crate::evidence::EvidenceFile>,
-    /// The snapshot's warnings (the model has its own).
+    /// The snapshot's warnings, then the model's.
     warnings: Vec<String>,
-    model: Model,
+    account: model::AccountRef,
+    as_of: AsOf,
     findings: Vec<Finding>,
 }
 
@@ -319,10 +321,21 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             if let Some(benchmark) = &options.benchmark {
                 benchmark.label(&pack, &mut findings);
             }
+            let Model {
+                account,
+                as_of,
+                warnings: model_warnings,
+                requests,
+                ..
+            } = model;
+            crate::parallel::drop_aside(threads_per_snapshot > 1, requests);
+            let mut warnings = warnings;
+            warnings.extend(model_warnings);
             Judged {
                 files,
                 warnings,
-                model,
+                account,
+                as_of,
                 findings,
             }
         });
@@ -362,7 +375,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         let Judged {
             files,
             warnings,
-            model,
+            account,
+            as_of,
             mut findings,
         } = match outcome {
             Ok(j) => j,
@@ -387,14 +401,13 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
                 location.file.insert_str(0, &prefix);
             }
         }
-        let as_of = model.as_of;
         times.push(as_of);
         if let Some(applier) = applier.as_mut() {
             applier.apply(&mut findings, as_of.time);
         }
         report.snapshots.push(SnapshotEntry {
             name: source.name.clone(),
-            account: Some(model.account.id.clone()),
+            account: Some(account.id.clone()),
             as_of: as_of.time.map(|t| t.to_cedar()),
             as_of_source: as_of.source.as_str().into(),
             status: "evaluated",
@@ -412,7 +425,6 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             }
         };
         report.warnings.extend(warnings.iter().map(label));
-        report.warnings.extend(model.warnings.iter().map(label));
         if waivers.is_some() && as_of.time.is_none() {
             report.warnings.push(label(&"no as-of time, so no waiver can apply: pass `--as-of`, or include the credential report envelope (its `GeneratedTime`)".to_string()));
         }
@@ -423,7 +435,6 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         } else {
             report.results.extend(findings);
         }
-        crate::parallel::drop_aside(threads_per_snapshot > 1, model);
     }
     match times.as_slice() {
         [] => {}
