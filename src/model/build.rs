@@ -177,12 +177,16 @@ pub fn normalize(
         available,
         incomplete,
         parts: [
-            (b.entities, b.requests, b.warnings),
-            (
-                role_builder.entities,
-                role_builder.requests,
-                role_builder.warnings,
-            ),
+            Made {
+                entities: b.entities,
+                requests: b.requests,
+                warnings: b.warnings,
+            },
+            Made {
+                entities: role_builder.entities,
+                requests: role_builder.requests,
+                warnings: role_builder.warnings,
+            },
         ],
         reviews,
         review_context,
@@ -199,14 +203,20 @@ pub struct Normalized {
     as_of: AsOf,
     available: BTreeSet<EvidenceKind>,
     incomplete: Vec<(EvidenceKind, String)>,
-    /// The entities, requests and warnings of the main part, then of the
-    /// roles (made beside it).
-    parts: [(Vec<cedar::SnapshotEntity>, Vec<AccessRequest>, Vec<String>); 2],
+    /// What the main part made, then the roles' part (made beside it).
+    parts: [Made; 2],
     /// The `Review` requests of root and users, made last.
     reviews: Vec<PendingReview>,
     /// The one context every review carries.
     review_context: cedar::BuiltContext,
     account_message: String,
+}
+
+/// What one part of the normalization made.
+struct Made {
+    entities: Vec<cedar::SnapshotEntity>,
+    requests: Vec<AccessRequest>,
+    warnings: Vec<String>,
 }
 
 impl Normalized {
@@ -215,13 +225,17 @@ impl Normalized {
     /// bytes each) at up to twice their length, the old list alive beside
     /// the new one.
     pub fn finish(self) -> Model {
-        let [(mut entities, mut requests, mut warnings), (role_entities, role_requests, role_warnings)] =
-            self.parts;
-        entities.reserve_exact(role_entities.len());
-        entities.extend(role_entities);
-        requests.reserve_exact(role_requests.len() + self.reviews.len() + 1);
-        requests.extend(role_requests);
-        warnings.extend(role_warnings);
+        let [main, roles] = self.parts;
+        let Made {
+            mut entities,
+            mut requests,
+            mut warnings,
+        } = main;
+        entities.reserve_exact(roles.entities.len());
+        entities.extend(roles.entities);
+        requests.reserve_exact(roles.requests.len() + self.reviews.len() + 1);
+        requests.extend(roles.requests);
+        warnings.extend(roles.warnings);
         let account_uid = Type::Account.uid(&self.account.id);
         let account = || (account_uid.clone(), self.account.id.clone());
         for pending in self.reviews {
