@@ -263,7 +263,7 @@ pub fn sources(paths: &[PathBuf]) -> Result<(Vec<SnapshotSource>, bool), Error> 
 
 /// One snapshot, loaded and judged (waivers not yet applied). The Cedar
 /// entity store and the model's requests are dropped as soon as the snapshot
-/// is judged, so that a large organization does not hold every account's
+/// is judged, so that a large organization does not hold them for every account
 /// until the merge.
 struct Judged {
     /// The snapshot's files, as the report's evidence block lists them.

@@ -179,17 +179,11 @@ impl<'r> Attrs<'r> {
     }
 
     pub fn put(&mut self, name: &'static str, value: AttrValue) -> &mut Self {
-        if self.wanted.attribute(name) {
-            self.values.push((name, value));
-        }
-        self
+        self.put_with(name, || value)
     }
 
     pub fn put_str(&mut self, name: &'static str, value: &str) -> &mut Self {
-        if self.wanted.attribute(name) {
-            self.values.push((name, string(value)));
-        }
-        self
+        self.put_with(name, || string(value))
     }
 
     /// A timestamp, made a Cedar `datetime` only when a policy can read it
