@@ -674,6 +674,12 @@ fn document(file: &str, at: impl Fn() -> String, raw: &RawDocument) -> Document 
     parse_document(&value).map_err(|DocumentError { pointer, message }| problem(&pointer, message))
 }
 
+/// A permissions policy at the pointer `at` gives: read and checked as any
+/// [`document`], kept as the facts the model reads of it.
+fn permissions(file: &str, at: impl Fn() -> String, raw: &RawDocument) -> Permissions {
+    document(file, at, raw).map(|doc| PermissionFacts::of(&doc))
+}
+
 /// The inline policies listed at `{at}{key}`.
 fn inline_policies(
     file: &str,
@@ -684,12 +690,11 @@ fn inline_policies(
         .map(|Obj(p)| p)
         .enumerate()
         .map(|(i, p)| InlinePolicy {
-            document: document(
+            document: permissions(
                 file,
                 || format!("{at}{key}/{i}/PolicyDocument"),
                 &p.policy_document,
-            )
-            .map(|doc| PermissionFacts::of(&doc)),
+            ),
             name: p.policy_name,
         })
         .collect()
@@ -787,7 +792,7 @@ fn policy(file: &str, at: &str, p: RawPolicy) -> Result<ManagedPolicyDetail, Inp
     let default_document = default.map(|(i, Obj(v))| {
         let doc_at = || format!("{at}/PolicyVersionList/{i}/Document");
         match &v.document {
-            Some(d) => document(file, doc_at, d).map(|doc| PermissionFacts::of(&doc)),
+            Some(d) => permissions(file, doc_at, d),
             None => Err(DocumentProblem {
                 file: file.to_string(),
                 pointer: doc_at(),
