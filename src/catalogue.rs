@@ -242,6 +242,7 @@ impl Benchmark {
             controls,
             set,
             builtin_version: pack.builtin_version,
+            schema: pack.schema,
         })
     }
 

@@ -191,9 +191,8 @@ fn dispatch(command: Command) -> Result<u8, Error> {
                 paths: args.policy.policies.clone(),
                 no_default: args.policy.no_default_policies,
             })?;
-            let schema = iam_audit::engine::schema()?;
             let prepared =
-                iam_audit::inspect::prepare_one(&args.paths, &schema, args.as_of, "explain")?;
+                iam_audit::inspect::prepare_one(&args.paths, &pack.schema, args.as_of, "explain")?;
             let findings = iam_audit::engine::evaluate(&pack, &prepared.model, &prepared.entities);
             let entities = iam_audit::model::entities_json(&prepared.entities)?;
             let value =

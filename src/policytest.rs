@@ -101,13 +101,13 @@ pub fn run_tests(dir: &Path) -> Result<TestRun, Error> {
         let cases = parse_file(path, &name, &pack)?;
         files.push((path, name, cases));
     }
-    let schema = engine::schema()?;
+    let schema = &pack.schema;
     let mut text = String::new();
     let (mut passed, mut failed) = (0, 0);
     for (path, name, cases) in files {
         let base = path.parent().unwrap_or(Path::new("."));
         for (index, case) in cases.iter().enumerate() {
-            let findings = evaluate_case(base, &name, index, case, &pack, &schema)?;
+            let findings = evaluate_case(base, &name, index, case, &pack, schema)?;
             let diff = compare(case, &findings);
             if diff.is_empty() {
                 passed += 1;

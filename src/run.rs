@@ -285,9 +285,9 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         Some(path) => Some(crate::waivers::load(path)?),
         None => None,
     };
-    let schema = engine::schema()?;
+    let schema = &pack.schema;
     // The entities hold only what the policies of the run can read.
-    let reads = EntityReads::of_policies(&pack.set, &schema);
+    let reads = EntityReads::of_policies(&pack.set, schema);
     let (sources, multi) = sources(&options.paths)?;
     let jobs = options.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -301,7 +301,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
     let judged = crate::parallel::map(&sources, jobs, |source| {
         let outcome = prepare_on(
             source,
-            &schema,
+            schema,
             options.as_of,
             &options.thresholds,
             &options.limits,

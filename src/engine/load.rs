@@ -213,12 +213,12 @@ pub fn load_selected(
         }
     }
 
+    let schema = schema()?;
     // Validate what did load even when other files failed: one error never
     // hides the next (a syntax error in one file must not mask a misspelt
     // attribute in another).
     {
-        let schema = schema()?;
-        let validator = Validator::new(schema);
+        let validator = Validator::new(schema.clone());
         let result = validator.validate(&set, ValidationMode::Strict);
         let mut rendered: Vec<(String, usize, String)> = result
             .validation_errors()
@@ -255,6 +255,7 @@ pub fn load_selected(
         controls,
         set,
         builtin_version: if builtin { builtin::version() } else { None },
+        schema,
     })
 }
 
@@ -353,11 +354,7 @@ fn control(
         }
     }
     // A policy that reads the as-of time needs one, declared or not.
-    let reads_as_of = policy
-        .to_json()
-        .map(|j| j.to_string().contains("\"attr\":\"as_of\""))
-        .unwrap_or(true);
-    if reads_as_of {
+    if crate::model::reads::reads_attribute(policy, "as_of") {
         requires.push(Requirement::AsOf);
     }
     requires.sort();

@@ -163,7 +163,33 @@ impl EntityReads {
 
     /// Records what one expression reads.
     fn note(&mut self, expr: &Expr, principals: &Types, resources: &Types) {
-        let (receiver, names, tags): (&Expr, Vec<&str>, bool) = match expr.expr_kind() {
+        let Some(Access {
+            receiver,
+            names,
+            tags,
+        }) = Access::of(expr)
+        else {
+            return;
+        };
+        for ty in entity_types(receiver, principals, resources) {
+            let entry = &mut self.types[ty.index()];
+            entry.attributes.extend(names.iter().map(|n| n.to_string()));
+            entry.tags |= tags;
+        }
+    }
+}
+
+/// What one expression reads of the value it is applied to.
+struct Access<'e> {
+    receiver: &'e Expr,
+    /// The attributes named.
+    names: Vec<&'e str>,
+    tags: bool,
+}
+
+impl<'e> Access<'e> {
+    fn of(expr: &'e Expr) -> Option<Access<'e>> {
+        let (receiver, names, tags) = match expr.expr_kind() {
             ExprKind::GetAttr { expr, attr } | ExprKind::HasAttr { expr, attr } => {
                 (expr, vec![attr.as_str()], false)
             }
@@ -177,14 +203,22 @@ impl EntityReads {
                 arg1,
                 ..
             } => (arg1, Vec::new(), true),
-            _ => return,
+            _ => return None,
         };
-        for ty in entity_types(receiver, principals, resources) {
-            let entry = &mut self.types[ty.index()];
-            entry.attributes.extend(names.iter().map(|n| n.to_string()));
-            entry.tags |= tags;
-        }
+        Some(Access {
+            receiver,
+            names,
+            tags,
+        })
     }
+}
+
+/// Whether `policy` reads an attribute called `name` (of any entity or record).
+pub fn reads_attribute(policy: &cedar_policy::Policy, name: &str) -> bool {
+    AsRef::<cedar_policy_core::ast::Policy>::as_ref(policy)
+        .condition()
+        .subexpressions()
+        .any(|e| Access::of(e).is_some_and(|a| a.names.contains(&name)))
 }
 
 /// The types of the snapshot's entities `expr` can be (or, for a set, hold).
@@ -368,6 +402,21 @@ mod tests {
         assert!(!r.of(Type::Role).attribute("created"));
         assert_eq!(taggers(&r), Vec::<Type>::new());
         assert_ne!(r, EntityReads::everything());
+    }
+
+    #[test]
+    fn a_policy_reads_an_attribute_by_any_path_to_it() {
+        let reads_as_of = |when: &str| {
+            let text = format!("forbid (principal, action, resource) when {{ {when} }};");
+            let policy = cedar_policy::Policy::from_str(&text).expect("parses");
+            reads_attribute(&policy, "as_of")
+        };
+        assert!(reads_as_of("context.as_of > context.as_of"));
+        assert!(reads_as_of("context has as_of"));
+        assert!(reads_as_of(r#"context["as_of"] == "x""#));
+        assert!(reads_as_of("principal has as_of.time"));
+        assert!(!reads_as_of(r#"context.thresholds == "as_of""#));
+        assert!(!reads_as_of("principal has time.as_of_day"));
     }
 
     #[test]
