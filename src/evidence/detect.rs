@@ -54,8 +54,9 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
 }
 
 /// A file at least this large is checked and read side by side (see
-/// [`detect_on`]); below it, a second thread costs more than it saves.
-const SIDE_BY_SIDE_MIN_BYTES: usize = 1 << 20;
+/// [`detect_on`]), and hashed beside both; below it, a second thread costs
+/// more than it saves.
+pub(crate) const SIDE_BY_SIDE_MIN_BYTES: usize = 1 << 20;
 
 /// [`detect`], with a large JSON file's duplicate-key check and its typed
 /// reading done side by side on two threads when `parallel`.
