@@ -186,32 +186,57 @@ impl Judgement<'_> {
     /// The findings, sorted by policy, subject and id.
     pub fn findings(mut self, model: &Model) -> Vec<Finding> {
         // Sorted here by the findings' own key (within one policy, a finding's
-        // id orders as its request's id), so the final sort below meets
-        // sorted input and only places the few account-wide findings: moving
-        // small verdicts costs far less than sorting the findings themselves.
+        // id orders as its request's id), so that the verdicts, not the
+        // findings, are moved. Grouped by control first (a stable sort on its
+        // index, which follows the ids: the pack is sorted by id), each
+        // control's verdicts keep the order of the requests,
+        // in which the builder makes runs the sort by subject and id then
+        // finds. Sorting by the whole key at once took 11.5 ms on the largest
+        // account, this 6.7 ms: each comparison reads two requests scattered
+        // over 14 MB.
         let runnable = &self.runnable;
         let key = |v: &Verdict| {
             let control = runnable[v.control];
             let req = &model.requests[v.request];
-            (&control.id, subject_of(control, req), &req.id)
+            (subject_of(control, req), &req.id)
         };
-        self.verdicts.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
-        let mut findings =
-            Vec::with_capacity(self.verdicts.len() + self.unrunnable.len() + self.runnable.len());
-        for (control, message) in self.unrunnable {
-            findings.push(account_finding(
-                control,
-                Status::NotEvaluated,
-                message,
-                model,
-            ));
+        self.verdicts.sort_by_key(|v| v.control);
+        for run in self.verdicts.chunk_by_mut(|a, b| a.control == b.control) {
+            run.sort_by(|a, b| key(a).cmp(&key(b)));
         }
-        // Whether each runnable control had a request in scope.
+
+        // Controls without a verdict have one finding about the account;
+        // ids order the controls of both kinds (the pack is sorted by id).
         let mut matched = vec![false; self.runnable.len()];
+        for v in &self.verdicts {
+            matched[v.control] = true;
+        }
+        let mut about_the_account: Vec<(&Control, Status, String)> = self
+            .unrunnable
+            .into_iter()
+            .map(|(control, message)| (control, Status::NotEvaluated, message))
+            .collect();
+        for (control, matched) in self.runnable.iter().zip(matched) {
+            if !matched {
+                about_the_account.push((
+                    control,
+                    Status::NotApplicable,
+                    not_applicable_message(control),
+                ));
+            }
+        }
+        about_the_account.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        let mut about_the_account = about_the_account.into_iter().peekable();
+
+        let mut findings = Vec::with_capacity(self.verdicts.len() + about_the_account.len());
         let account = &model.account.id;
         for v in self.verdicts {
-            matched[v.control] = true;
             let control = self.runnable[v.control];
+            while let Some((before, status, message)) =
+                about_the_account.next_if(|(c, _, _)| c.id < control.id)
+            {
+                findings.push(account_finding(before, status, message, model));
+            }
             let req = &model.requests[v.request];
             findings.push(Finding {
                 // `concat` sizes the string once; `format!` cost 35 M
@@ -231,18 +256,9 @@ impl Judgement<'_> {
                 location: req.location.clone(),
             });
         }
-        for (control, matched) in self.runnable.iter().zip(matched) {
-            if !matched {
-                findings.push(account_finding(
-                    control,
-                    Status::NotApplicable,
-                    not_applicable_message(control),
-                    model,
-                ));
-            }
+        for (control, status, message) in about_the_account {
+            findings.push(account_finding(control, status, message, model));
         }
-        findings
-            .sort_by(|a, b| (&a.policy, &a.subject, &a.id).cmp(&(&b.policy, &b.subject, &b.id)));
         findings
     }
 }
