@@ -106,11 +106,16 @@ fn dispatch(command: Command) -> Result<u8, Error> {
                 Format::Json => emit_with(args.output.as_deref(), |w| json::write(report, w))?,
                 _ => emit(&text, args.output.as_deref())?,
             }
-            Ok(if evaluation.unusable {
+            let code = if evaluation.unusable {
                 2
             } else {
                 exit_policy.exit_code(report)
-            })
+            };
+            // The process exits next, and the system takes the memory back
+            // whole: freeing a large account's 36,000 results string by
+            // string only delays the exit (3 ms, interleaved runs).
+            std::mem::forget(evaluation);
+            Ok(code)
         }
         Command::Validate(args) => {
             let pack = run::load_pack(&PolicyOptions {
