@@ -161,7 +161,7 @@ pub fn judge_with<'p>(
     };
     // Requests of a kind sit together and cost alike, but kinds differ
     // (a user meets more controls than an access key): halves of the list
-    // took 45 and 72 ms on the largest account. So each thread takes every
+    // took 44 and 82 ms on the largest account. So each thread takes every
     // `threads`-th block, and the shares cost about the same.
     let blocks: Vec<(usize, &[AccessRequest])> = model
         .requests
