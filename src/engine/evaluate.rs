@@ -102,8 +102,8 @@ const PARALLEL_MIN_REQUESTS: usize = 2_000;
 const JUDGE_BLOCK: usize = 512;
 
 /// [`evaluate`] on up to `threads` threads, each judging a share of the
-/// requests over the one shared `Entities`. The findings are sorted at the
-/// end, so the result does not depend on `threads`.
+/// requests over the one shared `Entities`. The findings are put in order
+/// once every share is judged, so the result does not depend on `threads`.
 pub fn evaluate_with(
     pack: &PolicyPack,
     model: &Model,
