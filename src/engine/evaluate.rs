@@ -97,10 +97,6 @@ pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Fi
 /// threads would cost more than it saves.
 const PARALLEL_MIN_REQUESTS: usize = 2_000;
 
-/// How many consecutive requests a thread judges before the next thread's
-/// turn (see [`judge_with`]).
-const JUDGE_BLOCK: usize = 512;
-
 /// [`evaluate`] on up to `threads` threads, each judging a share of the
 /// requests over the one shared `Entities`. The findings are put in order
 /// once every share is judged, so the result does not depend on `threads`.
@@ -162,13 +158,9 @@ pub fn judge_with<'p>(
     // Requests of a kind sit together and cost alike, but kinds differ
     // (a user meets more controls than an access key): halves of the list
     // took 44 and 82 ms on the largest account. So each thread takes every
-    // `threads`-th block, and the shares cost about the same.
-    let blocks: Vec<(usize, &[AccessRequest])> = model
-        .requests
-        .chunks(JUDGE_BLOCK)
-        .enumerate()
-        .map(|(i, block)| (i * JUDGE_BLOCK, block))
-        .collect();
+    // `threads`-th block (a chunk of the list, at most 512 requests), and the
+    // shares cost about the same.
+    let blocks: Vec<(usize, &[AccessRequest])> = model.requests.blocks().collect();
     let shares: Vec<Vec<(usize, &[AccessRequest])>> = (0..threads)
         .map(|t| blocks.iter().skip(t).step_by(threads).copied().collect())
         .filter(|share: &Vec<_>| !share.is_empty())

@@ -12,7 +12,7 @@ use super::cedar::{self, Attrs, Type};
 use super::reads::EntityReads;
 use super::thresholds::Thresholds;
 use super::trust::{trust_paths, PrincipalKind, TrustPath};
-use super::{AccessRequest, AccountRef, Action, AsOf, EvidenceLocation, Model};
+use super::{AccessRequest, AccountRef, Action, AsOf, ChunkedList, EvidenceLocation, Model};
 use crate::error::Error;
 use crate::evidence::authorization_details::{AttachedPolicy, Document, InlinePolicy};
 use crate::evidence::credential_report::{CredentialRow, PasswordEnabled, ReportTime};
@@ -138,8 +138,8 @@ pub fn normalize(
         reads,
         virtual_mfa_users: &virtual_mfa_users,
         account: account.clone(),
-        entities: Vec::new(),
-        requests: Vec::new(),
+        entities: ChunkedList::new(),
+        requests: ChunkedList::new(),
         warnings: Vec::new(),
         principals: BTreeSet::new(),
         reviews: Vec::new(),
@@ -214,16 +214,14 @@ pub struct Normalized {
 
 /// What one part of the normalization made.
 struct Made {
-    entities: Vec<cedar::SnapshotEntity>,
-    requests: Vec<AccessRequest>,
+    entities: ChunkedList<cedar::SnapshotEntity>,
+    requests: ChunkedList<AccessRequest>,
     warnings: Vec<String>,
 }
 
 impl Normalized {
-    /// The model: the parts' lists joined, the reviews added. Each list grows
-    /// once, to its exact length: growing by doubling left the requests (528
-    /// bytes each) at up to twice their length, the old list alive beside
-    /// the new one.
+    /// The model: the parts' lists joined by their chunks (see
+    /// [`ChunkedList`]), without a copy; the reviews added.
     pub fn finish(self) -> Model {
         let [main, roles] = self.parts;
         let Made {
@@ -231,10 +229,8 @@ impl Normalized {
             mut requests,
             mut warnings,
         } = main;
-        entities.reserve_exact(roles.entities.len());
-        entities.extend(roles.entities);
-        requests.reserve_exact(roles.requests.len() + self.reviews.len() + 1);
-        requests.extend(roles.requests);
+        entities.append(roles.entities);
+        requests.append(roles.requests);
         warnings.extend(roles.warnings);
         let account_uid = Type::Account.uid(&self.account.id);
         let account = || (account_uid.clone(), self.account.id.clone());
@@ -415,8 +411,8 @@ struct Builder<'s> {
     /// per user rather than by a scan of every device.
     virtual_mfa_users: &'s HashSet<&'s str>,
     account: AccountRef,
-    entities: Vec<cedar::SnapshotEntity>,
-    requests: Vec<AccessRequest>,
+    entities: ChunkedList<cedar::SnapshotEntity>,
+    requests: ChunkedList<AccessRequest>,
     warnings: Vec<String>,
     /// Trusted principals already added (many roles trust the same one).
     principals: BTreeSet<EntityUid>,
@@ -564,7 +560,7 @@ impl<'s> Builder<'s> {
             RequestContext::Own(json) => self.contexts.context(json),
         }
         .map_err(|e| Error::Internal(format!("cannot build the context of `{id}`: {e}")))?;
-        self.requests.push(access_request(
+        Ok(self.requests.push(access_request(
             id,
             action,
             (principal, principal_name),
@@ -572,10 +568,7 @@ impl<'s> Builder<'s> {
             (context_json, ctx),
             subject,
             message,
-        ));
-        self.requests
-            .last_mut()
-            .ok_or_else(|| Error::Internal("a request vanished after it was added".into()))
+        )))
     }
 
     /// The credential report row of a user (or root): its line for a bare
@@ -601,7 +594,7 @@ impl<'s> Builder<'s> {
     /// Gives every request added since `start` a location (the identity
     /// entry their facts come from), unless it already has one.
     fn locate_since(&mut self, start: usize, location: &EvidenceLocation) {
-        for req in self.requests.iter_mut().skip(start) {
+        for req in self.requests.iter_mut_from(start) {
             if req.location.is_none() {
                 req.location = Some(location.clone());
             }
@@ -939,7 +932,7 @@ impl<'s> Builder<'s> {
             parents.extend(g.attached.iter().map(|p| managed_policy_uid(&p.arn)));
             self.entity(uid.clone(), a, &parents)?;
             self.group_parents.insert(g.arn.clone(), parents);
-            let start = self.requests.len();
+            let start = self.requests.next_key();
             self.hold_policies(&uid, &g.arn, &g.attached, &g.inline)?;
             self.locate_since(start, &detail_location(&g.file, &g.pointer));
         }
@@ -1138,7 +1131,7 @@ impl<'s> Builder<'s> {
             self.access_keys(r, &uid, &parents)?;
         }
         if let Some(d) = facts.detail {
-            let start = self.requests.len();
+            let start = self.requests.next_key();
             self.hold_policies(&uid, arn, &d.attached, &d.inline)?;
             self.locate_since(start, &detail_location(&d.file, &d.pointer));
         }
@@ -1263,10 +1256,10 @@ impl<'s> Builder<'s> {
             // Each trust path points at its statement; an unreadable trust
             // policy's stand-in request at the document itself.
             let trust_at = format!("{}/AssumeRolePolicyDocument", r.pointer);
-            let start = self.requests.len();
+            let start = self.requests.next_key();
             self.trust(&uid, &r.arn, &r.trust_policy, (&r.file, &trust_at))?;
             self.locate_since(start, &detail_location(&r.file, &trust_at));
-            let start = self.requests.len();
+            let start = self.requests.next_key();
             self.hold_policies(&uid, &r.arn, &r.attached, &r.inline)?;
             self.locate_since(start, &detail_location(&r.file, &r.pointer));
         }

@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod cedar;
+pub mod chunked;
 pub mod reads;
 pub mod sanity;
 pub mod thresholds;
@@ -21,6 +22,7 @@ use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceKind;
 
 pub use build::{build, build_on, build_with, normalize, Normalized};
+pub use chunked::ChunkedList;
 pub use reads::EntityReads;
 pub use thresholds::Thresholds;
 
@@ -154,8 +156,9 @@ pub struct Model {
     pub account: AccountRef,
     pub as_of: AsOf,
     /// Every entity, its ancestors closed (see [`cedar::SnapshotEntity`]).
-    pub entities: Vec<cedar::SnapshotEntity>,
-    pub requests: Vec<AccessRequest>,
+    pub entities: ChunkedList<cedar::SnapshotEntity>,
+    /// In the order they were made (see [`chunked`] for their keys).
+    pub requests: ChunkedList<AccessRequest>,
     /// Evidence kinds the snapshot holds completely.
     pub available: BTreeSet<EvidenceKind>,
     /// Evidence present but incomplete, with the reason (a filtered export).
