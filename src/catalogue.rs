@@ -252,7 +252,7 @@ impl Benchmark {
             f.benchmark_control = pack
                 .controls
                 .iter()
-                .find(|c| c.id == f.policy)
+                .find(|c| *c.id == *f.policy)
                 .and_then(|c| c.cis_aws.get(&self.version).cloned());
         }
     }

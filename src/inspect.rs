@@ -96,14 +96,14 @@ pub fn explain(
         .requests
         .iter()
         .filter(|r| {
-            r.subject == subject || r.principal_name == subject || r.resource_name == subject
+            *r.subject == *subject || *r.principal_name == *subject || *r.resource_name == *subject
         })
         .collect();
     requests.sort_by(|a, b| a.id.cmp(&b.id));
     // Account-level results belong to no request: they have no action.
     let account_results: Vec<Value> = findings
         .iter()
-        .filter(|f| f.subject == subject && f.action.is_empty())
+        .filter(|f| *f.subject == *subject && f.action.is_empty())
         .map(|f| {
             json!({
                 "policy": f.policy,
@@ -122,13 +122,13 @@ pub fn explain(
     let mut out_requests = Vec::new();
     for req in requests {
         let mut roles = Vec::new();
-        if req.subject == subject {
+        if *req.subject == *subject {
             roles.push("subject");
         }
-        if req.principal_name == subject {
+        if *req.principal_name == *subject {
             roles.push("principal");
         }
-        if req.resource_name == subject {
+        if *req.resource_name == *subject {
             roles.push("resource");
         }
         let mut controls: Vec<Value> = findings

@@ -484,7 +484,7 @@ fn evaluate_case(
 fn status_of(findings: &[Finding], policy: &str, subject: &str) -> Option<Status> {
     findings
         .iter()
-        .filter(|f| f.policy == policy && f.subject == subject)
+        .filter(|f| *f.policy == *policy && *f.subject == *subject)
         .map(|f| f.status)
         .min()
 }
@@ -514,8 +514,8 @@ fn compare(case: &Case, findings: &[Finding]) -> Vec<String> {
     for (policy, expected) in &case.failing {
         let actual: BTreeSet<String> = findings
             .iter()
-            .filter(|f| &f.policy == policy && f.status == Status::Fail)
-            .map(|f| f.subject.clone())
+            .filter(|f| *f.policy == **policy && f.status == Status::Fail)
+            .map(|f| f.subject.to_string())
             .collect();
         for missing in expected.difference(&actual) {
             let got = status_of(findings, policy, missing)

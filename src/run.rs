@@ -395,10 +395,12 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
             }
             Err(e) => return Err(e),
         };
-        // Locations name files as the report's `evidence` block does.
+        // Locations name files as the report's `evidence` block does. A
+        // finding shares its location with its request's other findings:
+        // each gets its own copy, prefixed once.
         if !prefix.is_empty() {
             for location in findings.iter_mut().filter_map(|f| f.location.as_mut()) {
-                location.file.insert_str(0, &prefix);
+                std::sync::Arc::make_mut(location).file.insert_str(0, &prefix);
             }
         }
         times.push(as_of);

@@ -69,10 +69,10 @@ impl Waiver {
                 subject,
                 pattern,
             } => {
-                finding.policy == *policy
+                *finding.policy == **policy
                     && match pattern {
                         Some(re) => re.is_match(&finding.subject),
-                        None => finding.subject == *subject,
+                        None => *finding.subject == **subject,
                     }
             }
         }

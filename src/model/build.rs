@@ -4,6 +4,7 @@
 //! up).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use cedar_policy::EntityUid;
 use serde_json::{json, Map, Value};
@@ -233,7 +234,8 @@ impl Normalized {
         requests.append(roles.requests);
         warnings.extend(roles.warnings);
         let account_uid = Type::Account.uid(&self.account.id);
-        let account = || (account_uid.clone(), self.account.id.clone());
+        let account_name: Arc<str> = self.account.id.as_str().into();
+        let account = || (account_uid.clone(), account_name.clone());
         for pending in self.reviews {
             let mut req = access_request(
                 pending.id,
@@ -242,7 +244,7 @@ impl Normalized {
                 account(),
                 self.review_context.clone(),
                 pending.subject,
-                pending.message,
+                pending.message.into(),
             );
             req.missing = pending.missing;
             requests.push(req);
@@ -254,8 +256,8 @@ impl Normalized {
             account(),
             account(),
             self.review_context,
-            id,
-            self.account_message,
+            id.into(),
+            self.account_message.into(),
         ));
         Model {
             account: self.account,
@@ -273,11 +275,11 @@ impl Normalized {
 fn access_request(
     id: String,
     action: Action,
-    (principal, principal_name): (EntityUid, String),
-    (resource, resource_name): (EntityUid, String),
+    (principal, principal_name): (EntityUid, Arc<str>),
+    (resource, resource_name): (EntityUid, Arc<str>),
     (context_json, context): cedar::BuiltContext,
-    subject: String,
-    message: String,
+    subject: Arc<str>,
+    message: Arc<str>,
 ) -> AccessRequest {
     AccessRequest {
         id,
@@ -461,8 +463,8 @@ fn unreadable_managed_policies(snapshot: &Snapshot) -> BTreeMap<String, String> 
 /// A `Review` request of one identity, waiting for the account-wide context.
 struct PendingReview {
     id: String,
-    principal: (EntityUid, String),
-    subject: String,
+    principal: (EntityUid, Arc<str>),
+    subject: Arc<str>,
     message: String,
     missing: Vec<(EvidenceKind, String)>,
 }
@@ -549,11 +551,11 @@ impl<'s> Builder<'s> {
         &mut self,
         id: String,
         action: Action,
-        (principal, principal_name): (EntityUid, String),
-        (resource, resource_name): (EntityUid, String),
+        (principal, principal_name): (EntityUid, Arc<str>),
+        (resource, resource_name): (EntityUid, Arc<str>),
         context: RequestContext,
-        subject: String,
-        message: String,
+        subject: Arc<str>,
+        message: Arc<str>,
     ) -> Result<&mut AccessRequest, Error> {
         let (context_json, ctx) = match context {
             RequestContext::Common => Ok(self.common_built.clone()),
@@ -574,9 +576,9 @@ impl<'s> Builder<'s> {
     /// The credential report row of a user (or root): its line for a bare
     /// CSV; for an envelope, `/Content` (the row's line counts lines of the
     /// decoded text, not of the JSON file).
-    fn row_location(&self, row: &CredentialRow) -> Option<EvidenceLocation> {
+    fn row_location(&self, row: &CredentialRow) -> Option<Arc<EvidenceLocation>> {
         let (file, report) = self.snapshot.credential_report.as_ref()?;
-        Some(if report.envelope {
+        Some(Arc::new(if report.envelope {
             EvidenceLocation {
                 file: file.clone(),
                 line: None,
@@ -588,12 +590,13 @@ impl<'s> Builder<'s> {
                 line: Some(row.line),
                 pointer: None,
             }
-        })
+        }))
     }
 
     /// Gives every request added since `start` a location (the identity
     /// entry their facts come from), unless it already has one.
-    fn locate_since(&mut self, start: usize, location: &EvidenceLocation) {
+    fn locate_since(&mut self, start: usize, location: EvidenceLocation) {
+        let location = Arc::new(location);
         for req in self.requests.iter_mut_from(start) {
             if req.location.is_none() {
                 req.location = Some(location.clone());
@@ -723,7 +726,7 @@ impl<'s> Builder<'s> {
         }
         if facts.password != "false" {
             let ctx = RequestContext::Common;
-            let account = (self.account_uid(), self.account.id.clone());
+            let account = (self.account_uid(), self.account.id.as_str().into());
             let message = match row {
                 Some(r) => format!(
                     "root password `{}`, last used {}; MFA {}",
@@ -747,11 +750,11 @@ impl<'s> Builder<'s> {
             self.request(
                 format!("{}/console", facts.arn),
                 Action::SignInToConsole,
-                (uid.clone(), facts.arn.clone()),
+                (uid.clone(), facts.arn.as_str().into()),
                 account,
                 ctx,
-                facts.arn.clone(),
-                message,
+                facts.arn.as_str().into(),
+                message.into(),
             )?;
         }
         if let Some(r) = row {
@@ -760,8 +763,8 @@ impl<'s> Builder<'s> {
         let message = root_message(&facts, virtual_list.map(|_| has_virtual_mfa));
         self.reviews.push(PendingReview {
             id: format!("{}/review", facts.arn),
-            principal: (uid, facts.arn.clone()),
-            subject: facts.arn,
+            principal: (uid, facts.arn.as_str().into()),
+            subject: facts.arn.into(),
             message,
             missing: Vec::new(),
         });
@@ -807,14 +810,15 @@ impl<'s> Builder<'s> {
             );
             let ctx = RequestContext::Common;
             let location = self.row_location(row);
+            let owner_arn: Arc<str> = row.arn.as_str().into();
             self.request(
                 key_id.clone(),
                 Action::UseAccessKey,
-                (owner.clone(), row.arn.clone()),
-                (uid, key_id),
+                (owner.clone(), owner_arn.clone()),
+                (uid, key_id.into()),
                 ctx,
-                row.arn.clone(),
-                message,
+                owner_arn,
+                message.into(),
             )?
             .location = location;
         }
@@ -934,7 +938,7 @@ impl<'s> Builder<'s> {
             self.group_parents.insert(g.arn.clone(), parents);
             let start = self.requests.next_key();
             self.hold_policies(&uid, &g.arn, &g.attached, &g.inline)?;
-            self.locate_since(start, &detail_location(&g.file, &g.pointer));
+            self.locate_since(start, detail_location(&g.file, &g.pointer));
         }
         Ok(arns)
     }
@@ -1108,17 +1112,18 @@ impl<'s> Builder<'s> {
         let account_name = self.account.id.clone();
         let location = match (row, facts.detail) {
             (Some(r), _) => self.row_location(r),
-            (None, Some(d)) => Some(detail_location(&d.file, &d.pointer)),
+            (None, Some(d)) => Some(Arc::new(detail_location(&d.file, &d.pointer))),
             (None, None) => None,
         };
+        let name: Arc<str> = arn.into();
         let req = self.request(
             arn.to_string(),
             Action::SignInToConsole,
-            (uid.clone(), arn.to_string()),
-            (account_uid, account_name),
+            (uid.clone(), name.clone()),
+            (account_uid, account_name.into()),
             ctx,
-            arn.to_string(),
-            message,
+            name,
+            message.into(),
         )?;
         req.location = location;
         if row.is_none() && has_report {
@@ -1133,7 +1138,7 @@ impl<'s> Builder<'s> {
         if let Some(d) = facts.detail {
             let start = self.requests.next_key();
             self.hold_policies(&uid, arn, &d.attached, &d.inline)?;
-            self.locate_since(start, &detail_location(&d.file, &d.pointer));
+            self.locate_since(start, detail_location(&d.file, &d.pointer));
         }
 
         // The user as a whole (key count, direct policies), judged once per
@@ -1153,8 +1158,8 @@ impl<'s> Builder<'s> {
         }
         self.reviews.push(PendingReview {
             id: format!("{arn}/review"),
-            principal: (uid, arn.to_string()),
-            subject: arn.to_string(),
+            principal: (uid, arn.into()),
+            subject: arn.into(),
             message: user_review_message(row, facts.detail),
             missing,
         });
@@ -1169,19 +1174,22 @@ impl<'s> Builder<'s> {
         attached: &[AttachedPolicy],
         inline: &[InlinePolicy],
     ) -> Result<(), Error> {
+        // One copy of the holder's ARN for all its paths' names and subjects.
+        let holder_name: Arc<str> = holder_arn.into();
         for p in attached {
             let ctx = RequestContext::Common;
             let unreadable = self.unreadable_managed.get(&p.arn).cloned();
+            let policy_arn: Arc<str> = p.arn.as_str().into();
             let req = self.request(
                 format!("{holder_arn}/holds/{}", p.arn),
                 Action::HoldPolicy,
-                (holder.clone(), holder_arn.to_string()),
-                (managed_policy_uid(&p.arn), p.arn.clone()),
+                (holder.clone(), holder_name.clone()),
+                (managed_policy_uid(&p.arn), policy_arn.clone()),
                 ctx,
-                holder_arn.to_string(),
-                format!("`{}` is attached to `{holder_arn}`", p.name),
+                holder_name.clone(),
+                format!("`{}` is attached to `{holder_arn}`", p.name).into(),
             )?;
-            req.resource_subject = p.arn.clone();
+            req.resource_subject = policy_arn;
             if let Some(problem) = unreadable {
                 req.unreadable = Some(format!(
                     "the managed policy's default version does not decode: {problem}"
@@ -1203,11 +1211,11 @@ impl<'s> Builder<'s> {
             let req = self.request(
                 format!("{holder_arn}/holds/{id}"),
                 Action::HoldPolicy,
-                (holder.clone(), holder_arn.to_string()),
-                (uid, id),
+                (holder.clone(), holder_name.clone()),
+                (uid, id.into()),
                 ctx,
-                holder_arn.to_string(),
-                format!("inline policy `{}` of `{holder_arn}`", p.name),
+                holder_name.clone(),
+                format!("inline policy `{}` of `{holder_arn}`", p.name).into(),
             )?;
             if let Err(problem) = &p.document {
                 req.unreadable = Some(format!("the inline policy does not decode: {problem}"));
@@ -1258,10 +1266,10 @@ impl<'s> Builder<'s> {
             let trust_at = format!("{}/AssumeRolePolicyDocument", r.pointer);
             let start = self.requests.next_key();
             self.trust(&uid, &r.arn, &r.trust_policy, (&r.file, &trust_at))?;
-            self.locate_since(start, &detail_location(&r.file, &trust_at));
+            self.locate_since(start, detail_location(&r.file, &trust_at));
             let start = self.requests.next_key();
             self.hold_policies(&uid, &r.arn, &r.attached, &r.inline)?;
-            self.locate_since(start, &detail_location(&r.file, &r.pointer));
+            self.locate_since(start, detail_location(&r.file, &r.pointer));
         }
         support.sort();
         Ok(support)
@@ -1294,9 +1302,9 @@ impl<'s> Builder<'s> {
                     format!("{role_arn}/trust-policy"),
                     Action::AssumeRole,
                     (principal, "?".into()),
-                    (role.clone(), role_arn.to_string()),
+                    (role.clone(), role_arn.into()),
                     ctx,
-                    role_arn.to_string(),
+                    role_arn.into(),
                     "the trust policy does not decode".into(),
                 )?;
                 req.unreadable = Some(why);
@@ -1306,6 +1314,7 @@ impl<'s> Builder<'s> {
         self.warnings
             .extend(super::sanity::trust_policy_oddities(doc, role_arn));
         let mut seen = BTreeSet::new();
+        let role_name: Arc<str> = role_arn.into();
         for path in trust_paths(doc, role_arn) {
             let (principal, principal_type) = match path.principal.kind {
                 PrincipalKind::Service => (
@@ -1348,13 +1357,13 @@ impl<'s> Builder<'s> {
             self.request(
                 id,
                 Action::AssumeRole,
-                (principal, path.principal.id.clone()),
-                (role.clone(), role_arn.to_string()),
+                (principal, path.principal.id.as_str().into()),
+                (role.clone(), role_name.clone()),
                 ctx,
-                role_arn.to_string(),
-                message,
+                role_name.clone(),
+                message.into(),
             )?
-            .location = Some(location);
+            .location = Some(Arc::new(location));
         }
         Ok(())
     }

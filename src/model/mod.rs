@@ -15,6 +15,7 @@ pub mod thresholds;
 pub mod trust;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use cedar_policy::{Context, EntityUid};
 
@@ -131,24 +132,25 @@ pub struct AccessRequest {
     /// shared by the requests whose contexts are equal.
     pub context_json: std::sync::Arc<serde_json::Value>,
     /// What a result is about (an ARN; see the contract's subject table).
-    pub subject: String,
+    pub subject: Arc<str>,
     /// The ARN that stands for the resource, for controls annotated
     /// `@subject("resource")`: a managed policy's ARN; for what has no ARN of
     /// its own (an inline policy, an access key), the ARN of its holder.
-    pub resource_subject: String,
+    pub resource_subject: Arc<str>,
     /// Human names of the principal and resource (ARNs, `*`, service names).
-    pub principal_name: String,
-    pub resource_name: String,
+    pub principal_name: Arc<str>,
+    pub resource_name: Arc<str>,
     /// The path's facts in the evidence's own terms.
-    pub message: String,
+    pub message: Arc<str>,
     /// Evidence this particular path lacks (a user absent from the
     /// credential report): policies that need it are `not-evaluated` here.
     pub missing: Vec<(EvidenceKind, String)>,
     /// The evidence for this path could not be read (a trust policy that does
     /// not decode): every policy in scope reports `error` with this reason.
     pub unreadable: Option<String>,
-    /// Where the evidence for this path is, when one place holds it.
-    pub location: Option<EvidenceLocation>,
+    /// Where the evidence for this path is, when one place holds it
+    /// (shared by the paths of one identity and by their findings).
+    pub location: Option<Arc<EvidenceLocation>>,
 }
 
 /// A snapshot, normalized.

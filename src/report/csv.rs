@@ -57,16 +57,16 @@ pub fn render(report: &Report) -> String {
         let policy = report.policy(&r.policy);
         let location = r.location.as_ref();
         rows.push(vec![
-            r.account.clone(),
-            r.policy.clone(),
+            r.account.to_string(),
+            r.policy.to_string(),
             policy.map(|p| p.title.clone()).unwrap_or_default(),
             r.severity.to_string(),
             r.status.as_str().to_string(),
-            r.subject.clone(),
-            r.principal.clone(),
-            r.action.clone(),
-            r.resource.clone(),
-            r.message.clone(),
+            r.subject.to_string(),
+            r.principal.to_string(),
+            r.action.to_string(),
+            r.resource.to_string(),
+            r.message.to_string(),
             policy
                 .and_then(|p| p.remediation.clone())
                 .unwrap_or_default(),

@@ -74,7 +74,7 @@ pub fn render(report: &Report) -> String {
     let mut total = Counts::default();
     let mut suites = String::new();
     for p in &report.policies {
-        let results: Vec<&Finding> = report.results.iter().filter(|r| r.policy == p.id).collect();
+        let results: Vec<&Finding> = report.results.iter().filter(|r| *r.policy == *p.id).collect();
         let mut counts = Counts::default();
         let mut cases = String::new();
         for r in &results {
@@ -140,7 +140,7 @@ fn case(out: &mut String, r: &Finding, remediation: Option<&str>) {
         Status::NotEvaluated => format!("not evaluated: {}", r.message),
         Status::NotApplicable => format!("not applicable: {}", r.message),
         Status::Waived => format!("waived: {}", r.message),
-        _ => r.message.clone(),
+        _ => r.message.to_string(),
     };
     let mut details = vec![
         format!("status: {}", r.status.as_str()),

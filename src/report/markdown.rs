@@ -167,7 +167,7 @@ fn summary(report: &Report, out: &mut String) {
     out.push_str("| Control | Severity | Fail | Error | Not evaluated | Not applicable | Waived | Pass | Total |\n");
     out.push_str("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for p in &report.policies {
-        let of: Vec<&Finding> = report.results.iter().filter(|r| r.policy == p.id).collect();
+        let of: Vec<&Finding> = report.results.iter().filter(|r| *r.policy == *p.id).collect();
         let n = |s: Status| of.iter().filter(|r| r.status == s).count();
         let _ = writeln!(
             out,
@@ -199,7 +199,7 @@ fn findings(report: &Report, out: &mut String) {
         let mut listed: Vec<&Finding> = report
             .results
             .iter()
-            .filter(|r| r.policy == p.id && r.status != Status::Pass)
+            .filter(|r| *r.policy == *p.id && r.status != Status::Pass)
             .collect();
         if listed.is_empty() {
             continue;

@@ -137,10 +137,10 @@ fn rule(p: &PolicyEntry) -> Value {
 }
 
 fn result(report: &Report, r: &Finding) -> Value {
-    let rule_index = report.policies.iter().position(|p| p.id == r.policy);
+    let rule_index = report.policies.iter().position(|p| *p.id == *r.policy);
     let (result_level, text) = match r.status {
         Status::Error => ("error", format!("not evaluable: {}", r.message)),
-        _ => (level(r.severity), r.message.clone()),
+        _ => (level(r.severity), r.message.to_string()),
     };
     let mut value = json!({
         "ruleId": r.policy,
@@ -216,7 +216,7 @@ fn account_evidence(report: &Report, r: &Finding) -> Option<String> {
         let snapshot = report
             .snapshots
             .iter()
-            .find(|s| s.account.as_deref() == Some(r.account.as_str()))?;
+            .find(|s| s.account.as_deref() == Some(&*r.account))?;
         format!("{}/", snapshot.name)
     } else {
         String::new()

@@ -52,7 +52,7 @@ pub fn render(report: &Report, style: Style) -> String {
             report
                 .results
                 .iter()
-                .filter(|r| r.policy == p.id && r.status == s)
+                .filter(|r| *r.policy == *p.id && r.status == s)
                 .count()
         };
         let mut row = vec![
