@@ -178,15 +178,15 @@ pub struct ManagedPolicyDetail {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RawPage {
-    #[serde(default, deserialize_with = "non_null")]
-    user_detail_list: Option<Vec<Obj<RawUser>>>,
-    #[serde(default, deserialize_with = "non_null")]
-    group_detail_list: Option<Vec<Obj<RawGroup>>>,
-    #[serde(default, deserialize_with = "non_null")]
-    role_detail_list: Option<Vec<Obj<RawRole>>>,
-    #[serde(default, deserialize_with = "non_null")]
-    policies: Option<Vec<Obj<RawPolicy>>>,
+struct RawPage<'a> {
+    #[serde(borrow, default, deserialize_with = "non_null")]
+    user_detail_list: Option<Vec<Obj<RawUser<'a>>>>,
+    #[serde(borrow, default, deserialize_with = "non_null")]
+    group_detail_list: Option<Vec<Obj<RawGroup<'a>>>>,
+    #[serde(borrow, default, deserialize_with = "non_null")]
+    role_detail_list: Option<Vec<Obj<RawRole<'a>>>>,
+    #[serde(borrow, default, deserialize_with = "non_null")]
+    policies: Option<Vec<Obj<RawPolicy<'a>>>>,
     #[serde(default, deserialize_with = "non_null")]
     is_truncated: Option<bool>,
     #[serde(default, deserialize_with = "non_null")]
@@ -226,14 +226,14 @@ where
 }
 
 /// A policy document as exported: a JSON object, or a string (URL-encoded
-/// or plain JSON), kept as its JSON text and decoded by `parse_document` only
-/// when used: the versions of a managed policy that are not the default are
-/// never read.
-struct RawDocument(Box<RawValue>);
+/// or plain JSON), borrowed as its JSON text from the file's and decoded by
+/// `parse_document` only when used: the versions of a managed policy that
+/// are not the default are never read, and no document is copied.
+struct RawDocument<'a>(&'a RawValue);
 
-impl<'de> Deserialize<'de> for RawDocument {
+impl<'de: 'a, 'a> Deserialize<'de> for RawDocument<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let raw = <&'a RawValue>::deserialize(deserializer)?;
         if raw.get().trim_start().starts_with(['{', '"']) {
             Ok(RawDocument(raw))
         } else {
@@ -246,7 +246,7 @@ impl<'de> Deserialize<'de> for RawDocument {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RawUser {
+struct RawUser<'a> {
     user_name: String,
     arn: String,
     #[serde(default)]
@@ -255,8 +255,8 @@ struct RawUser {
     user_id: String,
     #[serde(default, deserialize_with = "non_null")]
     create_date: Option<String>,
-    #[serde(default)]
-    user_policy_list: Vec<Obj<RawInline>>,
+    #[serde(borrow, default)]
+    user_policy_list: Vec<Obj<RawInline<'a>>>,
     #[serde(default)]
     group_list: Vec<String>,
     #[serde(default)]
@@ -269,7 +269,7 @@ struct RawUser {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RawGroup {
+struct RawGroup<'a> {
     group_name: String,
     arn: String,
     #[serde(default)]
@@ -278,15 +278,15 @@ struct RawGroup {
     group_id: String,
     #[serde(default, deserialize_with = "non_null")]
     create_date: Option<String>,
-    #[serde(default)]
-    group_policy_list: Vec<Obj<RawInline>>,
+    #[serde(borrow, default)]
+    group_policy_list: Vec<Obj<RawInline<'a>>>,
     #[serde(default)]
     attached_managed_policies: Vec<Obj<RawAttached>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RawRole {
+struct RawRole<'a> {
     role_name: String,
     arn: String,
     #[serde(default)]
@@ -295,12 +295,13 @@ struct RawRole {
     role_id: String,
     #[serde(default, deserialize_with = "non_null")]
     create_date: Option<String>,
-    assume_role_policy_document: RawDocument,
+    #[serde(borrow)]
+    assume_role_policy_document: RawDocument<'a>,
     #[serde(default, deserialize_with = "non_null")]
     #[allow(dead_code)] // typed only to be checked
     instance_profile_list: Option<Vec<serde::de::IgnoredAny>>,
-    #[serde(default)]
-    role_policy_list: Vec<Obj<RawInline>>,
+    #[serde(borrow, default)]
+    role_policy_list: Vec<Obj<RawInline<'a>>>,
     #[serde(default)]
     attached_managed_policies: Vec<Obj<RawAttached>>,
     #[serde(default, deserialize_with = "non_null")]
@@ -314,7 +315,7 @@ struct RawRole {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[allow(dead_code)] // some fields are typed only to be checked
-struct RawPolicy {
+struct RawPolicy<'a> {
     policy_name: String,
     arn: String,
     #[serde(default)]
@@ -331,14 +332,15 @@ struct RawPolicy {
     create_date: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
     update_date: Option<String>,
-    policy_version_list: Vec<Obj<RawPolicyVersion>>,
+    #[serde(borrow)]
+    policy_version_list: Vec<Obj<RawPolicyVersion<'a>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RawPolicyVersion {
-    #[serde(default, deserialize_with = "non_null")]
-    document: Option<RawDocument>,
+struct RawPolicyVersion<'a> {
+    #[serde(borrow, default, deserialize_with = "non_null")]
+    document: Option<RawDocument<'a>>,
     #[serde(default)]
     version_id: String,
     is_default_version: bool,
@@ -349,9 +351,10 @@ struct RawPolicyVersion {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RawInline {
+struct RawInline<'a> {
     policy_name: String,
-    policy_document: RawDocument,
+    #[serde(borrow)]
+    policy_document: RawDocument<'a>,
 }
 
 #[derive(Deserialize)]
@@ -405,16 +408,26 @@ pub const PAGE_KEYS: [&str; 4] = [
 ];
 
 /// One page as read from one file (a file may hold an array of pages; then
-/// `pointer` is `/0`, `/1`, ...).
+/// `pointer` is `/0`, `/1`, ...), its entries converted as it was read: the
+/// raw entries borrow their policy documents from the file's text, which is
+/// freed once its pages are read.
 pub struct Page {
     file: String,
     pointer: String,
-    raw: RawPage,
+    is_truncated: bool,
+    users: Option<Vec<Entry<UserDetail>>>,
+    groups: Option<Vec<Entry<GroupDetail>>>,
+    roles: Option<Vec<Entry<RoleDetail>>>,
+    policies: Option<Vec<Entry<ManagedPolicyDetail>>>,
 }
+
+/// One entry of a page's list: its ARN (to find repeats across pages) and
+/// what it converted to, or why it did not.
+type Entry<T> = (String, Result<T, InputError>);
 
 impl Page {
     pub fn is_truncated(&self) -> bool {
-        self.raw.is_truncated == Some(true)
+        self.is_truncated
     }
 
     pub fn file(&self) -> &str {
@@ -447,25 +460,55 @@ pub fn read_page(file: &str, pointer: &str, value: &Value) -> Result<Page, Input
 /// file. An error when the text does not have the page's shape: the caller
 /// then asks the JSON Schema what is wrong.
 pub fn read_page_text(file: &str, pointer: &str, text: &str) -> Result<Page, serde_json::Error> {
-    let raw: RawPage = serde_json::from_str(text)?;
+    let raw: RawPage<'_> = serde_json::from_str(text)?;
+    // Each entry is converted at `{pointer}/{list}/{index}`.
+    fn entries<R, T>(
+        file: &str,
+        at: String,
+        list: Option<Vec<Obj<R>>>,
+        one: impl Fn(&str, &str, R) -> Entry<T>,
+    ) -> Option<Vec<Entry<T>>> {
+        list.map(|list| {
+            list.into_iter()
+                .enumerate()
+                .map(|(i, Obj(raw))| one(file, &format!("{at}/{i}"), raw))
+                .collect()
+        })
+    }
     Ok(Page {
         file: file.to_string(),
         pointer: pointer.to_string(),
-        raw,
+        is_truncated: raw.is_truncated == Some(true),
+        users: entries(
+            file,
+            format!("{pointer}/UserDetailList"),
+            raw.user_detail_list,
+            |f, a, u: RawUser<'_>| (u.arn.clone(), user(f, a, u)),
+        ),
+        groups: entries(
+            file,
+            format!("{pointer}/GroupDetailList"),
+            raw.group_detail_list,
+            |f, a, g: RawGroup<'_>| (g.arn.clone(), group(f, a, g)),
+        ),
+        roles: entries(
+            file,
+            format!("{pointer}/RoleDetailList"),
+            raw.role_detail_list,
+            |f, a, r: RawRole<'_>| (r.arn.clone(), role(f, a, r)),
+        ),
+        policies: entries(
+            file,
+            format!("{pointer}/Policies"),
+            raw.policies,
+            |f, a, p: RawPolicy<'_>| (p.arn.clone(), policy(f, a, p)),
+        ),
     })
 }
 
 /// Merges the pages of one account's export. Exactly one page may lack
 /// `IsTruncated: true` (the last one); an entity found twice is an error.
 pub fn merge_pages(pages: Vec<Page>) -> Result<AuthorizationDetails, Vec<InputError>> {
-    merge_pages_on(pages, false)
-}
-
-/// [`merge_pages`], converting the roles on a second thread when `parallel`.
-pub fn merge_pages_on(
-    pages: Vec<Page>,
-    parallel: bool,
-) -> Result<AuthorizationDetails, Vec<InputError>> {
     let mut errors = Vec::new();
     let complete: Vec<&Page> = pages.iter().filter(|p| !p.is_truncated()).collect();
     match complete.len() {
@@ -510,53 +553,40 @@ pub fn merge_pages_on(
         }
     }
 
-    // Each kind of entity is converted on its own (roles, with their trust
-    // policies, on a second thread when `parallel`); the errors are then put
+    // Each kind of entity is gathered on its own; the errors are then put
     // back in the order of the pages and, within a page, of the lists.
     let mut users = Vec::new();
     let mut groups = Vec::new();
     let mut roles = Vec::new();
     let mut policies = Vec::new();
     for (index, page) in pages.into_iter().enumerate() {
-        let Page { file, pointer, raw } = page;
+        let Page {
+            file,
+            pointer,
+            users: page_users,
+            groups: page_groups,
+            roles: page_roles,
+            policies: page_policies,
+            ..
+        } = page;
         let at = |list| (index, file.clone(), format!("{pointer}/{list}"));
-        if let Some(list) = raw.user_detail_list {
+        if let Some(list) = page_users {
             users.push((at("UserDetailList"), list));
         }
-        if let Some(list) = raw.group_detail_list {
+        if let Some(list) = page_groups {
             groups.push((at("GroupDetailList"), list));
         }
-        if let Some(list) = raw.role_detail_list {
+        if let Some(list) = page_roles {
             roles.push((at("RoleDetailList"), list));
         }
-        if let Some(list) = raw.policies {
+        if let Some(list) = page_policies {
             policies.push((at("Policies"), list));
         }
     }
-    let (
-        (roles, role_errors),
-        ((users, user_errors), (groups, group_errors), (policies, policy_errors)),
-    ) = crate::parallel::both(
-        parallel,
-        || {
-            convert("role", roles, |f, a, Obj(r): Obj<RawRole>| {
-                (r.arn.clone(), role(f, a, r))
-            })
-        },
-        || {
-            (
-                convert("user", users, |f, a, Obj(u): Obj<RawUser>| {
-                    (u.arn.clone(), user(f, a, u))
-                }),
-                convert("group", groups, |f, a, Obj(g): Obj<RawGroup>| {
-                    (g.arn.clone(), group(f, a, g))
-                }),
-                convert("policy", policies, |f, a, Obj(p): Obj<RawPolicy>| {
-                    (p.arn.clone(), policy(f, a, p))
-                }),
-            )
-        },
-    );
+    let (users, user_errors) = gather("user", users);
+    let (groups, group_errors) = gather("group", groups);
+    let (roles, role_errors) = gather("role", roles);
+    let (policies, policy_errors) = gather("policy", policies);
     // (page, list) → errors, in the order the lists appear in a page.
     let mut placed: Vec<((usize, u8), Vec<InputError>)> = Vec::new();
     for (order, list_errors) in [user_errors, group_errors, role_errors, policy_errors]
@@ -586,19 +616,14 @@ pub fn merge_pages_on(
 /// Where a list sits: the page's index, its file, and the list's pointer.
 type ListAt = (usize, String, String);
 
-/// One kind of entity, converted: the entries (`None` when no page has the
+/// One kind of entity, gathered: the entries (`None` when no page has the
 /// list) and, per page index, that page's errors.
-type Converted<T> = (Option<Vec<T>>, Vec<(usize, Vec<InputError>)>);
+type Gathered<T> = (Option<Vec<T>>, Vec<(usize, Vec<InputError>)>);
 
-/// The entries of one kind of list across pages, converted with `one`
-/// (which also gives the entry's ARN), and the errors per page: an entry
-/// that does not convert, or an ARN seen before (`what` names the kind).
-/// `None` when no page has the list.
-fn convert<R, T>(
-    what: &'static str,
-    lists: Vec<(ListAt, Vec<R>)>,
-    one: impl Fn(&str, &str, R) -> (String, Result<T, InputError>),
-) -> Converted<T> {
+/// The converted entries of one kind of list across pages, and the errors
+/// per page: an entry that did not convert, or an ARN seen before (`what`
+/// names the kind). `None` when no page has the list.
+fn gather<T>(what: &'static str, lists: Vec<(ListAt, Vec<Entry<T>>)>) -> Gathered<T> {
     if lists.is_empty() {
         return (None, Vec::new());
     }
@@ -613,15 +638,13 @@ fn convert<R, T>(
         .collect();
     for (n, ((page, file, pointer), list)) in lists.into_iter().enumerate() {
         let mut page_errors = Vec::new();
-        for (i, raw) in list.into_iter().enumerate() {
-            let at = format!("{pointer}/{i}");
-            let (arn, converted) = one(&file, &at, raw);
+        for (i, (arn, converted)) in list.into_iter().enumerate() {
             if let Some(&(first_list, first_entry)) = seen.get(&arn) {
                 let (first_file, first_pointer) = &places[first_list];
                 page_errors.push(
                     InputError::new(
                         file.as_str(),
-                        Location::Pointer(format!("{at}/Arn")),
+                        Location::Pointer(format!("{pointer}/{i}/Arn")),
                         format!("{what} `{arn}` appears twice in the authorization details (first in `{first_file}` at `{first_pointer}/{first_entry}`)"),
                     )
                     .with_help("pages of one export never repeat an entity: are two different exports in the same snapshot folder?"),
@@ -684,7 +707,7 @@ fn permissions(file: &str, at: impl Fn() -> String, raw: &RawDocument) -> Permis
 fn inline_policies(
     file: &str,
     (at, key): (&str, &str),
-    list: Vec<Obj<RawInline>>,
+    list: Vec<Obj<RawInline<'_>>>,
 ) -> Vec<InlinePolicy> {
     list.into_iter()
         .map(|Obj(p)| p)
@@ -713,7 +736,7 @@ fn tags(list: Vec<Obj<RawTag>>) -> Vec<(String, String)> {
     list.into_iter().map(|Obj(t)| (t.key, t.value)).collect()
 }
 
-fn user(file: &str, at: &str, u: RawUser) -> Result<UserDetail, InputError> {
+fn user(file: &str, at: &str, u: RawUser<'_>) -> Result<UserDetail, InputError> {
     Ok(UserDetail {
         created: timestamp(file, (at, "/CreateDate"), u.create_date.as_deref())?,
         inline: inline_policies(file, (at, "/UserPolicyList"), u.user_policy_list),
@@ -732,7 +755,7 @@ fn user(file: &str, at: &str, u: RawUser) -> Result<UserDetail, InputError> {
     })
 }
 
-fn group(file: &str, at: &str, g: RawGroup) -> Result<GroupDetail, InputError> {
+fn group(file: &str, at: &str, g: RawGroup<'_>) -> Result<GroupDetail, InputError> {
     Ok(GroupDetail {
         created: timestamp(file, (at, "/CreateDate"), g.create_date.as_deref())?,
         inline: inline_policies(file, (at, "/GroupPolicyList"), g.group_policy_list),
@@ -746,7 +769,7 @@ fn group(file: &str, at: &str, g: RawGroup) -> Result<GroupDetail, InputError> {
     })
 }
 
-fn role(file: &str, at: &str, r: RawRole) -> Result<RoleDetail, InputError> {
+fn role(file: &str, at: &str, r: RawRole<'_>) -> Result<RoleDetail, InputError> {
     let trust_policy = document(
         file,
         || format!("{at}/AssumeRolePolicyDocument"),
@@ -778,7 +801,7 @@ fn role(file: &str, at: &str, r: RawRole) -> Result<RoleDetail, InputError> {
     })
 }
 
-fn policy(file: &str, at: &str, p: RawPolicy) -> Result<ManagedPolicyDetail, InputError> {
+fn policy(file: &str, at: &str, p: RawPolicy<'_>) -> Result<ManagedPolicyDetail, InputError> {
     // Only the default version is in force. `IsDefaultVersion` and
     // `DefaultVersionId` say the same thing; accept either.
     let default = p

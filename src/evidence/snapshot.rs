@@ -398,7 +398,7 @@ pub fn load_on(
     snapshot.manifest = one_of(manifests, "snapshot manifest", &mut errors);
 
     if !pages.is_empty() {
-        match authorization_details::merge_pages_on(pages, threads > 1) {
+        match authorization_details::merge_pages(pages) {
             Ok(d) => snapshot.authorization_details = Some(d),
             Err(es) => errors.extend(es),
         }
