@@ -253,7 +253,8 @@ impl Benchmark {
                 .controls
                 .iter()
                 .find(|c| *c.id == *f.policy)
-                .and_then(|c| c.cis_aws.get(&self.version).cloned());
+                .and_then(|c| c.cis_aws.get(&self.version))
+                .map(|n| n.as_str().into());
         }
     }
 }

@@ -319,12 +319,12 @@ impl<'a> Applier<'a> {
                 let w = &self.waivers[i];
                 self.waived[i] += 1;
                 finding.status = Status::Waived;
-                finding.waiver = Some(WaiverRef {
+                finding.waiver = Some(std::sync::Arc::new(WaiverRef {
                     pointer: w.pointer.clone(),
                     reason: w.reason.clone(),
                     approver: w.approver.clone(),
                     expires: w.expires.clone(),
-                });
+                }));
             }
         }
     }
