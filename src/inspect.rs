@@ -25,9 +25,9 @@ pub fn request_json(req: &AccessRequest) -> Value {
     json!({
         "id": req.id,
         "subject": req.subject,
-        "principal": req.principal.to_string(),
+        "principal": req.principal.uid().to_string(),
         "action": Type::Action.uid(req.action.name()).to_string(),
-        "resource": req.resource.to_string(),
+        "resource": req.resource.uid().to_string(),
         "context": &*req.context_json,
     })
 }
@@ -150,8 +150,14 @@ pub fn explain(
             _ => Map::new(),
         };
         r.insert("as".into(), json!(roles));
-        r.insert("principal_entity".into(), entity_of(&index, &req.principal));
-        r.insert("resource_entity".into(), entity_of(&index, &req.resource));
+        r.insert(
+            "principal_entity".into(),
+            entity_of(&index, &req.principal.uid()),
+        );
+        r.insert(
+            "resource_entity".into(),
+            entity_of(&index, &req.resource.uid()),
+        );
         r.insert("controls".into(), Value::Array(controls));
         out_requests.push(Value::Object(r));
     }

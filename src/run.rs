@@ -400,7 +400,9 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
         // each gets its own copy, prefixed once.
         if !prefix.is_empty() {
             for location in findings.iter_mut().filter_map(|f| f.location.as_mut()) {
-                std::sync::Arc::make_mut(location).file.insert_str(0, &prefix);
+                std::sync::Arc::make_mut(location)
+                    .file
+                    .insert_str(0, &prefix);
             }
         }
         times.push(as_of);

@@ -315,14 +315,19 @@ fn judge_requests(
         .iter()
         .flat_map(|&(offset, block)| block.iter().enumerate().map(move |(i, r)| (offset + i, r)));
     for (index, req) in requests {
-        // One action entity per request, shared by every scope check and Cedar.
-        let action = Type::Action.uid(req.action.name());
+        // The request's entities, made once and shared by every scope check
+        // and Cedar.
+        let uids = Uids {
+            principal: req.principal.uid(),
+            action: Type::Action.uid(req.action.name()),
+            resource: req.resource.uid(),
+        };
         in_scope.clear();
         in_scope.extend(
             scopes
                 .iter()
                 .enumerate()
-                .filter(|(_, scope)| scope.admits(req, &action, entities))
+                .filter(|(_, scope)| scope.admits(&uids, entities))
                 .map(|(i, _)| i),
         );
         if in_scope.is_empty() {
@@ -336,7 +341,7 @@ fn judge_requests(
             }
         };
         let decided = match set {
-            Ok(set) => decide(&authorizer, req, action, set, entities),
+            Ok(set) => decide(&authorizer, req, uids, set, entities),
             Err(why) => Decided {
                 satisfied: BTreeSet::new(),
                 errors: BTreeMap::new(),
@@ -492,10 +497,21 @@ struct Decided {
     refused: Option<String>,
 }
 
+/// A request's principal, action and resource as Cedar's uids.
+struct Uids {
+    principal: EntityUid,
+    action: EntityUid,
+    resource: EntityUid,
+}
+
 fn decide(
     authorizer: &Authorizer,
     req: &AccessRequest,
-    action: EntityUid,
+    Uids {
+        principal,
+        action,
+        resource,
+    }: Uids,
     set: &PolicySet,
     entities: &Entities,
 ) -> Decided {
@@ -504,13 +520,7 @@ fn decide(
         errors: BTreeMap::new(),
         refused: None,
     };
-    let request = match Request::new(
-        req.principal.clone(),
-        action,
-        req.resource.clone(),
-        req.context.clone(),
-        None,
-    ) {
+    let request = match Request::new(principal, action, resource, req.context.clone(), None) {
         Ok(r) => r,
         Err(e) => {
             decided.refused = Some(e.to_string());
@@ -570,7 +580,8 @@ fn judge(control: &Control, req: &AccessRequest, decided: &Decided) -> (Status, 
 /// constraints, with `in` following the entity hierarchy)?
 impl Scope {
     /// Whether a request falls in this scope, as Cedar reads `==`, `in` and `is`.
-    fn admits(&self, req: &AccessRequest, action: &EntityUid, entities: &Entities) -> bool {
+    fn admits(&self, req: &Uids, entities: &Entities) -> bool {
+        let action = &req.action;
         let principal_ok = match &self.principal {
             PrincipalConstraint::Any => true,
             PrincipalConstraint::Eq(uid) => *uid == req.principal,

@@ -13,7 +13,9 @@ use super::cedar::{self, Attrs, Type};
 use super::reads::EntityReads;
 use super::thresholds::Thresholds;
 use super::trust::{trust_paths, PrincipalKind, TrustPath};
-use super::{AccessRequest, AccountRef, Action, AsOf, ChunkedList, EvidenceLocation, Model};
+use super::{
+    AccessRequest, AccountRef, Action, AsOf, ChunkedList, EntityRef, EvidenceLocation, Model,
+};
 use crate::error::Error;
 use crate::evidence::authorization_details::{AttachedPolicy, Document, InlinePolicy};
 use crate::evidence::credential_report::{CredentialRow, PasswordEnabled, ReportTime};
@@ -58,6 +60,18 @@ pub fn managed_policy_uid(arn: &str) -> EntityUid {
     match managed_policy_key(arn) {
         (true, name) => Type::AwsManagedPolicy.uid(name),
         (false, arn) => Type::ManagedPolicy.uid(arn),
+    }
+}
+
+/// [`managed_policy_uid`] as a request keeps it, its id shared with `arn`
+/// when that is the id.
+fn managed_policy_ref(arn: &Arc<str>) -> EntityRef {
+    match managed_policy_key(arn) {
+        (true, name) => EntityRef {
+            ty: Type::AwsManagedPolicy,
+            id: name.into(),
+        },
+        (false, _) => EntityRef::new(Type::ManagedPolicy, arn),
     }
 }
 
@@ -233,9 +247,9 @@ impl Normalized {
         entities.append(roles.entities);
         requests.append(roles.requests);
         warnings.extend(roles.warnings);
-        let account_uid = Type::Account.uid(&self.account.id);
         let account_name: Arc<str> = self.account.id.as_str().into();
-        let account = || (account_uid.clone(), account_name.clone());
+        let account_ref = EntityRef::new(Type::Account, &account_name);
+        let account = || (account_ref.clone(), account_name.clone());
         for pending in self.reviews {
             let mut req = access_request(
                 pending.id,
@@ -275,8 +289,8 @@ impl Normalized {
 fn access_request(
     id: String,
     action: Action,
-    (principal, principal_name): (EntityUid, Arc<str>),
-    (resource, resource_name): (EntityUid, Arc<str>),
+    (principal, principal_name): (EntityRef, Arc<str>),
+    (resource, resource_name): (EntityRef, Arc<str>),
     (context_json, context): cedar::BuiltContext,
     subject: Arc<str>,
     message: Arc<str>,
@@ -463,7 +477,7 @@ fn unreadable_managed_policies(snapshot: &Snapshot) -> BTreeMap<String, String> 
 /// A `Review` request of one identity, waiting for the account-wide context.
 struct PendingReview {
     id: String,
-    principal: (EntityUid, Arc<str>),
+    principal: (EntityRef, Arc<str>),
     subject: Arc<str>,
     message: String,
     missing: Vec<(EvidenceKind, String)>,
@@ -551,8 +565,8 @@ impl<'s> Builder<'s> {
         &mut self,
         id: String,
         action: Action,
-        (principal, principal_name): (EntityUid, Arc<str>),
-        (resource, resource_name): (EntityUid, Arc<str>),
+        (principal, principal_name): (EntityRef, Arc<str>),
+        (resource, resource_name): (EntityRef, Arc<str>),
         context: RequestContext,
         subject: Arc<str>,
         message: Arc<str>,
@@ -693,6 +707,7 @@ impl<'s> Builder<'s> {
         let has_credentials =
             facts.password != "false" || facts.active_keys > 0 || facts.key_slots > 0;
         let uid = Type::Root.uid(&facts.arn);
+        let root_name: Arc<str> = facts.arn.as_str().into();
         let mut a = self.attrs(Type::Root);
         a.put_str("arn", &facts.arn)
             .put_str(
@@ -726,7 +741,8 @@ impl<'s> Builder<'s> {
         }
         if facts.password != "false" {
             let ctx = RequestContext::Common;
-            let account = (self.account_uid(), self.account.id.as_str().into());
+            let account_name: Arc<str> = self.account.id.as_str().into();
+            let account = (EntityRef::new(Type::Account, &account_name), account_name);
             let message = match row {
                 Some(r) => format!(
                     "root password `{}`, last used {}; MFA {}",
@@ -750,21 +766,21 @@ impl<'s> Builder<'s> {
             self.request(
                 format!("{}/console", facts.arn),
                 Action::SignInToConsole,
-                (uid.clone(), facts.arn.as_str().into()),
+                (EntityRef::new(Type::Root, &root_name), root_name.clone()),
                 account,
                 ctx,
-                facts.arn.as_str().into(),
+                root_name.clone(),
                 message.into(),
             )?;
         }
         if let Some(r) = row {
-            self.access_keys(r, &uid, &parents)?;
+            self.access_keys(r, (&uid, Type::Root), &parents)?;
         }
         let message = root_message(&facts, virtual_list.map(|_| has_virtual_mfa));
         self.reviews.push(PendingReview {
             id: format!("{}/review", facts.arn),
-            principal: (uid, facts.arn.as_str().into()),
-            subject: facts.arn.into(),
+            principal: (EntityRef::new(Type::Root, &root_name), root_name.clone()),
+            subject: root_name,
             message,
             missing: Vec::new(),
         });
@@ -776,7 +792,7 @@ impl<'s> Builder<'s> {
     fn access_keys(
         &mut self,
         row: &CredentialRow,
-        owner: &EntityUid,
+        (owner, owner_type): (&EntityUid, Type),
         owner_ancestors: &[EntityUid],
     ) -> Result<(), Error> {
         for (i, key) in row.access_keys.iter().enumerate() {
@@ -811,11 +827,12 @@ impl<'s> Builder<'s> {
             let ctx = RequestContext::Common;
             let location = self.row_location(row);
             let owner_arn: Arc<str> = row.arn.as_str().into();
+            let key_name: Arc<str> = key_id.as_str().into();
             self.request(
-                key_id.clone(),
+                key_id,
                 Action::UseAccessKey,
-                (owner.clone(), owner_arn.clone()),
-                (uid, key_id.into()),
+                (EntityRef::new(owner_type, &owner_arn), owner_arn.clone()),
+                (EntityRef::new(Type::AccessKey, &key_name), key_name),
                 ctx,
                 owner_arn,
                 message.into(),
@@ -937,7 +954,7 @@ impl<'s> Builder<'s> {
             self.entity(uid.clone(), a, &parents)?;
             self.group_parents.insert(g.arn.clone(), parents);
             let start = self.requests.next_key();
-            self.hold_policies(&uid, &g.arn, &g.attached, &g.inline)?;
+            self.hold_policies(Type::Group, &g.arn, &g.attached, &g.inline)?;
             self.locate_since(start, detail_location(&g.file, &g.pointer));
         }
         Ok(arns)
@@ -1108,8 +1125,7 @@ impl<'s> Builder<'s> {
             None => "no row in the credential report".to_string(),
         };
         let ctx = RequestContext::Common;
-        let account_uid = self.account_uid();
-        let account_name = self.account.id.clone();
+        let account_name: Arc<str> = self.account.id.as_str().into();
         let location = match (row, facts.detail) {
             (Some(r), _) => self.row_location(r),
             (None, Some(d)) => Some(Arc::new(detail_location(&d.file, &d.pointer))),
@@ -1119,10 +1135,10 @@ impl<'s> Builder<'s> {
         let req = self.request(
             arn.to_string(),
             Action::SignInToConsole,
-            (uid.clone(), name.clone()),
-            (account_uid, account_name.into()),
+            (EntityRef::new(Type::User, &name), name.clone()),
+            (EntityRef::new(Type::Account, &account_name), account_name),
             ctx,
-            name,
+            name.clone(),
             message.into(),
         )?;
         req.location = location;
@@ -1133,11 +1149,11 @@ impl<'s> Builder<'s> {
             ));
         }
         if let Some(r) = row {
-            self.access_keys(r, &uid, &parents)?;
+            self.access_keys(r, (&uid, Type::User), &parents)?;
         }
         if let Some(d) = facts.detail {
             let start = self.requests.next_key();
-            self.hold_policies(&uid, arn, &d.attached, &d.inline)?;
+            self.hold_policies(Type::User, arn, &d.attached, &d.inline)?;
             self.locate_since(start, detail_location(&d.file, &d.pointer));
         }
 
@@ -1158,8 +1174,8 @@ impl<'s> Builder<'s> {
         }
         self.reviews.push(PendingReview {
             id: format!("{arn}/review"),
-            principal: (uid, arn.into()),
-            subject: arn.into(),
+            principal: (EntityRef::new(Type::User, &name), name.clone()),
+            subject: name,
             message: user_review_message(row, facts.detail),
             missing,
         });
@@ -1169,7 +1185,7 @@ impl<'s> Builder<'s> {
     /// `HoldPolicy` requests (and inline policy entities) for one identity.
     fn hold_policies(
         &mut self,
-        holder: &EntityUid,
+        holder_type: Type,
         holder_arn: &str,
         attached: &[AttachedPolicy],
         inline: &[InlinePolicy],
@@ -1183,8 +1199,11 @@ impl<'s> Builder<'s> {
             let req = self.request(
                 format!("{holder_arn}/holds/{}", p.arn),
                 Action::HoldPolicy,
-                (holder.clone(), holder_name.clone()),
-                (managed_policy_uid(&p.arn), policy_arn.clone()),
+                (
+                    EntityRef::new(holder_type, &holder_name),
+                    holder_name.clone(),
+                ),
+                (managed_policy_ref(&policy_arn), policy_arn.clone()),
                 ctx,
                 holder_name.clone(),
                 format!("`{}` is attached to `{holder_arn}`", p.name).into(),
@@ -1206,13 +1225,20 @@ impl<'s> Builder<'s> {
                     "allows_full_admin",
                     cedar::boolean(matches!(&p.document, Ok(facts) if facts.allows_full_admin)),
                 );
-            self.entity(uid.clone(), a, &[])?;
+            self.entity(uid, a, &[])?;
             let ctx = RequestContext::Common;
+            let inline_name: Arc<str> = id.as_str().into();
             let req = self.request(
                 format!("{holder_arn}/holds/{id}"),
                 Action::HoldPolicy,
-                (holder.clone(), holder_name.clone()),
-                (uid, id.into()),
+                (
+                    EntityRef::new(holder_type, &holder_name),
+                    holder_name.clone(),
+                ),
+                (
+                    EntityRef::new(Type::InlinePolicy, &inline_name),
+                    inline_name,
+                ),
                 ctx,
                 holder_name.clone(),
                 format!("inline policy `{}` of `{holder_arn}`", p.name).into(),
@@ -1265,10 +1291,10 @@ impl<'s> Builder<'s> {
             // policy's stand-in request at the document itself.
             let trust_at = format!("{}/AssumeRolePolicyDocument", r.pointer);
             let start = self.requests.next_key();
-            self.trust(&uid, &r.arn, &r.trust_policy, (&r.file, &trust_at))?;
+            self.trust(&r.arn, &r.trust_policy, (&r.file, &trust_at))?;
             self.locate_since(start, detail_location(&r.file, &trust_at));
             let start = self.requests.next_key();
-            self.hold_policies(&uid, &r.arn, &r.attached, &r.inline)?;
+            self.hold_policies(Type::Role, &r.arn, &r.attached, &r.inline)?;
             self.locate_since(start, detail_location(&r.file, &r.pointer));
         }
         support.sort();
@@ -1279,11 +1305,11 @@ impl<'s> Builder<'s> {
     /// document, to locate each path at its statement.
     fn trust(
         &mut self,
-        role: &EntityUid,
         role_arn: &str,
         document: &Document,
         statement_at: (&str, &str),
     ) -> Result<(), Error> {
+        let role_name: Arc<str> = role_arn.into();
         let doc = match document {
             Ok(doc) if super::trust::analysis_cost(doc) <= super::trust::MAX_ANALYSIS_COST => doc,
             other => {
@@ -1301,10 +1327,10 @@ impl<'s> Builder<'s> {
                 let req = self.request(
                     format!("{role_arn}/trust-policy"),
                     Action::AssumeRole,
-                    (principal, "?".into()),
-                    (role.clone(), role_arn.into()),
+                    (EntityRef::new(Type::AwsPrincipal, &"?".into()), "?".into()),
+                    (EntityRef::new(Type::Role, &role_name), role_name.clone()),
                     ctx,
-                    role_arn.into(),
+                    role_name,
                     "the trust policy does not decode".into(),
                 )?;
                 req.unreadable = Some(why);
@@ -1314,7 +1340,6 @@ impl<'s> Builder<'s> {
         self.warnings
             .extend(super::sanity::trust_policy_oddities(doc, role_arn));
         let mut seen = BTreeSet::new();
-        let role_name: Arc<str> = role_arn.into();
         for path in trust_paths(doc, role_arn) {
             let (principal, principal_type) = match path.principal.kind {
                 PrincipalKind::Service => (
@@ -1354,11 +1379,15 @@ impl<'s> Builder<'s> {
                 statement_at.0,
                 &format!("{}/Statement/{}", statement_at.1, path.statement_index),
             );
+            let principal_name: Arc<str> = path.principal.id.as_str().into();
             self.request(
                 id,
                 Action::AssumeRole,
-                (principal, path.principal.id.as_str().into()),
-                (role.clone(), role_name.clone()),
+                (
+                    EntityRef::new(principal_type, &principal_name),
+                    principal_name,
+                ),
+                (EntityRef::new(Type::Role, &role_name), role_name.clone()),
                 ctx,
                 role_name.clone(),
                 message.into(),

@@ -167,7 +167,11 @@ fn summary(report: &Report, out: &mut String) {
     out.push_str("| Control | Severity | Fail | Error | Not evaluated | Not applicable | Waived | Pass | Total |\n");
     out.push_str("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for p in &report.policies {
-        let of: Vec<&Finding> = report.results.iter().filter(|r| *r.policy == *p.id).collect();
+        let of: Vec<&Finding> = report
+            .results
+            .iter()
+            .filter(|r| *r.policy == *p.id)
+            .collect();
         let n = |s: Status| of.iter().filter(|r| r.status == s).count();
         let _ = writeln!(
             out,
