@@ -247,7 +247,7 @@ impl Benchmark {
     }
 
     /// Labels each finding with its control's number in this version.
-    pub fn label(&self, pack: &PolicyPack, findings: &mut [Finding]) {
+    pub fn label(&self, pack: &PolicyPack, findings: &mut [Box<Finding>]) {
         for f in findings {
             f.benchmark_control = pack
                 .controls

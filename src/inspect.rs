@@ -88,7 +88,7 @@ fn entity_of(index: &BTreeMap<(String, String), Value>, uid: &cedar_policy::Enti
 pub fn explain(
     model: &Model,
     entities_json: &str,
-    findings: &[Finding],
+    findings: &[Box<Finding>],
     subject: &str,
 ) -> Result<Value, Error> {
     let index = entity_index(entities_json)?;

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::engine::{self, Finding, PolicyPack, Status};
+use crate::engine::{self, Finding, Findings, PolicyPack, Status};
 use crate::error::{Error, InputError, Location};
 use crate::evidence::time::Timestamp;
 use crate::run;
@@ -414,7 +414,7 @@ fn evaluate_case(
     case: &Case,
     pack: &PolicyPack,
     schema: &cedar_policy::Schema,
-) -> Result<Vec<Finding>, Error> {
+) -> Result<Findings, Error> {
     let at = format!("/tests/{index}");
     let mut scratch: Option<PathBuf> = None;
     let paths = match &case.evidence {
@@ -481,7 +481,7 @@ fn evaluate_case(
 
 /// The status of `(policy, subject)`: the worst of its results (a role with
 /// one failing trust path fails), `None` when it has no result.
-fn status_of(findings: &[Finding], policy: &str, subject: &str) -> Option<Status> {
+fn status_of(findings: &[Box<Finding>], policy: &str, subject: &str) -> Option<Status> {
     findings
         .iter()
         .filter(|f| *f.policy == *policy && *f.subject == *subject)
@@ -490,7 +490,7 @@ fn status_of(findings: &[Finding], policy: &str, subject: &str) -> Option<Status
 }
 
 /// The diff of expected (`-`) and actual (`+`) results; empty when they agree.
-fn compare(case: &Case, findings: &[Finding]) -> Vec<String> {
+fn compare(case: &Case, findings: &[Box<Finding>]) -> Vec<String> {
     let mut diff = Vec::new();
     for e in &case.expect {
         let actual = status_of(findings, &e.policy, &e.subject)

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use cedar_policy::{Entities, Schema};
 
-use crate::engine::{self, Finding, PolicyPack, PolicySource};
+use crate::engine::{self, Finding, Findings, PolicyPack, PolicySource};
 use crate::error::{Error, InputError};
 use crate::evidence::read::Limits;
 use crate::evidence::snapshot::{self, Snapshot, SnapshotSource, Target};
@@ -272,7 +272,7 @@ struct Judged {
     warnings: Vec<String>,
     account: model::AccountRef,
     as_of: AsOf,
-    findings: Vec<Finding>,
+    findings: Findings,
 }
 
 /// `iam-audit evaluate`.
@@ -456,7 +456,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<Evaluation, Error> {
     // A lone snapshot's findings come sorted (one account; see
     // `Judgement::findings`); checking so would cost as much as sorting.
     if multi {
-        report.results.sort_by(order);
+        report.results.sort_by(|a, b| order(a, b));
     } else {
         debug_assert!(report.results.is_sorted_by(|a, b| order(a, b).is_le()));
     }

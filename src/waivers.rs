@@ -290,7 +290,7 @@ impl<'a> Applier<'a> {
     /// Turns the covered failures of one snapshot into `waived` results. The
     /// first waiver in the file that covers a failure and is in force is the
     /// one the result refers to.
-    pub fn apply(&mut self, findings: &mut [Finding], as_of: Option<Timestamp>) {
+    pub fn apply(&mut self, findings: &mut [Box<Finding>], as_of: Option<Timestamp>) {
         if let Some(t) = as_of {
             for (i, w) in self.waivers.iter().enumerate() {
                 if w.in_force_at(t) {

@@ -61,6 +61,14 @@ impl Status {
     }
 }
 
+/// A snapshot's findings, each in a box of its own. The list then holds 8
+/// bytes per finding, and the findings (192 bytes each) fill memory freed
+/// earlier in the run, where one block of 7 MB for the 36,000 findings of
+/// the largest account was taken fresh at the end: that alone raised the
+/// peak resident memory by 6 MiB (133.8 -> 127.7 MiB, `--jobs 1`).
+#[allow(clippy::vec_box)]
+pub type Findings = Vec<Box<Finding>>;
+
 /// One (control, access path) outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -95,7 +103,7 @@ pub struct Finding {
 }
 
 /// Judges one snapshot. `entities` were built from `model.entities` once.
-pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Vec<Finding> {
+pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Findings {
     evaluate_with(pack, model, entities, 1)
 }
 
@@ -111,7 +119,7 @@ pub fn evaluate_with(
     model: &Model,
     entities: &Entities,
     threads: usize,
-) -> Vec<Finding> {
+) -> Findings {
     judge_with(pack, model, entities, threads).findings(model)
 }
 
@@ -183,7 +191,7 @@ pub fn judge_with<'p>(
 
 impl Judgement<'_> {
     /// The findings, sorted by policy, subject and id.
-    pub fn findings(mut self, model: &Model) -> Vec<Finding> {
+    pub fn findings(mut self, model: &Model) -> Findings {
         // Sorted here by the findings' own key (within one policy, a finding's
         // id orders as its request's id), so that the verdicts, not the
         // findings, are moved. Grouped by control first (a stable sort on its
@@ -238,10 +246,10 @@ impl Judgement<'_> {
             while let Some((before, status, message)) =
                 about_the_account.next_if(|(c, _, _)| c.id < control.id)
             {
-                findings.push(account.finding(before, status, message));
+                findings.push(Box::new(account.finding(before, status, message)));
             }
             let req = &model.requests[v.request];
-            findings.push(Finding {
+            findings.push(Box::new(Finding {
                 // `concat` sizes the string once; `format!` cost 35 M
                 // instructions for the 36,000 results of a large account.
                 id: [control.id.as_str(), "/", req.id.as_str()].concat(),
@@ -260,10 +268,10 @@ impl Judgement<'_> {
                 waiver: None,
                 benchmark_control: None,
                 location: req.location.clone(),
-            });
+            }));
         }
         for (control, status, message) in about_the_account {
-            findings.push(account.finding(control, status, message));
+            findings.push(Box::new(account.finding(control, status, message)));
         }
         findings
     }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use cedar_policy::{Policy, PolicySet, Schema};
 
-pub use evaluate::{evaluate, evaluate_with, judge_with, Finding, Judgement, Status};
+pub use evaluate::{evaluate, evaluate_with, judge_with, Finding, Findings, Judgement, Status};
 pub use load::{load_policies, load_selected, PolicySource};
 pub use select::Selection;
 

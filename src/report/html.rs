@@ -273,6 +273,7 @@ fn controls(report: &Report, out: &mut String) {
             .results
             .iter()
             .filter(|r| *r.policy == *p.id)
+            .map(|f| &**f)
             .collect();
         let total = results.len();
         let count = |s: Status| results.iter().filter(|r| r.status == s).count();
@@ -381,7 +382,7 @@ fn findings(report: &Report, out: &mut String) {
         out.push_str("<th>Account</th>");
     }
     out.push_str("<th>Subject</th><th>Finding</th><th>Evidence</th></tr></thead>\n<tbody>\n");
-    let mut rows: Vec<&Finding> = report.results.iter().collect();
+    let mut rows: Vec<&Finding> = report.results.iter().map(|f| &**f).collect();
     rows.sort_by_key(|r| {
         (
             ORDER.iter().position(|s| *s == r.status),

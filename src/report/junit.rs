@@ -78,6 +78,7 @@ pub fn render(report: &Report) -> String {
             .results
             .iter()
             .filter(|r| *r.policy == *p.id)
+            .map(|f| &**f)
             .collect();
         let mut counts = Counts::default();
         let mut cases = String::new();

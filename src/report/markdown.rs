@@ -171,6 +171,7 @@ fn summary(report: &Report, out: &mut String) {
             .results
             .iter()
             .filter(|r| *r.policy == *p.id)
+            .map(|f| &**f)
             .collect();
         let n = |s: Status| of.iter().filter(|r| r.status == s).count();
         let _ = writeln!(
@@ -204,6 +205,7 @@ fn findings(report: &Report, out: &mut String) {
             .results
             .iter()
             .filter(|r| *r.policy == *p.id && r.status != Status::Pass)
+            .map(|f| &**f)
             .collect();
         if listed.is_empty() {
             continue;

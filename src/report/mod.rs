@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::engine::{Finding, PolicyPack, Status};
+use crate::engine::{Finding, Findings, PolicyPack, Status};
 use crate::evidence::EvidenceFile;
 
 /// The JSON report's `schema_version`; bumped on any incompatible change.
@@ -98,7 +98,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(results: &[Finding]) -> Summary {
+    pub fn of(results: &[Box<Finding>]) -> Summary {
         let mut s = Summary {
             total: results.len(),
             ..Summary::default()
@@ -147,7 +147,7 @@ pub struct Report {
     pub policies: Vec<PolicyEntry>,
     pub snapshots: Vec<SnapshotEntry>,
     pub summary: Summary,
-    pub results: Vec<Finding>,
+    pub results: Findings,
     pub warnings: Vec<String>,
     /// Every waiver of `--waivers FILE` with what it did; absent without the flag.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -76,6 +76,7 @@ pub fn render(report: &Report, style: Style) -> String {
         .results
         .iter()
         .filter(|r| r.status != Status::Pass)
+        .map(|f| &**f)
         .collect();
     findings.sort_by(|a, b| {
         (a.status, &a.policy, &a.subject, &a.id).cmp(&(b.status, &b.policy, &b.subject, &b.id))
