@@ -1,7 +1,7 @@
 //! A list that grows in chunks of a fixed size and never moves what it holds.
 //!
-//! The access requests of the largest account take 17 MB (33,000 requests of
-//! 528 bytes). In a `Vec` they were copied each time it doubled, and once
+//! The access requests of the largest account took 17 MB (33,000 requests of
+//! 528 bytes at the time). In a `Vec` they were copied each time it doubled, and once
 //! more when the two builders' lists were joined; each copy wrote fresh memory
 //! while the old one was still alive, and the allocator keeps what is freed
 //! for a second before giving it back: the join alone raised the peak
@@ -90,19 +90,9 @@ impl<T> ChunkedList<T> {
             })
     }
 
-    /// The element at `key`, if one is there.
-    pub fn get(&self, key: usize) -> Option<&T> {
-        self.chunks.get(key / CHUNK)?.get(key % CHUNK)
-    }
-
     /// The elements in order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + Clone {
         self.chunks.iter().flatten()
-    }
-
-    /// The elements in order, to change them in place.
-    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut T> {
-        self.chunks.iter_mut().flatten()
     }
 
     /// Each chunk with the key of its first element, in order.
@@ -132,33 +122,22 @@ impl<T> IntoIterator for ChunkedList<T> {
     }
 }
 
-impl<'a, T> IntoIterator for &'a ChunkedList<T> {
-    type Item = &'a T;
-    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<T>>>;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.chunks.iter().flatten()
-    }
-}
-
-impl<T> FromIterator<T> for ChunkedList<T> {
-    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+    fn list(items: impl Iterator<Item = usize>) -> ChunkedList<usize> {
         let mut list = ChunkedList::new();
         for item in items {
             list.push(item);
         }
         list
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn keys_find_elements_across_joined_lists_with_partial_chunks() {
-        let mut a: ChunkedList<usize> = (0..CHUNK + 3).collect();
-        let b: ChunkedList<usize> = (1000..1000 + CHUNK + 1).collect();
+        let mut a = list(0..CHUNK + 3);
+        let b = list(1000..1000 + CHUNK + 1);
         a.append(b);
         a.push(7);
         assert_eq!(a.len(), 2 * CHUNK + 5);
@@ -173,20 +152,20 @@ mod tests {
         for (first, block) in a.blocks() {
             for (i, item) in block.iter().enumerate() {
                 assert_eq!(a[first + i], *item);
-                assert_eq!(a.get(first + i), Some(item));
                 by_key.push(*item);
             }
         }
         assert_eq!(by_key, expected);
-        // The first list's partial chunk leaves keys no element holds.
-        assert_eq!(a.get(CHUNK + 3), None);
+        // The first list's partial chunk leaves keys no element holds: the
+        // second list's first element is at the next chunk's first key.
+        assert_eq!(a.blocks().nth(2).map(|(first, _)| first), Some(2 * CHUNK));
         assert_eq!(a.into_iter().collect::<Vec<_>>(), expected);
     }
 
     #[test]
     fn next_key_and_iter_mut_from_reach_what_was_pushed_since() {
-        let mut a: ChunkedList<usize> = (0..CHUNK - 1).collect();
-        let b: ChunkedList<usize> = (0..2).collect();
+        let mut a = list(0..CHUNK - 1);
+        let b = list(0..2);
         a.append(b);
         for n in [3, CHUNK, 1] {
             let start = a.next_key();
@@ -197,7 +176,7 @@ mod tests {
             let tail: Vec<usize> = a.iter().rev().take(n + 1).copied().collect();
             assert!(tail[..n].iter().all(|&x| x == n), "{n}");
             assert_ne!(tail[n], n, "{n}: the element before `start` is unchanged");
-            assert_eq!(a.get(start), Some(&n));
+            assert_eq!(a[start], n);
         }
     }
 
@@ -207,6 +186,6 @@ mod tests {
         a.append(ChunkedList::new());
         assert!(a.is_empty());
         assert_eq!(a.blocks().count(), 0);
-        assert_eq!(a.get(0), None);
+        assert_eq!(a.next_key(), 0);
     }
 }
