@@ -251,7 +251,7 @@ impl Judgement<'_> {
             while let Some((before, status, message)) =
                 about_the_account.next_if(|(c, _, _)| c.id < control.id)
             {
-                findings.push(Box::new(account.finding(before, status, message)));
+                findings.push(account.finding(before, status, message));
             }
             let req = &model.requests[v.request];
             findings.push(Box::new(Finding {
@@ -276,7 +276,7 @@ impl Judgement<'_> {
             }));
         }
         for (control, status, message) in about_the_account {
-            findings.push(Box::new(account.finding(control, status, message)));
+            findings.push(account.finding(control, status, message));
         }
         findings
     }
@@ -426,8 +426,8 @@ impl AccountText {
 
     /// A result about the whole account (a control that cannot run, or has
     /// no request in scope): its subject is the account root.
-    fn finding(&self, control: &Control, status: Status, message: String) -> Finding {
-        Finding {
+    fn finding(&self, control: &Control, status: Status, message: String) -> Box<Finding> {
+        Box::new(Finding {
             id: format!("{}/{}", control.id, self.root),
             policy: control.id.as_str().into(),
             status,
@@ -441,7 +441,7 @@ impl AccountText {
             waiver: None,
             benchmark_control: None,
             location: None,
-        }
+        })
     }
 }
 

@@ -461,17 +461,16 @@ pub fn read_page(file: &str, pointer: &str, value: &Value) -> Result<Page, Input
 /// then asks the JSON Schema what is wrong.
 pub fn read_page_text(file: &str, pointer: &str, text: &str) -> Result<Page, serde_json::Error> {
     let raw: RawPage<'_> = serde_json::from_str(text)?;
-    // Each entry is converted at `{pointer}/{list}/{index}`.
+    // Each entry of a list is converted at `{pointer}/{list}/{index}`.
     fn entries<R, T>(
-        file: &str,
-        at: String,
+        (file, pointer, name): (&str, &str, &str),
         list: Option<Vec<Obj<R>>>,
         one: impl Fn(&str, &str, R) -> Entry<T>,
     ) -> Option<Vec<Entry<T>>> {
         list.map(|list| {
             list.into_iter()
                 .enumerate()
-                .map(|(i, Obj(raw))| one(file, &format!("{at}/{i}"), raw))
+                .map(|(i, Obj(raw))| one(file, &format!("{pointer}/{name}/{i}"), raw))
                 .collect()
         })
     }
@@ -480,26 +479,22 @@ pub fn read_page_text(file: &str, pointer: &str, text: &str) -> Result<Page, ser
         pointer: pointer.to_string(),
         is_truncated: raw.is_truncated == Some(true),
         users: entries(
-            file,
-            format!("{pointer}/UserDetailList"),
+            (file, pointer, "UserDetailList"),
             raw.user_detail_list,
             |f, a, u: RawUser<'_>| (u.arn.clone(), user(f, a, u)),
         ),
         groups: entries(
-            file,
-            format!("{pointer}/GroupDetailList"),
+            (file, pointer, "GroupDetailList"),
             raw.group_detail_list,
             |f, a, g: RawGroup<'_>| (g.arn.clone(), group(f, a, g)),
         ),
         roles: entries(
-            file,
-            format!("{pointer}/RoleDetailList"),
+            (file, pointer, "RoleDetailList"),
             raw.role_detail_list,
             |f, a, r: RawRole<'_>| (r.arn.clone(), role(f, a, r)),
         ),
         policies: entries(
-            file,
-            format!("{pointer}/Policies"),
+            (file, pointer, "Policies"),
             raw.policies,
             |f, a, p: RawPolicy<'_>| (p.arn.clone(), policy(f, a, p)),
         ),

@@ -269,12 +269,7 @@ fn glance(report: &Report, out: &mut String) {
 fn controls(report: &Report, out: &mut String) {
     out.push_str("<section id=\"controls\">\n<h2>Controls</h2>\n<div class=\"panel\">\n");
     for p in &report.policies {
-        let results: Vec<&Finding> = report
-            .results
-            .iter()
-            .filter(|r| *r.policy == *p.id)
-            .map(|f| &**f)
-            .collect();
+        let results = report.results_of(&p.id);
         let total = results.len();
         let count = |s: Status| results.iter().filter(|r| r.status == s).count();
         let mut svg = String::new();

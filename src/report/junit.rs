@@ -74,12 +74,7 @@ pub fn render(report: &Report) -> String {
     let mut total = Counts::default();
     let mut suites = String::new();
     for p in &report.policies {
-        let results: Vec<&Finding> = report
-            .results
-            .iter()
-            .filter(|r| *r.policy == *p.id)
-            .map(|f| &**f)
-            .collect();
+        let results = report.results_of(&p.id);
         let mut counts = Counts::default();
         let mut cases = String::new();
         for r in &results {

@@ -167,12 +167,7 @@ fn summary(report: &Report, out: &mut String) {
     out.push_str("| Control | Severity | Fail | Error | Not evaluated | Not applicable | Waived | Pass | Total |\n");
     out.push_str("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for p in &report.policies {
-        let of: Vec<&Finding> = report
-            .results
-            .iter()
-            .filter(|r| *r.policy == *p.id)
-            .map(|f| &**f)
-            .collect();
+        let of = report.results_of(&p.id);
         let n = |s: Status| of.iter().filter(|r| r.status == s).count();
         let _ = writeln!(
             out,
@@ -201,12 +196,8 @@ fn findings(report: &Report, out: &mut String) {
     let several_accounts = report.snapshots.len() > 1;
     let mut any = false;
     for p in &report.policies {
-        let mut listed: Vec<&Finding> = report
-            .results
-            .iter()
-            .filter(|r| *r.policy == *p.id && r.status != Status::Pass)
-            .map(|f| &**f)
-            .collect();
+        let mut listed = report.results_of(&p.id);
+        listed.retain(|r| r.status != Status::Pass);
         if listed.is_empty() {
             continue;
         }

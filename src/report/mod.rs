@@ -197,6 +197,15 @@ impl Report {
         self.policies.iter().find(|p| p.id == id)
     }
 
+    /// The results of one policy, in report order.
+    pub fn results_of(&self, policy: &str) -> Vec<&Finding> {
+        self.results
+            .iter()
+            .filter(|r| *r.policy == *policy)
+            .map(|r| &**r)
+            .collect()
+    }
+
     /// Does any result make the run fail (exit code 1)?
     pub fn has_failures(&self) -> bool {
         self.summary.fail > 0 || self.summary.error > 0
