@@ -52,7 +52,8 @@ pub fn both<A: Send, B>(
     })
 }
 
-/// A worker's result; a panic in a worker is a bug, so it surfaces as one.
+/// A worker's result; a panic in a worker is a bug, so it surfaces as one
+/// (release builds abort at the panic itself: see `panic` in Cargo.toml).
 fn join<R>(handle: std::thread::ScopedJoinHandle<'_, R>) -> R {
     match handle.join() {
         Ok(r) => r,
