@@ -15,7 +15,9 @@ use iam_audit::run::{self, EvaluateOptions, PolicyOptions};
 
 /// Normalizing a large account allocates millions of small strings and Cedar
 /// values; mimalloc serves them faster than the system allocator (measured in
-/// BENCHMARKS.md) and returns memory to the OS more eagerly.
+/// BENCHMARKS.md). Its 2.x series (the `v2` feature) is used: on the largest
+/// account it holds 4 MiB less at the peak than 3.x on both cores and 30 MiB
+/// less on one, at the same speed.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
