@@ -145,8 +145,8 @@ pub fn prepare_with(
 }
 
 /// [`prepare_with`], the entities holding only what `reads` names, on up to
-/// `threads` threads (files read side by side, the roles normalized beside
-/// the users); the result is the same.
+/// `threads` threads (a large file hashed and read beside its check, the roles
+/// normalized beside the users); the result is the same.
 pub fn prepare_on(
     source: &SnapshotSource,
     schema: &Schema,

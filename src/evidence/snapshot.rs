@@ -312,8 +312,13 @@ fn read_one(
     })
 }
 
-/// [`load_with`], reading up to `threads` files at once (the authorization
-/// details and the credential report side by side); the result is the same.
+/// [`load_with`], a large file hashed, checked and read on up to `threads`
+/// threads; the result is the same.
+///
+/// The files are read one after the other, each parse reusing the memory the
+/// previous one freed. Reading the authorization details and the credential
+/// report side by side saved 5 ms on the largest account but held both
+/// parses at once: 115 -> 125 MiB at the peak, against the parse floor's 126.
 pub fn load_on(
     source: &SnapshotSource,
     limits: &Limits,
@@ -331,10 +336,8 @@ pub fn load_on(
     let mut mfa_lists: Vec<(String, VirtualMfaDevices)> = Vec::new();
     let mut password_policies: Vec<(String, PasswordPolicy)> = Vec::new();
     let mut manifests: Vec<(String, Manifest)> = Vec::new();
-    let read = crate::parallel::map(&source.files, threads, |(shown, path)| {
-        read_one(shown, path, limits, threads > 1)
-    });
-    for ((shown, _), outcome) in source.files.iter().zip(read) {
+    for (shown, path) in &source.files {
+        let outcome = read_one(shown, path, limits, threads > 1);
         let file = match outcome {
             Ok(f) => f,
             Err(es) => {
