@@ -157,7 +157,7 @@ pub struct CertificateSlot {
 /// A column the reader knows: its name as AWS writes it (lowercase) and its
 /// place in [`COLUMNS`]. The header resolves every known column to its index
 /// once, so a row's cells are found by place; hashing 22 names for each row
-/// was half the cost of reading a 5,000-user report.
+/// was about 40% of the time spent on a 5,000-user report's rows.
 #[derive(Debug, Clone, Copy)]
 struct Column {
     place: usize,
@@ -167,6 +167,7 @@ struct Column {
 const fn column(place: usize, name: &'static str) -> Column {
     Column { place, name }
 }
+
 const USER: Column = column(0, "user");
 const ARN: Column = column(1, "arn");
 const USER_CREATION_TIME: Column = column(2, "user_creation_time");
