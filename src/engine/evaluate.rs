@@ -594,15 +594,22 @@ fn judge(control: &Control, req: &AccessRequest, decided: &Decided) -> (Status, 
 /// constraints, with `in` following the entity hierarchy)?
 impl Scope {
     /// Whether a request falls in this scope, as Cedar reads `==`, `in` and `is`.
-    fn admits(&self, req: &Uids, entities: &Entities) -> bool {
-        let action = &req.action;
+    fn admits(
+        &self,
+        Uids {
+            principal,
+            action,
+            resource,
+        }: &Uids,
+        entities: &Entities,
+    ) -> bool {
         let principal_ok = match &self.principal {
             PrincipalConstraint::Any => true,
-            PrincipalConstraint::Eq(uid) => *uid == req.principal,
-            PrincipalConstraint::In(uid) => is_in(entities, &req.principal, uid),
-            PrincipalConstraint::Is(t) => req.principal.type_name() == t,
+            PrincipalConstraint::Eq(uid) => uid == principal,
+            PrincipalConstraint::In(uid) => is_in(entities, principal, uid),
+            PrincipalConstraint::Is(t) => principal.type_name() == t,
             PrincipalConstraint::IsIn(t, uid) => {
-                req.principal.type_name() == t && is_in(entities, &req.principal, uid)
+                principal.type_name() == t && is_in(entities, principal, uid)
             }
         };
         if !principal_ok {
@@ -619,11 +626,11 @@ impl Scope {
         }
         match &self.resource {
             ResourceConstraint::Any => true,
-            ResourceConstraint::Eq(uid) => *uid == req.resource,
-            ResourceConstraint::In(uid) => is_in(entities, &req.resource, uid),
-            ResourceConstraint::Is(t) => req.resource.type_name() == t,
+            ResourceConstraint::Eq(uid) => uid == resource,
+            ResourceConstraint::In(uid) => is_in(entities, resource, uid),
+            ResourceConstraint::Is(t) => resource.type_name() == t,
             ResourceConstraint::IsIn(t, uid) => {
-                req.resource.type_name() == t && is_in(entities, &req.resource, uid)
+                resource.type_name() == t && is_in(entities, resource, uid)
             }
         }
     }

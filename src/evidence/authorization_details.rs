@@ -461,45 +461,51 @@ pub fn read_page(file: &str, pointer: &str, value: &Value) -> Result<Page, Input
 /// then asks the JSON Schema what is wrong.
 pub fn read_page_text(file: &str, pointer: &str, text: &str) -> Result<Page, serde_json::Error> {
     let raw: RawPage<'_> = serde_json::from_str(text)?;
-    // Each entry of a list is converted at `{pointer}/{list}/{index}`.
-    fn entries<R, T>(
+    // Each entry of a list is converted at `{pointer}/{list}/{index}` and
+    // keyed by its ARN.
+    fn entries<R: Listed, T>(
         (file, pointer, name): (&str, &str, &str),
         list: Option<Vec<Obj<R>>>,
-        one: impl Fn(&str, &str, R) -> Entry<T>,
+        one: fn(&str, &str, R) -> Result<T, InputError>,
     ) -> Option<Vec<Entry<T>>> {
         list.map(|list| {
             list.into_iter()
                 .enumerate()
-                .map(|(i, Obj(raw))| one(file, &format!("{pointer}/{name}/{i}"), raw))
+                .map(|(i, Obj(raw))| {
+                    let arn = raw.arn().to_string();
+                    (arn, one(file, &format!("{pointer}/{name}/{i}"), raw))
+                })
                 .collect()
         })
     }
+    let list = |name| (file, pointer, name);
     Ok(Page {
         file: file.to_string(),
         pointer: pointer.to_string(),
         is_truncated: raw.is_truncated == Some(true),
-        users: entries(
-            (file, pointer, "UserDetailList"),
-            raw.user_detail_list,
-            |f, a, u: RawUser<'_>| (u.arn.clone(), user(f, a, u)),
-        ),
-        groups: entries(
-            (file, pointer, "GroupDetailList"),
-            raw.group_detail_list,
-            |f, a, g: RawGroup<'_>| (g.arn.clone(), group(f, a, g)),
-        ),
-        roles: entries(
-            (file, pointer, "RoleDetailList"),
-            raw.role_detail_list,
-            |f, a, r: RawRole<'_>| (r.arn.clone(), role(f, a, r)),
-        ),
-        policies: entries(
-            (file, pointer, "Policies"),
-            raw.policies,
-            |f, a, p: RawPolicy<'_>| (p.arn.clone(), policy(f, a, p)),
-        ),
+        users: entries(list("UserDetailList"), raw.user_detail_list, user),
+        groups: entries(list("GroupDetailList"), raw.group_detail_list, group),
+        roles: entries(list("RoleDetailList"), raw.role_detail_list, role),
+        policies: entries(list("Policies"), raw.policies, policy),
     })
 }
+
+/// An entry of one of a page's lists: each is known by its ARN.
+trait Listed {
+    fn arn(&self) -> &str;
+}
+
+macro_rules! listed {
+    ($($raw:ident),*) => {$(
+        impl Listed for $raw<'_> {
+            fn arn(&self) -> &str {
+                &self.arn
+            }
+        }
+    )*};
+}
+
+listed!(RawUser, RawGroup, RawRole, RawPolicy);
 
 /// Merges the pages of one account's export. Exactly one page may lack
 /// `IsTruncated: true` (the last one); an entity found twice is an error.

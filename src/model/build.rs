@@ -247,9 +247,8 @@ impl Normalized {
         entities.append(roles.entities);
         requests.append(roles.requests);
         warnings.extend(roles.warnings);
-        let account_name: Arc<str> = self.account.id.as_str().into();
-        let account_ref = EntityRef::new(Type::Account, &account_name);
-        let account = || (account_ref.clone(), account_name.clone());
+        let account = self.account.named();
+        let account = || account.clone();
         for pending in self.reviews {
             let mut req = access_request(
                 pending.id,
@@ -741,8 +740,7 @@ impl<'s> Builder<'s> {
         }
         if facts.password != "false" {
             let ctx = RequestContext::Common;
-            let account_name: Arc<str> = self.account.id.as_str().into();
-            let account = (EntityRef::new(Type::Account, &account_name), account_name);
+            let account = self.account.named();
             let message = match row {
                 Some(r) => format!(
                     "root password `{}`, last used {}; MFA {}",
@@ -766,7 +764,7 @@ impl<'s> Builder<'s> {
             self.request(
                 format!("{}/console", facts.arn),
                 Action::SignInToConsole,
-                (EntityRef::new(Type::Root, &root_name), root_name.clone()),
+                EntityRef::named(Type::Root, &root_name),
                 account,
                 ctx,
                 root_name.clone(),
@@ -779,7 +777,7 @@ impl<'s> Builder<'s> {
         let message = root_message(&facts, virtual_list.map(|_| has_virtual_mfa));
         self.reviews.push(PendingReview {
             id: format!("{}/review", facts.arn),
-            principal: (EntityRef::new(Type::Root, &root_name), root_name.clone()),
+            principal: EntityRef::named(Type::Root, &root_name),
             subject: root_name,
             message,
             missing: Vec::new(),
@@ -831,8 +829,8 @@ impl<'s> Builder<'s> {
             self.request(
                 key_id,
                 Action::UseAccessKey,
-                (EntityRef::new(owner_type, &owner_arn), owner_arn.clone()),
-                (EntityRef::new(Type::AccessKey, &key_name), key_name),
+                EntityRef::named(owner_type, &owner_arn),
+                EntityRef::named(Type::AccessKey, &key_name),
                 ctx,
                 owner_arn,
                 message.into(),
@@ -1125,7 +1123,6 @@ impl<'s> Builder<'s> {
             None => "no row in the credential report".to_string(),
         };
         let ctx = RequestContext::Common;
-        let account_name: Arc<str> = self.account.id.as_str().into();
         let location = match (row, facts.detail) {
             (Some(r), _) => self.row_location(r),
             (None, Some(d)) => Some(Arc::new(detail_location(&d.file, &d.pointer))),
@@ -1135,8 +1132,8 @@ impl<'s> Builder<'s> {
         let req = self.request(
             arn.to_string(),
             Action::SignInToConsole,
-            (EntityRef::new(Type::User, &name), name.clone()),
-            (EntityRef::new(Type::Account, &account_name), account_name),
+            EntityRef::named(Type::User, &name),
+            self.account.named(),
             ctx,
             name.clone(),
             message.into(),
@@ -1174,7 +1171,7 @@ impl<'s> Builder<'s> {
         }
         self.reviews.push(PendingReview {
             id: format!("{arn}/review"),
-            principal: (EntityRef::new(Type::User, &name), name.clone()),
+            principal: EntityRef::named(Type::User, &name),
             subject: name,
             message: user_review_message(row, facts.detail),
             missing,
@@ -1199,10 +1196,7 @@ impl<'s> Builder<'s> {
             let req = self.request(
                 format!("{holder_arn}/holds/{}", p.arn),
                 Action::HoldPolicy,
-                (
-                    EntityRef::new(holder_type, &holder_name),
-                    holder_name.clone(),
-                ),
+                EntityRef::named(holder_type, &holder_name),
                 (managed_policy_ref(&policy_arn), policy_arn.clone()),
                 ctx,
                 holder_name.clone(),
@@ -1231,14 +1225,8 @@ impl<'s> Builder<'s> {
             let req = self.request(
                 format!("{holder_arn}/holds/{id}"),
                 Action::HoldPolicy,
-                (
-                    EntityRef::new(holder_type, &holder_name),
-                    holder_name.clone(),
-                ),
-                (
-                    EntityRef::new(Type::InlinePolicy, &inline_name),
-                    inline_name,
-                ),
+                EntityRef::named(holder_type, &holder_name),
+                EntityRef::named(Type::InlinePolicy, &inline_name),
                 ctx,
                 holder_name.clone(),
                 format!("inline policy `{}` of `{holder_arn}`", p.name).into(),
@@ -1327,8 +1315,8 @@ impl<'s> Builder<'s> {
                 let req = self.request(
                     format!("{role_arn}/trust-policy"),
                     Action::AssumeRole,
-                    (EntityRef::new(Type::AwsPrincipal, &"?".into()), "?".into()),
-                    (EntityRef::new(Type::Role, &role_name), role_name.clone()),
+                    EntityRef::named(Type::AwsPrincipal, &"?".into()),
+                    EntityRef::named(Type::Role, &role_name),
                     ctx,
                     role_name,
                     "the trust policy does not decode".into(),
@@ -1383,11 +1371,8 @@ impl<'s> Builder<'s> {
             self.request(
                 id,
                 Action::AssumeRole,
-                (
-                    EntityRef::new(principal_type, &principal_name),
-                    principal_name,
-                ),
-                (EntityRef::new(Type::Role, &role_name), role_name.clone()),
+                EntityRef::named(principal_type, &principal_name),
+                EntityRef::named(Type::Role, &role_name),
                 ctx,
                 role_name.clone(),
                 message.into(),

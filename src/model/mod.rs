@@ -70,6 +70,11 @@ impl AccountRef {
     pub fn root_arn(&self) -> String {
         format!("arn:{}:iam::{}:root", self.partition, self.id)
     }
+
+    /// The account as a request's principal or resource.
+    pub fn named(&self) -> (EntityRef, Arc<str>) {
+        EntityRef::named(cedar::Type::Account, &self.id.as_str().into())
+    }
 }
 
 /// The Cedar actions, one per access path.
@@ -167,6 +172,12 @@ pub struct EntityRef {
 impl EntityRef {
     pub fn new(ty: cedar::Type, id: &Arc<str>) -> Self {
         EntityRef { ty, id: id.clone() }
+    }
+
+    /// A request's principal or resource whose human name is its id (an
+    /// ARN, a key id), both sharing one string.
+    pub fn named(ty: cedar::Type, name: &Arc<str>) -> (Self, Arc<str>) {
+        (EntityRef::new(ty, name), name.clone())
     }
 
     /// The entity's Cedar uid.
