@@ -17,11 +17,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion};
-use iam_audit::evidence::read::Limits;
+use iam_audit::cli::files::{self, Files};
+use iam_audit::cli::threads::Threads;
+use iam_audit::commands::{self, evaluate, Output};
 use iam_audit::evidence::snapshot;
+use iam_audit::exec::Sequential;
 use iam_audit::model::{self, Thresholds};
-use iam_audit::run::{self, EvaluateOptions};
-use iam_audit::{engine, report};
+use iam_audit::{engine, pipeline, report};
 
 // The binary's allocator, so each stage costs what it costs in `iam-audit`.
 #[global_allocator]
@@ -52,20 +54,24 @@ fn main() {
 fn stages(c: &mut Criterion, dir: PathBuf) {
     let fail =
         |e: &dyn std::fmt::Debug| -> ! { panic!("the benchmark's evidence is unusable: {e:?}") };
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let (sources, _) = run::sources(std::slice::from_ref(&dir)).unwrap_or_else(|e| fail(&e));
+    let cores = Threads::new(None);
+    let cores = cores.width;
+    let threads = Threads::new(None);
+    let (sources, _) = files::resolve(std::slice::from_ref(&dir))
+        .and_then(pipeline::snapshots_of)
+        .unwrap_or_else(|e| fail(&e));
     let source = &sources[0];
     let schema = engine::schema().unwrap_or_else(|e| fail(&e));
-    let pack = run::load_pack(&run::PolicyOptions::default()).unwrap_or_else(|e| fail(&e));
+    let pack = commands::load_pack(&Default::default()).unwrap_or_else(|e| fail(&e));
     let thresholds = Thresholds::default();
     let reads = model::EntityReads::of_policies(&pack.set, &schema);
-    let limits = Limits::default();
+    let reader = Files::default();
 
     c.bench_function("load", |b| {
-        b.iter(|| snapshot::load_on(black_box(source), &limits, cores).unwrap_or_else(|e| fail(&e)))
+        b.iter(|| snapshot::load(black_box(source), &reader, &threads).unwrap_or_else(|e| fail(&e)))
     });
-    let snap = snapshot::load_on(source, &limits, cores).unwrap_or_else(|e| fail(&e));
-    let as_of = run::as_of_for(&snap, None);
+    let snap = snapshot::load(source, &reader, &threads).unwrap_or_else(|e| fail(&e));
+    let as_of = pipeline::as_of_for(&snap, None);
 
     c.bench_function("normalize", |b| {
         b.iter(|| {
@@ -80,31 +86,35 @@ fn stages(c: &mut Criterion, dir: PathBuf) {
     c.bench_function("entities", |b| {
         b.iter_batched(
             || built.clone(),
-            |entities| run::entity_store(entities, &schema, &reads).unwrap_or_else(|e| fail(&e)),
+            |entities| {
+                iam_audit::run::entity_store(entities, &schema, &reads).unwrap_or_else(|e| fail(&e))
+            },
             BatchSize::PerIteration,
         )
     });
-    let entities = run::entity_store(built, &schema, &reads).unwrap_or_else(|e| fail(&e));
+    let entities =
+        iam_audit::run::entity_store(built, &schema, &reads).unwrap_or_else(|e| fail(&e));
 
     c.bench_function("evaluate (1 thread)", |b| {
-        b.iter(|| engine::evaluate_with(&pack, black_box(&model), &entities, 1))
+        b.iter(|| engine::judge(&pack, black_box(&model), &entities, &Sequential).findings(&model))
     });
     c.bench_function("evaluate (all cores)", |b| {
-        b.iter(|| engine::evaluate_with(&pack, black_box(&model), &entities, cores))
+        b.iter(|| engine::judge(&pack, black_box(&model), &entities, &threads).findings(&model))
     });
 
-    let options = EvaluateOptions {
-        paths: vec![dir.clone()],
-        ..EvaluateOptions::default()
+    let evaluate = || {
+        let outcome =
+            evaluate::run(evaluate::Options::new(vec![dir.clone()])).unwrap_or_else(|e| fail(&e));
+        match outcome.output {
+            Output::Report { report, .. } => report,
+            Output::Text(_) => fail(&"evaluate printed text, not a report"),
+        }
     };
-    let evaluation = run::evaluate(&options).unwrap_or_else(|e| fail(&e));
+    let report = evaluate();
     c.bench_function("render (json)", |b| {
-        b.iter(|| report::json::render(black_box(&evaluation.report)))
+        b.iter(|| report::json::render(black_box(&report)))
     });
     c.bench_function("end to end (evaluate + render json)", |b| {
-        b.iter(|| {
-            let evaluation = run::evaluate(black_box(&options)).unwrap_or_else(|e| fail(&e));
-            report::json::render(&evaluation.report)
-        })
+        b.iter(|| report::json::render(&evaluate()))
     });
 }

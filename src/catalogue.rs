@@ -10,10 +10,11 @@
 //! number is listed too.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use cedar_policy::PolicySet;
 
-use crate::engine::{Finding, PolicyPack};
+use crate::engine::PolicyPack;
 use crate::error::Error;
 
 /// Benchmark versions this catalogue knows, oldest first. v7.0 is left out
@@ -246,16 +247,13 @@ impl Benchmark {
         })
     }
 
-    /// Labels each finding with its control's number in this version.
-    pub fn label(&self, pack: &PolicyPack, findings: &mut [Box<Finding>]) {
-        for f in findings {
-            f.benchmark_control = pack
-                .controls
-                .iter()
-                .find(|c| *c.id == *f.policy)
-                .and_then(|c| c.cis_aws.get(&self.version))
-                .map(|n| n.as_str().into());
-        }
+    /// Each control's number in this version, by policy id: what the
+    /// report's results are labelled with.
+    pub fn numbers<'p>(&self, pack: &'p PolicyPack) -> BTreeMap<&'p str, Arc<str>> {
+        pack.controls
+            .iter()
+            .filter_map(|c| Some((c.id.as_str(), c.cis_aws.get(&self.version)?.as_str().into())))
+            .collect()
     }
 }
 

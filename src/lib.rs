@@ -1,28 +1,34 @@
 //! iam-audit: an offline policy-as-code engine for exported AWS IAM evidence.
 //!
-//! The pipeline, one module per stage, data flowing one way:
+//! The house, low to high; every arrow points down, never up:
 //!
 //! ```text
-//! files ─[evidence]→ typed evidence ─[model]→ Cedar entities + access-path requests
-//! policies ─[engine::load]→ validated PolicySet ─┐
-//!                                                 └─[engine::evaluate]→ findings ─[report]→ renderers
+//! evidence   bytes of exported files → typed, validated evidence
+//! model      evidence → Cedar entities + access-path requests
+//! engine     policies loaded and validated; requests judged by Cedar
+//! results    findings, statuses, severities, the exit policy
+//! waivers, catalogue   questions the report asks of findings
+//! report     findings assembled and labelled into a report; one renderer per format
+//! pipeline   the stages strung together: bytes in, report out (no I/O, no threads)
+//! commands   one module per subcommand: typed options in, output and exit code out
+//! cli        the command-line face: arguments, files, threads, progress, output
 //! ```
 //!
-//! [`run`] strings the stages together for the command line and the tests.
+//! `exec` (how parallel parts run) and `text` (escaping) are ground every
+//! stage stands on. See docs/architecture.md for where a new control,
+//! export, format or command goes.
 
 pub mod catalogue;
 pub mod cli;
-pub mod diff;
+pub mod commands;
 pub mod engine;
 pub mod error;
 pub mod evidence;
-pub mod exit_policy;
-pub mod inspect;
+pub mod exec;
 pub mod model;
-pub mod parallel;
-pub mod policytest;
-pub mod progress;
+pub mod pipeline;
 pub mod report;
+pub mod results;
 pub mod run;
-pub mod verify;
+pub mod text;
 pub mod waivers;

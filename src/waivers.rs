@@ -19,18 +19,18 @@
 //! matches in time linear in the subject's length: no pattern can make a
 //! run slow.
 
-use std::path::Path;
+use std::sync::Arc;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Finding, Status};
 use crate::error::{Error, InputError, Location};
 use crate::evidence::schemas::{self, SchemaKind};
 use crate::evidence::time::Timestamp;
+use crate::results::{Finding, Status, WaiverRef};
 
 /// Waivers files are written by people; anything bigger is a mistake.
-const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What a waiver covers.
 #[derive(Debug, Clone)]
@@ -84,15 +84,6 @@ impl Waiver {
     }
 }
 
-/// The waiver a waived result refers to (`results[].waiver` in the report).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct WaiverRef {
-    pub pointer: String,
-    pub reason: String,
-    pub approver: String,
-    pub expires: String,
-}
-
 /// A waiver as listed in the report (`waivers[]`), with what it did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WaiverEntry {
@@ -129,40 +120,10 @@ struct RawWaiver {
     expires: String,
 }
 
-/// Reads and validates a waivers file: JSON syntax (line:column), the schema
-/// (JSON pointer), then calendar dates and globs (JSON pointer). Every
-/// problem found is reported; any makes the run stop with exit code 2.
-pub fn load(path: &Path) -> Result<Vec<Waiver>, Error> {
-    let file = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| {
-        InputError::new(
-            &file,
-            Location::File,
-            format!("cannot read the waivers file: {e}"),
-        )
-    })?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(InputError::new(
-            &file,
-            Location::File,
-            format!(
-                "the waivers file is {} bytes; at most {MAX_FILE_BYTES} are read",
-                meta.len()
-            ),
-        )
-        .into());
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        InputError::new(
-            &file,
-            Location::File,
-            format!("cannot read the waivers file: {e}"),
-        )
-    })?;
-    parse(&file, &bytes)
-}
-
-/// [`load`] on bytes already read; `file` names them in errors.
+/// Reads and validates the bytes of a waivers file (`file` names it in
+/// errors): JSON syntax (line:column), the schema (JSON pointer), then
+/// calendar dates and globs (JSON pointer). Every problem found is
+/// reported; any makes the run stop with exit code 2.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Vec<Waiver>, Error> {
     let value = crate::evidence::json::parse_file(
         file,
@@ -287,10 +248,9 @@ impl<'a> Applier<'a> {
         }
     }
 
-    /// Turns the covered failures of one snapshot into `waived` results. The
-    /// first waiver in the file that covers a failure and is in force is the
-    /// one the result refers to.
-    pub fn apply(&mut self, findings: &mut [Box<Finding>], as_of: Option<Timestamp>) {
+    /// Starts a snapshot evaluated at `as_of` (each snapshot of an
+    /// organization has its own as-of time).
+    pub fn begin_snapshot(&mut self, as_of: Option<Timestamp>) {
         if let Some(t) = as_of {
             for (i, w) in self.waivers.iter().enumerate() {
                 if w.in_force_at(t) {
@@ -300,33 +260,43 @@ impl<'a> Applier<'a> {
                 }
             }
         }
-        for finding in findings.iter_mut().filter(|f| f.status == Status::Fail) {
-            let mut chosen = None;
-            for (i, w) in self.waivers.iter().enumerate() {
-                if !w.covers(finding) {
-                    continue;
-                }
-                self.matched[i] += 1;
-                match as_of {
-                    Some(t) if w.in_force_at(t) => {
-                        chosen.get_or_insert(i);
-                    }
-                    Some(_) => self.expired_match[i] = true,
-                    None => {}
-                }
+    }
+
+    /// The waiver that turns this result of a snapshot evaluated at `as_of`
+    /// into `waived`, if any: only a failure can be waived, and the first
+    /// waiver in the file that covers it and is in force is the one the
+    /// result refers to. Every covering waiver counts the match.
+    pub fn waiver_for(
+        &mut self,
+        finding: &Finding,
+        as_of: Option<Timestamp>,
+    ) -> Option<Arc<WaiverRef>> {
+        if finding.status != Status::Fail {
+            return None;
+        }
+        let mut chosen = None;
+        for (i, w) in self.waivers.iter().enumerate() {
+            if !w.covers(finding) {
+                continue;
             }
-            if let Some(i) = chosen {
-                let w = &self.waivers[i];
-                self.waived[i] += 1;
-                finding.status = Status::Waived;
-                finding.waiver = Some(std::sync::Arc::new(WaiverRef {
-                    pointer: w.pointer.clone(),
-                    reason: w.reason.clone(),
-                    approver: w.approver.clone(),
-                    expires: w.expires.clone(),
-                }));
+            self.matched[i] += 1;
+            match as_of {
+                Some(t) if w.in_force_at(t) => {
+                    chosen.get_or_insert(i);
+                }
+                Some(_) => self.expired_match[i] = true,
+                None => {}
             }
         }
+        let i = chosen?;
+        let w = &self.waivers[i];
+        self.waived[i] += 1;
+        Some(Arc::new(WaiverRef {
+            pointer: w.pointer.clone(),
+            reason: w.reason.clone(),
+            approver: w.approver.clone(),
+            expires: w.expires.clone(),
+        }))
     }
 
     /// The report's `waivers` list, in file order.

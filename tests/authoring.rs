@@ -104,7 +104,7 @@ fn validate_checks_exactly_what_evaluate_would_load() {
         "--ignore",
         "users-have-*",
     ]);
-    let ids = iam_audit::run::load_pack(&Default::default())
+    let ids = iam_audit::commands::load_pack(&Default::default())
         .unwrap()
         .controls
         .len();

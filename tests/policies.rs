@@ -38,7 +38,7 @@ fn every_policy_file_is_embedded() {
 
 #[test]
 fn builtin_ids_are_the_contract() {
-    let pack = iam_audit::run::load_pack(&Default::default()).unwrap();
+    let pack = iam_audit::commands::load_pack(&Default::default()).unwrap();
     let ids: Vec<&str> = pack.controls.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(
         ids,

@@ -42,7 +42,7 @@ fn read_lock(text: &str) -> BTreeMap<String, (String, String)> {
 
 #[test]
 fn builtin_policy_text_changes_bump_their_version() {
-    let pack = iam_audit::run::load_pack(&Default::default()).expect("built-in pack loads");
+    let pack = iam_audit::commands::load_pack(&Default::default()).expect("built-in pack loads");
     let path = root().join(LOCK);
     let lock = read_lock(&std::fs::read_to_string(&path).unwrap_or_default());
     let mut unbumped = Vec::new();

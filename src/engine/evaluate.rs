@@ -21,114 +21,28 @@ use cedar_policy::{
     ActionConstraint, Authorizer, Entities, EntityUid, Policy, PolicySet, PrincipalConstraint,
     Request, ResourceConstraint,
 };
-use serde::Serialize;
 
 use super::{Control, PolicyPack, Requirement};
+use crate::exec::{Executor, Sequential};
 use crate::model::cedar::Type;
 use crate::model::{AccessRequest, Model};
+use crate::results::{Finding, Findings, Labels, ResultId, Status};
 
-/// A result's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    Fail,
-    Error,
-    NotEvaluated,
-    NotApplicable,
-    Waived,
-    Pass,
-}
-
-impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::Fail,
-        Status::Error,
-        Status::NotEvaluated,
-        Status::NotApplicable,
-        Status::Waived,
-        Status::Pass,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Fail => "fail",
-            Status::Error => "error",
-            Status::NotEvaluated => "not-evaluated",
-            Status::NotApplicable => "not-applicable",
-            Status::Waived => "waived",
-            Status::Pass => "pass",
-        }
-    }
-}
-
-/// A snapshot's findings, each in a box of its own. The list then holds 8
-/// bytes per finding, and the findings (192 bytes each) fill memory freed
-/// earlier in the run, where one block of 7 MB for the 36,000 findings of
-/// the largest account was taken fresh at the end: that alone raised the
-/// peak resident memory by 6 MiB (133.8 -> 127.7 MiB, `--jobs 1`).
-#[allow(clippy::vec_box)]
-pub type Findings = Vec<Box<Finding>>;
-
-/// One (control, access path) outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// `<policy id>/<request id>`, unique in the report and stable across runs.
-    pub id: String,
-    // The text below is shared (`Arc<str>`) with the request and the control
-    // it comes from: the 36,000 findings of the largest account were its
-    // peak memory when each held copies (14 MiB of them).
-    pub policy: Arc<str>,
-    pub status: Status,
-    pub severity: &'static str,
-    /// The account the snapshot describes.
-    pub account: Arc<str>,
-    pub subject: Arc<str>,
-    pub principal: Arc<str>,
-    pub action: &'static str,
-    pub resource: Arc<str>,
-    pub message: Arc<str>,
-    /// For a `waived` result: the waiver that covers it (behind an `Arc`:
-    /// most findings have none, and its four strings inline were a third of
-    /// each finding's 288 bytes).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<Arc<crate::waivers::WaiverRef>>,
-    /// With `evaluate --benchmark`: the control's number in that benchmark
-    /// version (`1.9` in CIS v5.0).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub benchmark_control: Option<Arc<str>>,
-    /// Where in the evidence the finding's facts are (absent for
-    /// account-wide results, which no single place shows).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<Arc<crate::model::EvidenceLocation>>,
-}
-
-/// Judges one snapshot. `entities` were built from `model.entities` once.
+/// Judges one snapshot on the calling thread: [`judge`], then the findings.
 pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Findings {
-    evaluate_with(pack, model, entities, 1)
+    judge(pack, model, entities, &Sequential).findings(model)
 }
 
-/// Below this many requests a snapshot is judged on one thread: starting
+/// Below this many requests a snapshot is judged as one task: starting
 /// threads would cost more than it saves.
 const PARALLEL_MIN_REQUESTS: usize = 2_000;
-
-/// [`evaluate`] on up to `threads` threads, each judging a share of the
-/// requests over the one shared `Entities`. The findings are put in order
-/// once every share is judged, so the result does not depend on `threads`.
-pub fn evaluate_with(
-    pack: &PolicyPack,
-    model: &Model,
-    entities: &Entities,
-    threads: usize,
-) -> Findings {
-    judge_with(pack, model, entities, threads).findings(model)
-}
 
 /// What Cedar decided for a snapshot, before it is written out as findings.
 ///
 /// Findings repeat the request's strings (subject, names, message) for every
 /// control in scope; a verdict holds only indices. Judging first and writing
 /// the findings once Cedar's store is gone keeps the two from sharing the
-/// peak of memory: [`judge_with`], drop the `Entities`, then
+/// peak of memory: [`judge`], drop the `Entities`, then
 /// [`Judgement::findings`].
 pub struct Judgement<'p> {
     /// Controls that cannot run on this snapshot, and why.
@@ -152,12 +66,14 @@ struct Verdict {
 }
 
 /// Judges every request of the snapshot against the controls in its scope,
-/// on up to `threads` threads.
-pub fn judge_with<'p>(
+/// in as many shares as the executor runs at once. The findings are put in
+/// order once every share is judged, so the result does not depend on the
+/// executor.
+pub fn judge<'p>(
     pack: &'p PolicyPack,
     model: &Model,
     entities: &Entities,
-    threads: usize,
+    exec: &dyn Executor,
 ) -> Judgement<'p> {
     // Controls that cannot run on this snapshot at all.
     let mut unrunnable = Vec::new();
@@ -172,7 +88,7 @@ pub fn judge_with<'p>(
     let threads = if model.requests.len() < PARALLEL_MIN_REQUESTS {
         1
     } else {
-        threads.max(1)
+        exec.width().max(1)
     };
     // Requests of a kind sit together and cost alike, but kinds differ
     // (a user meets more controls than an access key): halves of the list
@@ -184,7 +100,7 @@ pub fn judge_with<'p>(
         .map(|t| blocks.iter().skip(t).step_by(threads).copied().collect())
         .filter(|share: &Vec<_>| !share.is_empty())
         .collect();
-    let shares = crate::parallel::map(&shares, threads, |share| {
+    let shares = crate::exec::map(exec, &shares, threads, |share| {
         judge_requests(share, &runnable, entities, threads > 1)
     });
     Judgement {
@@ -255,12 +171,10 @@ impl Judgement<'_> {
             }
             let req = &model.requests[v.request];
             findings.push(Box::new(Finding {
-                // `concat` sizes the string once; `format!` cost 35 M
-                // instructions for the 36,000 results of a large account.
-                id: [control.id.as_str(), "/", req.id.as_str()].concat(),
+                id: ResultId::new(&control.id, &req.id),
                 policy: policy_ids[v.control as usize].clone(),
                 status: v.status,
-                severity: control.severity.as_str(),
+                severity: control.severity,
                 account: account.id.clone(),
                 subject: subject_of(control, req).clone(),
                 principal: req.principal_name.clone(),
@@ -270,8 +184,7 @@ impl Judgement<'_> {
                     Some(own) => (*own).into(),
                     None => req.message.clone(),
                 },
-                waiver: None,
-                benchmark_control: None,
+                labels: Labels::default(),
                 location: req.location.clone(),
             }));
         }
@@ -362,7 +275,7 @@ fn judge_requests(
             },
         };
         for &control in &in_scope {
-            let (status, message) = judge(runnable[control], req, &decided);
+            let (status, message) = verdict_of(runnable[control], req, &decided);
             verdicts.push(Verdict {
                 request: index,
                 message: message.map(Box::new),
@@ -428,18 +341,17 @@ impl AccountText {
     /// no request in scope): its subject is the account root.
     fn finding(&self, control: &Control, status: Status, message: String) -> Box<Finding> {
         Box::new(Finding {
-            id: format!("{}/{}", control.id, self.root),
+            id: ResultId::new(&control.id, &self.root),
             policy: control.id.as_str().into(),
             status,
-            severity: control.severity.as_str(),
+            severity: control.severity,
             account: self.id.clone(),
             subject: self.root.clone(),
             principal: self.id.clone(),
             action: "",
             resource: self.id.clone(),
             message: message.into(),
-            waiver: None,
-            benchmark_control: None,
+            labels: Labels::default(),
             location: None,
         })
     }
@@ -563,7 +475,11 @@ fn decide(
 
 /// A control's status on a request, and its message when it is not the
 /// request's own.
-fn judge(control: &Control, req: &AccessRequest, decided: &Decided) -> (Status, Option<String>) {
+fn verdict_of(
+    control: &Control,
+    req: &AccessRequest,
+    decided: &Decided,
+) -> (Status, Option<String>) {
     if let Some(why) = &req.unreadable {
         return (Status::Error, Some(why.clone()));
     }

@@ -4,17 +4,16 @@
 //! against the schema. Every problem is reported, each against its file.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::path::Path;
 use std::str::FromStr;
 
 use cedar_policy::{Effect, PolicyId, PolicySet, ValidationMode, Validator};
 
 use super::diagnostics::{render, PolicyProblem};
 use super::select::Selection;
-use super::{builtin, schema, Control, PolicyPack, Requirement, Severity};
+use super::{builtin, schema, Control, PolicyPack, Requirement};
 use crate::error::Error;
 use crate::evidence::{sha256_hex, EvidenceKind};
+use crate::results::Severity;
 
 /// One policy file's text and the names to show for it.
 #[derive(Debug, Clone)]
@@ -37,75 +36,6 @@ pub fn builtin_sources() -> Vec<PolicySource> {
             text: (*text).to_string(),
         })
         .collect()
-}
-
-/// Reads `.cedar` files from a file or a folder (recursively, sorted).
-pub fn read_sources(path: &Path) -> Result<Vec<PolicySource>, Error> {
-    let shown = path.display().to_string();
-    let meta = fs::metadata(path)
-        .map_err(|e| Error::Policy(format!("error: {shown}: cannot read: {e}\n")))?;
-    let mut files = Vec::new();
-    if meta.is_dir() {
-        collect_cedar_files(path, &mut files, 0)
-            .map_err(|e| Error::Policy(format!("error: {shown}: cannot read folder: {e}\n")))?;
-        files.sort();
-        if files.is_empty() {
-            return Err(Error::Policy(format!(
-                "error: {shown}: no `.cedar` files in this folder\n"
-            )));
-        }
-    } else {
-        files.push(path.to_path_buf());
-    }
-    // Reports name policy files without the machine's absolute paths.
-    let base_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "policies".into());
-    let mut out = Vec::new();
-    for f in files {
-        let name = f.display().to_string();
-        let report_name = if meta.is_dir() {
-            let rel = f.strip_prefix(path).unwrap_or(&f);
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            format!("{base_name}/{rel}")
-        } else {
-            base_name.clone()
-        };
-        let bytes = fs::read(&f)
-            .map_err(|e| Error::Policy(format!("error: {name}: cannot read: {e}\n")))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| Error::Policy(format!("error: {name}: not UTF-8 text\n")))?;
-        out.push(PolicySource {
-            name,
-            report_name,
-            text,
-        });
-    }
-    Ok(out)
-}
-
-fn collect_cedar_files(
-    dir: &Path,
-    out: &mut Vec<std::path::PathBuf>,
-    depth: usize,
-) -> std::io::Result<()> {
-    if depth > 16 {
-        return Ok(());
-    }
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_cedar_files(&path, out, depth + 1)?;
-        } else if path.extension().is_some_and(|e| e == "cedar") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Loads the controls of a run. `builtin` adds the embedded pack first.

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 
 use cedar_policy::{Policy, PolicySet, Schema};
 
-pub use evaluate::{evaluate, evaluate_with, judge_with, Finding, Findings, Judgement, Status};
+use crate::results::Severity;
+
+pub use evaluate::{evaluate, judge, Judgement};
 pub use load::{load_policies, load_selected, PolicySource};
 pub use select::Selection;
 
@@ -25,40 +27,6 @@ pub fn schema() -> Result<Schema, crate::error::Error> {
         .map_err(|e| {
             crate::error::Error::Internal(format!("the built-in Cedar schema does not parse: {e}"))
         })
-}
-
-/// Severity of a control (`@severity`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Info,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 5] = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Critical => "critical",
-            Severity::High => "high",
-            Severity::Medium => "medium",
-            Severity::Low => "low",
-            Severity::Info => "info",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
 }
 
 /// What a control needs before it can be judged (`@requires`).

@@ -125,7 +125,8 @@ fn detect_json(file: &str, body: &str, parallel: bool) -> Result<Detected, Vec<I
     let side_by_side = parallel
         && body.len() >= SIDE_BY_SIDE_MIN_BYTES
         && body.trim_ascii_start().starts_with('{');
-    let (early, shape) = crate::parallel::both(
+    let (early, shape) = crate::exec::both(
+        &crate::exec::Sequential,
         side_by_side,
         || side_by_side.then(read_page),
         || json::check(body),

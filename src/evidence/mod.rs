@@ -20,9 +20,9 @@ pub mod manifest;
 pub mod password_policy;
 pub mod policy_document;
 pub mod policy_text;
-pub mod read;
 pub mod schemas;
 pub mod snapshot;
+pub mod source;
 pub mod time;
 pub mod virtual_mfa;
 

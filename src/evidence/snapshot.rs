@@ -1,17 +1,15 @@
-//! From command-line paths to loaded snapshots.
+//! From a snapshot's listed files to its evidence, read and validated.
 //!
-//! The contract (design.md): files named directly form one snapshot together;
-//! each folder is one snapshot (its files, at any depth, recognised by
-//! content); a folder whose entries are all folders is an organization, each
-//! subfolder a snapshot. Every file read is hashed for the report's evidence
-//! block. Paths in the report are relative (to the snapshot folder) or bare
-//! file names, so a report never depends on where the evidence was unpacked.
+//! Each file is recognised by content, whatever its name, and hashed for the
+//! report's evidence block; exports of one kind that come in several files
+//! (authorization-details pages, a credential report as CSV and as its
+//! envelope) are merged or checked to agree. Which files form a snapshot is
+//! the face's business (`cli::files` for folders on disk).
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::error::{Error, InputError, Location};
+use crate::error::{InputError, Location};
 use crate::evidence::account_summary::AccountSummary;
 use crate::evidence::authorization_details::{self, AuthorizationDetails, Page};
 use crate::evidence::credential_report::CredentialReport;
@@ -19,40 +17,10 @@ use crate::evidence::detect::{detect_on, Detected, SIDE_BY_SIDE_MIN_BYTES};
 use crate::evidence::encoding::to_utf8;
 use crate::evidence::manifest::Manifest;
 use crate::evidence::password_policy::PasswordPolicy;
-use crate::evidence::read::{read_file, Limits};
+use crate::evidence::source::{EvidenceReader, SnapshotSource};
 use crate::evidence::virtual_mfa::VirtualMfaDevices;
 use crate::evidence::{sha256_hex, EvidenceFile, EvidenceKind};
-
-/// Deeper folders than this are not walked (a guard against symlink loops).
-const MAX_DEPTH: usize = 16;
-
-/// Where one snapshot's files come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SnapshotSource {
-    /// The account folder's name in an organization; `.` for a lone snapshot
-    /// (a folder or files given directly), whose paths are relative to it.
-    pub name: String,
-    /// (path as reported, path on disk), sorted by reported path.
-    pub files: Vec<(String, PathBuf)>,
-    /// Entries that were skipped while walking (hidden files, ...), as warnings.
-    pub skipped: Vec<String>,
-    /// The folder's own name (`None` for files given directly): the
-    /// snapshot's name when several are evaluated together.
-    pub folder: Option<String>,
-    /// The folder as the user named it, for messages about the whole snapshot.
-    pub location: String,
-}
-
-/// What the command line asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    Snapshot(SnapshotSource),
-    /// A folder of snapshot folders: its name and one source per account folder.
-    Organization {
-        name: String,
-        accounts: Vec<SnapshotSource>,
-    },
-}
+use crate::exec::Executor;
 
 /// A snapshot's evidence, read and validated.
 #[derive(Debug, Default)]
@@ -85,198 +53,6 @@ impl Snapshot {
     }
 }
 
-/// Maps command-line paths to targets. Files given directly are gathered into
-/// one snapshot placed first; folders follow in the order given.
-pub fn resolve(paths: &[PathBuf]) -> Result<Vec<Target>, Error> {
-    let mut direct: Vec<(String, PathBuf)> = Vec::new();
-    let mut targets = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        let shown = path.display().to_string();
-        match fs::metadata(path) {
-            Err(e) => errors.push(InputError::new(
-                shown,
-                Location::File,
-                format!("cannot read: {}", io_reason(&e)),
-            )),
-            Ok(meta) if meta.is_dir() => match folder_target(path) {
-                Ok(t) => targets.push(t),
-                Err(e) => errors.push(e),
-            },
-            Ok(_) => {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| shown.clone());
-                if direct.iter().any(|(n, _)| *n == name) {
-                    errors.push(InputError::new(
-                        shown,
-                        Location::File,
-                        format!("two files named `{name}` given directly: the report names files by their name"),
-                    ));
-                } else {
-                    direct.push((name, path.clone()));
-                }
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Error::Input(errors));
-    }
-    if !direct.is_empty() {
-        direct.sort();
-        targets.insert(
-            0,
-            Target::Snapshot(SnapshotSource {
-                name: ".".into(),
-                files: direct,
-                skipped: Vec::new(),
-                folder: None,
-                location: "the files given".into(),
-            }),
-        );
-    }
-    Ok(targets)
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
-}
-
-fn folder_name(path: &Path) -> String {
-    // `evaluate .` has no file name: use the canonical folder's name for the
-    // label only (it never reaches a path in the report).
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .or_else(|| {
-            fs::canonicalize(path)
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        })
-        .unwrap_or_else(|| "snapshot".into())
-}
-
-fn folder_target(dir: &Path) -> Result<Target, InputError> {
-    let shown = dir.display().to_string();
-    let entries = read_dir_sorted(dir).map_err(|e| {
-        InputError::new(
-            &shown,
-            Location::File,
-            format!("cannot read folder: {}", io_reason(&e)),
-        )
-    })?;
-    let visible: Vec<&(String, PathBuf, bool)> = entries
-        .iter()
-        .filter(|(n, _, _)| !n.starts_with('.'))
-        .collect();
-    if visible.is_empty() {
-        return Err(InputError::new(
-            shown,
-            Location::File,
-            "the folder holds no evidence (it is empty)",
-        )
-        .with_help(
-            "put the exported files (credential report, authorization details) in the folder",
-        ));
-    }
-    if visible.iter().all(|(_, _, is_dir)| *is_dir) {
-        let mut accounts = Vec::new();
-        for (name, path, _) in visible {
-            let mut source = walk_snapshot(name.clone(), path)?;
-            source.folder = Some(name.clone());
-            accounts.push(source);
-        }
-        return Ok(Target::Organization {
-            name: folder_name(dir),
-            accounts,
-        });
-    }
-    // A lone snapshot is named `.`: its paths are relative to it, and the
-    // report must not change when the folder is renamed or moved.
-    let mut source = walk_snapshot(".".into(), dir)?;
-    source.folder = Some(folder_name(dir));
-    Ok(Target::Snapshot(source))
-}
-
-/// Entries of a folder sorted by name: (name, path, is a folder).
-fn read_dir_sorted(dir: &Path) -> std::io::Result<Vec<(String, PathBuf, bool)>> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        let is_dir = fs::metadata(&path).map(|m| m.is_dir()).unwrap_or(false);
-        out.push((
-            entry.file_name().to_string_lossy().into_owned(),
-            path,
-            is_dir,
-        ));
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn walk_snapshot(name: String, dir: &Path) -> Result<SnapshotSource, InputError> {
-    let mut source = SnapshotSource {
-        name,
-        files: Vec::new(),
-        skipped: Vec::new(),
-        folder: None,
-        location: dir.display().to_string(),
-    };
-    walk(dir, "", 0, &mut source)?;
-    source.files.sort();
-    Ok(source)
-}
-
-fn walk(
-    dir: &Path,
-    prefix: &str,
-    depth: usize,
-    out: &mut SnapshotSource,
-) -> Result<(), InputError> {
-    let shown = dir.display().to_string();
-    if depth > MAX_DEPTH {
-        return Err(InputError::new(
-            shown,
-            Location::File,
-            format!("folders nested more than {MAX_DEPTH} deep"),
-        ));
-    }
-    let entries = read_dir_sorted(dir).map_err(|e| {
-        InputError::new(
-            &shown,
-            Location::File,
-            format!("cannot read folder: {}", io_reason(&e)),
-        )
-    })?;
-    for (name, path, is_dir) in entries {
-        let rel = format!("{prefix}{name}");
-        if name.starts_with('.') {
-            out.skipped.push(format!("{rel}: hidden entry skipped"));
-        } else if is_dir {
-            walk(&path, &format!("{rel}/"), depth + 1, out)?;
-        } else {
-            out.files.push((rel, path));
-        }
-    }
-    Ok(())
-}
-
-/// Reads, detects and validates every file of one snapshot. All problems are
-/// collected so that one run shows every broken file.
-pub fn load(source: &SnapshotSource) -> Result<Snapshot, Vec<InputError>> {
-    load_with(source, &Limits::default())
-}
-
-/// [`load`] with explicit limits (`--max-input-size`).
-pub fn load_with(source: &SnapshotSource, limits: &Limits) -> Result<Snapshot, Vec<InputError>> {
-    load_on(source, limits, 1)
-}
-
 /// One file, read, hashed and recognised.
 struct ReadFile {
     text_warning: Option<String>,
@@ -285,20 +61,23 @@ struct ReadFile {
     detected: Detected,
 }
 
-/// Reads, hashes, decodes and recognises one file; with `parallel`, a large
-/// file is checked and read on two threads (see [`detect_on`]).
+/// Reads, hashes, decodes and recognises one file; a large file is checked
+/// and read as two tasks when the executor can run them side by side (see
+/// [`detect_on`]).
 fn read_one(
     shown: &str,
-    path: &Path,
-    limits: &Limits,
-    parallel: bool,
+    key: &Path,
+    reader: &dyn EvidenceReader,
+    exec: &dyn Executor,
 ) -> Result<ReadFile, Vec<InputError>> {
-    let bytes = read_file(shown, path, limits).map_err(|e| vec![e])?;
+    let parallel = exec.width() > 1;
+    let bytes = reader.read(shown, key).map_err(|e| vec![e])?;
     // UTF-16 and Latin-1 are read with a warning; hashes stay those of the bytes on disk.
     let text = to_utf8(shown, &bytes).map_err(|e| vec![e])?;
     // The hash (12 ms for the 20 MB of the largest account) runs beside the
     // reading, which leaves a core idle part of the time.
-    let (sha256, detected) = crate::parallel::both(
+    let (sha256, detected) = crate::exec::both(
+        exec,
         parallel && bytes.len() >= SIDE_BY_SIDE_MIN_BYTES,
         || sha256_hex(&bytes),
         || detect_on(shown, &text.bytes, parallel),
@@ -312,17 +91,19 @@ fn read_one(
     })
 }
 
-/// [`load_with`], a large file hashed, checked and read on up to `threads`
-/// threads; the result is the same.
+/// Reads, detects and validates every file of one snapshot, pulling each
+/// file's bytes from `reader` in turn. All problems are collected so that
+/// one run shows every broken file. Whatever the executor, the result is
+/// the same.
 ///
 /// The files are read one after the other, each parse reusing the memory the
 /// previous one freed. Reading the authorization details and the credential
 /// report side by side saved up to 5 ms on the largest account but held both
 /// parses at once: 115 -> 125 MiB at the peak, against the parse floor's 126.
-pub fn load_on(
+pub fn load(
     source: &SnapshotSource,
-    limits: &Limits,
-    threads: usize,
+    reader: &dyn EvidenceReader,
+    exec: &dyn Executor,
 ) -> Result<Snapshot, Vec<InputError>> {
     let mut snapshot = Snapshot {
         name: source.name.clone(),
@@ -337,7 +118,7 @@ pub fn load_on(
     let mut password_policies: Vec<(String, PasswordPolicy)> = Vec::new();
     let mut manifests: Vec<(String, Manifest)> = Vec::new();
     for (shown, path) in &source.files {
-        let file = match read_one(shown, path, limits, threads > 1) {
+        let file = match read_one(shown, path, reader, exec) {
             Ok(f) => f,
             Err(es) => {
                 errors.extend(es);

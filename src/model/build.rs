@@ -165,7 +165,8 @@ pub fn normalize(
     };
     let mut b = builder();
     let mut role_builder = builder();
-    let (roles, rest) = crate::parallel::both(
+    let (roles, rest) = crate::exec::both(
+        &crate::exec::Sequential,
         threads > 1,
         || role_builder.roles().map(|support| (role_builder, support)),
         || -> Result<(), Error> {

@@ -77,7 +77,7 @@ pub fn render(report: &Report) -> String {
                 .unwrap_or_default(),
             location.and_then(|l| l.pointer.clone()).unwrap_or_default(),
             policy.map(|p| p.version.clone()).unwrap_or_default(),
-            r.id.clone(),
+            r.id.to_string(),
         ]);
     }
     for row in rows {

@@ -25,7 +25,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use super::{escape_text, Report};
-use crate::engine::{Finding, Status};
+use crate::results::{Finding, Status};
 
 /// Text safe in HTML content and quoted attributes.
 pub fn escape(text: &str) -> String {
@@ -307,7 +307,7 @@ fn controls(report: &Report, out: &mut String) {
             "<div class=\"control\" data-control=\"{id}\"><div><div class=\"id\">{id}</div><div class=\"title\">{title}</div></div><div><span class=\"sev {sev}\">{sev}</span></div>{svg}<div class=\"counts\">{counts}</div></div>",
             id = escape(&p.id),
             title = escape(&p.title),
-            sev = escape(p.severity),
+            sev = escape(p.severity.as_str()),
             counts = if parts.is_empty() {
                 "no result".to_string()
             } else {
@@ -351,7 +351,7 @@ fn findings(report: &Report, out: &mut String) {
         out,
         "Severity",
         "f-severity",
-        crate::engine::Severity::ALL
+        crate::results::Severity::ALL
             .iter()
             .map(|s| s.as_str().to_string()),
     );
@@ -396,7 +396,7 @@ fn findings(report: &Report, out: &mut String) {
             out,
             "<tr class=\"result {s}\" data-status=\"{s}\" data-severity=\"{sev}\" data-control=\"{c}\"><td><span class=\"badge {s}\">{s}</span></td><td><span class=\"sev {sev}\">{sev}</span></td><td class=\"ctl\">{c}</td>",
             s = r.status.as_str(),
-            sev = escape(r.severity),
+            sev = escape(r.severity.as_str()),
             c = escape(&r.policy)
         );
         if several_accounts {
@@ -492,7 +492,7 @@ fn scope(report: &Report, out: &mut String) {
             escape(&p.title),
             escape(&p.source),
             escape(&p.sha256),
-            sev = escape(p.severity)
+            sev = escape(p.severity.as_str())
         );
     }
     out.push_str("</tbody></table>\n");

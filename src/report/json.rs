@@ -1,5 +1,5 @@
 //! `--format json`: the stable, machine-readable report (contract in
-//! design.md, described by `schemas/report.schema.json`).
+//! docs/contract.md, described by `schemas/report.schema.json`).
 
 use std::io::Write;
 
@@ -37,14 +37,14 @@ mod tests {
     #[test]
     fn streaming_writes_the_same_bytes_as_render() {
         let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/demo");
-        let options = crate::run::EvaluateOptions {
-            paths: vec![demo],
-            ..Default::default()
+        let options = crate::commands::evaluate::Options::new(vec![demo]);
+        let outcome = crate::commands::evaluate::run(options).expect("the demo snapshot evaluates");
+        let crate::commands::Output::Report { report, .. } = outcome.output else {
+            panic!("evaluate outputs a report");
         };
-        let evaluation = crate::run::evaluate(&options).expect("the demo snapshot evaluates");
         let mut streamed = Vec::new();
-        write(&evaluation.report, &mut streamed).expect("writes to memory");
+        write(&report, &mut streamed).expect("writes to memory");
         assert!(streamed.len() > 10_000, "{} bytes", streamed.len());
-        assert_eq!(streamed, render(&evaluation.report).into_bytes());
+        assert_eq!(streamed, render(&report).into_bytes());
     }
 }

@@ -21,7 +21,7 @@
 use std::fmt::Write as _;
 
 use super::{escape_text, Report};
-use crate::engine::{Finding, Status};
+use crate::results::{Finding, Status};
 
 /// Text safe in XML content and in double- or single-quoted attributes.
 pub fn escape(text: &str) -> String {
@@ -91,7 +91,7 @@ pub fn render(report: &Report) -> String {
         suites.push_str("    <properties>\n");
         for (name, value) in [
             ("title", p.title.as_str()),
-            ("severity", p.severity),
+            ("severity", p.severity.as_str()),
             ("version", p.version.as_str()),
             ("source", p.source.as_str()),
         ] {

@@ -15,7 +15,7 @@
 use std::fmt::Write as _;
 
 use super::{escape_text, Report};
-use crate::engine::{Finding, Status};
+use crate::results::{Finding, Status};
 
 /// ASCII punctuation with a meaning inside a line of GitHub-flavoured
 /// Markdown (code, emphasis, links, HTML, entities, tables, math, mentions,
@@ -145,7 +145,7 @@ fn scope(report: &Report, out: &mut String) {
             "| {} | {} | {} | {} | {} | `{}` |",
             escape(&p.id),
             escape(&p.version),
-            escape(p.severity),
+            escape(p.severity.as_str()),
             escape(&p.title),
             escape(&p.source),
             hex_only(&p.sha256)
@@ -173,7 +173,7 @@ fn summary(report: &Report, out: &mut String) {
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             escape(&p.id),
-            escape(p.severity),
+            escape(p.severity.as_str()),
             n(Status::Fail),
             n(Status::Error),
             n(Status::NotEvaluated),
@@ -215,7 +215,7 @@ fn findings(report: &Report, out: &mut String) {
             out,
             "**{}** (severity {}, version {})\n",
             escape(&p.title),
-            escape(p.severity),
+            escape(p.severity.as_str()),
             escape(&p.version)
         );
         if let Some(r) = &p.remediation {

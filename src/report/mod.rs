@@ -1,11 +1,15 @@
-//! The report: plain data built from the results of a run, and one renderer
-//! per output format ([`json`], [`table`], [`csv`], [`markdown`], [`sarif`],
-//! [`junit`], [`html`]). Every renderer is a pure `render(&Report) -> String`.
+//! The report: plain data assembled from the results of a run
+//! ([`assemble`]), and one renderer per output format ([`json`], [`table`],
+//! [`csv`], [`markdown`], [`sarif`], [`junit`], [`html`]), chosen in one
+//! place ([`write`]). Every renderer is a pure function of the [`Report`]
+//! (the table also of its [`table::Style`]); JSON is written piece by piece,
+//! the others as one string.
 //!
 //! Everything in a report is sorted and free of wall-clock time, absolute
 //! paths and random ids, so the same evidence and policies give the same
 //! bytes on any machine.
 
+pub mod assemble;
 pub mod csv;
 pub mod html;
 pub mod json;
@@ -19,8 +23,40 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::engine::{Finding, Findings, PolicyPack, Status};
+use crate::engine::PolicyPack;
 use crate::evidence::EvidenceFile;
+use crate::results::{Finding, Findings, Severity, Status};
+
+/// A report's output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+    Sarif,
+    Junit,
+    Html,
+}
+
+/// Writes `report` in `format` to `out`.
+pub fn write(
+    report: &Report,
+    format: Format,
+    style: table::Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let text = match format {
+        Format::Json => return json::write(report, out),
+        Format::Table => table::render(report, style),
+        Format::Csv => csv::render(report),
+        Format::Markdown => markdown::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+        Format::Html => html::render(report),
+    };
+    out.write_all(text.as_bytes())
+}
 
 /// The JSON report's `schema_version`; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -61,7 +97,7 @@ pub struct PolicyEntry {
     pub version: String,
     pub sha256: String,
     pub title: String,
-    pub severity: &'static str,
+    pub severity: Severity,
     pub source: String,
     pub requires: Vec<String>,
     pub cis_aws: BTreeMap<String, String>,
@@ -132,7 +168,7 @@ impl Summary {
     }
 }
 
-/// A whole run's report (the JSON format's contract is in design.md).
+/// A whole run's report (the JSON format's contract is in docs/contract.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub schema_version: u32,
@@ -170,7 +206,7 @@ impl Report {
                 version: c.version.clone(),
                 sha256: c.sha256.clone(),
                 title: c.title.clone(),
-                severity: c.severity.as_str(),
+                severity: c.severity,
                 source: c.source.clone(),
                 requires: c.requires.iter().map(|r| r.name()).collect(),
                 cis_aws: c.cis_aws.clone(),
@@ -212,42 +248,4 @@ impl Report {
     }
 }
 
-/// Makes evidence-controlled text safe to print on a terminal or in a
-/// one-line cell: control characters (newlines, escape sequences that could
-/// rewrite the screen) become visible escapes.
-pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || is_bidi_control(c) => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Unicode bidirectional controls can make a name read differently from
-/// what it is ("Trojan Source"); show them as escapes too.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_control_and_bidi_characters() {
-        assert_eq!(escape_text("a\nb\x1b[31m"), "a\\nb\\u{1b}[31m");
-        assert_eq!(escape_text("x\u{202E}y"), "x\\u{202e}y");
-        assert_eq!(
-            escape_text("émile+ops@example.com"),
-            "émile+ops@example.com"
-        );
-    }
-}
+pub use crate::text::escape_text;

@@ -31,7 +31,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Map, Value};
 
 use super::{PolicyEntry, Report};
-use crate::engine::{Finding, Status};
+use crate::results::{Finding, Status};
 
 /// `$schema` of the log: the OASIS location of the schema in `schemas/`.
 pub const SCHEMA_URI: &str =
@@ -131,7 +131,7 @@ fn rule(p: &PolicyEntry) -> Value {
         "shortDescription": { "text": p.title },
         "fullDescription": { "text": format!("{} ({} severity)", p.title, p.severity) },
         "help": { "text": help },
-        "defaultConfiguration": { "level": level(p.severity) },
+        "defaultConfiguration": { "level": level(p.severity.as_str()) },
         "properties": properties,
     })
 }
@@ -140,7 +140,7 @@ fn result(report: &Report, r: &Finding) -> Value {
     let rule_index = report.policies.iter().position(|p| *p.id == *r.policy);
     let (result_level, text) = match r.status {
         Status::Error => ("error", format!("not evaluable: {}", r.message)),
-        _ => (level(r.severity), r.message.to_string()),
+        _ => (level(r.severity.as_str()), r.message.to_string()),
     };
     let mut value = json!({
         "ruleId": r.policy,

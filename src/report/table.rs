@@ -9,7 +9,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, Color, ContentArrangement, Table};
 
 use super::{escape_text, Report};
-use crate::engine::{Finding, Status};
+use crate::results::{Finding, Status};
 
 /// How to draw: colours only for a terminal without `NO_COLOR`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -95,7 +95,7 @@ pub fn render(report: &Report, style: Style) -> String {
                 Cell::new(&f.policy),
                 Cell::new(escape_text(&f.subject)),
                 Cell::new(escape_text(&f.principal)),
-                Cell::new(match &f.waiver {
+                Cell::new(match &f.labels.waiver {
                     Some(w) => format!(
                         "{} (waived until {} by {}: {})",
                         escape_text(&f.message),

@@ -20,10 +20,15 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::engine::{self, Finding, Findings, PolicyPack, Status};
+use super::Outcome;
+use crate::cli::files;
+use crate::engine::{self, PolicyPack};
 use crate::error::{Error, InputError, Location};
+use crate::evidence::source::Buffers;
 use crate::evidence::time::Timestamp;
-use crate::run;
+use crate::exec::Sequential;
+use crate::pipeline::{self, PrepareOptions};
+use crate::results::{Finding, Findings, Status};
 
 /// Where a test file is, and a pointer into it, for malformed-file errors.
 fn malformed(file: &str, pointer: &str, message: impl Into<String>) -> Error {
@@ -74,6 +79,17 @@ pub struct TestRun {
     pub failed: usize,
 }
 
+pub struct Options {
+    /// A folder of `.cedar` policies and `*.test.json` tests.
+    pub dir: PathBuf,
+}
+
+/// Exit code 1 when a test fails.
+pub fn run(options: &Options) -> Result<Outcome, Error> {
+    let outcome = run_tests(&options.dir)?;
+    Ok(Outcome::text(outcome.text, u8::from(outcome.failed > 0)))
+}
+
 /// Runs the tests under `dir`.
 pub fn run_tests(dir: &Path) -> Result<TestRun, Error> {
     let shown = dir.display().to_string();
@@ -82,7 +98,7 @@ pub fn run_tests(dir: &Path) -> Result<TestRun, Error> {
             "`{shown}` is not a folder: `iam-audit test` takes a folder of `.cedar` policies and `*.test.json` tests"
         )));
     }
-    let sources = engine::load::read_sources(dir)?;
+    let sources = files::policy_sources(dir)?;
     let pack = engine::load_policies(&sources, false)?;
     let mut test_files = Vec::new();
     collect_tests(dir, &mut test_files, 0)
@@ -416,45 +432,43 @@ fn evaluate_case(
     schema: &cedar_policy::Schema,
 ) -> Result<Findings, Error> {
     let at = format!("/tests/{index}");
-    let mut scratch: Option<PathBuf> = None;
-    let paths = match &case.evidence {
-        Evidence::Paths(paths) => paths.iter().map(|p| base.join(p)).collect(),
-        Evidence::Inline(files) => {
-            let dir = std::env::temp_dir().join(format!(
-                "iam-audit-test-{}-{index}-{}",
-                std::process::id(),
-                files.len()
-            ));
-            let _ = fs::remove_dir_all(&dir);
-            let written = fs::create_dir_all(&dir).and_then(|_| {
-                files
-                    .iter()
-                    .try_for_each(|(name, text)| fs::write(dir.join(name), text))
-            });
-            scratch = Some(dir.clone());
-            if let Err(e) = written {
-                let _ = fs::remove_dir_all(&dir);
-                return Err(Error::Usage(format!(
-                    "cannot write the inline evidence of {file} {at}: {e}"
-                )));
-            }
-            vec![dir]
-        }
+    let options = PrepareOptions {
+        as_of: case.as_of,
+        ..PrepareOptions::default()
     };
-    let outcome = (|| {
-        let (sources, _) = run::sources(&paths)?;
-        let [source] = sources.as_slice() else {
-            return Err(Error::Usage(format!(
-                "the evidence holds {} snapshots; a case tests one",
-                sources.len()
-            )));
-        };
-        let prepared = run::prepare(source, schema, case.as_of)?;
-        Ok(engine::evaluate(pack, &prepared.model, &prepared.entities))
-    })();
-    if let Some(dir) = scratch {
-        let _ = fs::remove_dir_all(dir);
+    let outcome = match &case.evidence {
+        Evidence::Paths(paths) => {
+            let paths: Vec<PathBuf> = paths.iter().map(|p| base.join(p)).collect();
+            files::resolve(&paths)
+                .and_then(pipeline::snapshots_of)
+                .and_then(|(sources, _)| {
+                    let [source] = sources.as_slice() else {
+                        return Err(Error::Usage(format!(
+                            "the evidence holds {} snapshots; a case tests one",
+                            sources.len()
+                        )));
+                    };
+                    pipeline::prepare(
+                        source,
+                        &files::Files::default(),
+                        schema,
+                        &options,
+                        &Sequential,
+                    )
+                })
+        }
+        // Inline files are one snapshot, read from memory.
+        Evidence::Inline(inline) => {
+            let buffers = Buffers(
+                inline
+                    .iter()
+                    .map(|(name, text)| (PathBuf::from(name), text.clone().into_bytes()))
+                    .collect(),
+            );
+            pipeline::prepare(&buffers.snapshot(), &buffers, schema, &options, &Sequential)
+        }
     }
+    .map(|prepared| engine::evaluate(pack, &prepared.model, &prepared.entities));
     outcome.map_err(|e| {
         let pointer = match case.evidence {
             Evidence::Paths(_) => format!("{at}/evidence"),

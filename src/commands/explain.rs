@@ -1,46 +1,49 @@
-//! Looking inside a run, for policy authors: `requests` (every access-path
-//! request of a snapshot in the form the official `cedar` CLI reads with
-//! `--request-json`) and `explain` (everything about one subject: its
-//! requests, the entity attributes and parents the policies saw, the context,
-//! and each in-scope control's status and why).
+//! `iam-audit explain`: everything about one subject, for policy authors:
+//! its requests, the entity attributes and parents the policies saw, the
+//! context, and each in-scope control's status and why.
 //!
-//! Both are plain data built from the [`Model`] and the engine's findings, so
-//! they can never disagree with `evaluate`.
+//! It is plain data built from the [`Model`] and the engine's findings, so
+//! it can never disagree with `evaluate`.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use crate::engine::{Finding, Status};
-use crate::error::Error;
-use crate::model::cedar::Type;
-use crate::model::{AccessRequest, Model};
-use crate::report::escape_text;
+use std::path::PathBuf;
 
-/// One request in Cedar's request JSON (`principal`, `action`, `resource`
-/// as entity-uid strings such as `Iam::User::"arn:aws:iam::1:user/a"`, and
-/// `context` in Cedar's JSON value format), plus its `id` and `subject`,
-/// which the `cedar` CLI ignores.
-pub fn request_json(req: &AccessRequest) -> Value {
-    json!({
-        "id": req.id,
-        "subject": req.subject,
-        "principal": req.principal.uid().to_string(),
-        "action": Type::Action.uid(req.action.name()).to_string(),
-        "resource": req.resource.uid().to_string(),
-        "context": &*req.context_json,
-    })
+use super::requests::request_json;
+use super::{load_pack, prepare_one, Outcome, PolicyOptions};
+use crate::error::Error;
+use crate::evidence::time::Timestamp;
+use crate::model::{AccessRequest, Model};
+use crate::results::{Finding, Status};
+use crate::text::escape_text;
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    /// An ARN, account id or name: as result subject, principal or resource.
+    pub subject: String,
+    pub policies: PolicyOptions,
+    pub as_of: Option<Timestamp>,
+    /// JSON instead of text.
+    pub json: bool,
 }
 
-/// Every request of a snapshot, sorted by id, as a pretty JSON array.
-pub fn requests_text(model: &Model) -> Result<String, Error> {
-    let mut requests: Vec<&AccessRequest> = model.requests.iter().collect();
-    requests.sort_by(|a, b| a.id.cmp(&b.id));
-    let list: Vec<Value> = requests.into_iter().map(request_json).collect();
-    let mut out = serde_json::to_string_pretty(&Value::Array(list))
-        .map_err(|e| Error::Internal(format!("cannot serialize requests: {e}")))?;
-    out.push('\n');
-    Ok(out)
+pub fn run(options: &Options) -> Result<Outcome, Error> {
+    let pack = load_pack(&options.policies)?;
+    let prepared = prepare_one(&options.paths, &pack.schema, options.as_of, "explain")?;
+    let findings = crate::engine::evaluate(&pack, &prepared.model, &prepared.entities);
+    let entities = crate::model::entities_json(&prepared.entities)?;
+    let value = explain(&prepared.model, &entities, &findings, &options.subject)?;
+    let text = if options.json {
+        let mut t = serde_json::to_string_pretty(&value)
+            .map_err(|e| Error::Internal(format!("cannot serialize: {e}")))?;
+        t.push('\n');
+        t
+    } else {
+        explain_text(&value)
+    };
+    Ok(Outcome::text(text, 0))
 }
 
 /// Why a control has the status it has, in words.
@@ -272,26 +275,4 @@ pub fn explain_text(v: &Value) -> String {
         }
     }
     out
-}
-
-/// Loads the one snapshot that `entities`, `requests` and `explain` look at.
-pub fn prepare_one(
-    paths: &[std::path::PathBuf],
-    schema: &cedar_policy::Schema,
-    as_of: Option<crate::evidence::time::Timestamp>,
-    command: &str,
-) -> Result<crate::run::Prepared, Error> {
-    let (sources, multi) = crate::run::sources(paths)?;
-    let [source] = sources.as_slice() else {
-        return Err(Error::Usage(format!(
-            "`{command}` looks at one snapshot; the paths given hold {}{}",
-            sources.len(),
-            if multi {
-                " (an organization: name one account folder)"
-            } else {
-                ""
-            }
-        )));
-    };
-    crate::run::prepare(source, schema, as_of)
 }

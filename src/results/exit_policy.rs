@@ -9,8 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::engine::{Finding, Severity, Status};
-use crate::report::Report;
+use super::{Finding, Severity, Status};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExitPolicy {
@@ -35,18 +34,13 @@ impl ExitPolicy {
         if !self.statuses.contains(&finding.status) {
             return false;
         }
-        match (self.min_severity, Severity::parse(finding.severity)) {
-            (None, _) => true,
-            // `Severity` orders from `critical` (least) to `info` (greatest).
-            (Some(min), Some(severity)) => severity <= min,
-            // Unknown severities cannot occur (policies are validated); count them rather than hide them.
-            (Some(_), None) => true,
-        }
+        // `Severity` orders from `critical` (least) to `info` (greatest).
+        self.min_severity.is_none_or(|min| finding.severity <= min)
     }
 
     /// 1 when some result counts, else 0.
-    pub fn exit_code(&self, report: &Report) -> u8 {
-        u8::from(report.results.iter().any(|f| self.counts(f)))
+    pub fn exit_code(&self, results: &[Box<Finding>]) -> u8 {
+        u8::from(results.iter().any(|f| self.counts(f)))
     }
 }
 
@@ -54,20 +48,19 @@ impl ExitPolicy {
 mod tests {
     use super::*;
 
-    fn finding(status: Status, severity: &'static str) -> Finding {
+    fn finding(status: Status, severity: &str) -> Finding {
         Finding {
-            id: "p/s".into(),
+            id: crate::results::ResultId::new("p", "s"),
             policy: "p".into(),
             status,
-            severity,
+            severity: Severity::parse(severity).unwrap_or(Severity::Info),
             account: "1".into(),
             subject: "s".into(),
             principal: "s".into(),
             action: "",
             resource: "1".into(),
             message: "".into(),
-            waiver: None,
-            benchmark_control: None,
+            labels: crate::results::Labels::default(),
             location: None,
         }
     }

@@ -15,15 +15,15 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+use super::{load_pack, Outcome, PolicyOptions};
+use crate::cli::files::{self, read_file, Limits};
 use crate::error::{Error, InputError, Location};
-use crate::evidence::read::{read_file, Limits};
 use crate::evidence::sha256_hex;
 use crate::report::{Report, SCHEMA_VERSION};
-use crate::run::{self, PolicyOptions};
 
 /// What `verify` compares.
 #[derive(Debug, Clone, Default)]
-pub struct VerifyOptions {
+pub struct Options {
     pub report: PathBuf,
     pub paths: Vec<PathBuf>,
     pub policies: PolicyOptions,
@@ -93,13 +93,20 @@ struct Claims {
     unusable: BTreeSet<String>,
 }
 
-pub fn verify(options: &VerifyOptions) -> Result<Verification, Error> {
+/// Exit code 0 when verified, 1 when something differs.
+pub fn run(options: &Options) -> Result<Outcome, Error> {
+    let verification = verify(options)?;
+    let code = u8::from(!verification.differences.is_empty());
+    Ok(Outcome::text(verification.render(), code))
+}
+
+pub fn verify(options: &Options) -> Result<Verification, Error> {
     let shown = options.report.display().to_string();
     let bytes = read_file(&shown, &options.report, &options.limits)?;
     let claims = read_claims(&shown, &bytes)?;
 
-    let pack = run::load_pack(&options.policies)?;
-    let (sources, multi) = run::sources(&options.paths)?;
+    let pack = load_pack(&options.policies)?;
+    let (sources, multi) = crate::pipeline::snapshots_of(files::resolve(&options.paths)?)?;
 
     let mut result = Verification::default();
     let mut found: BTreeMap<String, Hashed> = BTreeMap::new();

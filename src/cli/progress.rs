@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::sync::Mutex;
 
-use crate::report::escape_text;
+use crate::text::escape_text;
 
 const WIDTH: usize = 30;
 

@@ -17,15 +17,41 @@
 //! may be absolute).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::Table;
 use serde::{Deserialize, Serialize};
 
+use super::Outcome;
 use crate::error::{Error, InputError, Location};
 use crate::evidence::schemas::{self, SchemaKind};
-use crate::report::escape_text;
+use crate::text::escape_text;
+
+pub struct Options {
+    /// The earlier JSON report.
+    pub old: PathBuf,
+    /// The later JSON report.
+    pub new: PathBuf,
+    /// JSON instead of tables.
+    pub json: bool,
+    pub output: Option<PathBuf>,
+}
+
+/// Exit code 1 when there is a new failure.
+pub fn run(options: &Options) -> Result<Outcome, Error> {
+    let old = read_report(&options.old)?;
+    let new = read_report(&options.new)?;
+    let drift = compare(&old, &new);
+    let text = if options.json {
+        render_json(&drift)
+    } else {
+        render_table(&drift)
+    };
+    let mut outcome = Outcome::text(text, u8::from(!drift.new_failures.is_empty()));
+    outcome.destination = options.output.clone();
+    Ok(outcome)
+}
 
 /// Reports of very large organizations are big, but not this big.
 const MAX_REPORT_BYTES: u64 = 1 << 30;

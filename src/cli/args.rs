@@ -1,4 +1,5 @@
-//! The command line (clap definitions only; `main` dispatches).
+//! The command line's arguments (clap definitions only; `cli` turns them
+//! into a command's options).
 
 use std::path::PathBuf;
 
@@ -99,7 +100,7 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// The largest file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::evidence::read::DEFAULT_MAX_INPUT_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::cli::files::DEFAULT_MAX_INPUT_SIZE)]
     pub max_input_size: u64,
 }
 
@@ -120,11 +121,15 @@ pub struct PolicyArgs {
 }
 
 impl PolicyArgs {
-    /// The selection these flags ask for.
-    pub fn selection(&self) -> crate::engine::Selection {
-        crate::engine::Selection {
-            select: self.select.clone(),
-            ignore: self.ignore.clone(),
+    /// The policy options these flags ask for.
+    pub fn options(&self) -> crate::commands::PolicyOptions {
+        crate::commands::PolicyOptions {
+            paths: self.policies.clone(),
+            no_default: self.no_default_policies,
+            selection: crate::engine::Selection {
+                select: self.select.clone(),
+                ignore: self.ignore.clone(),
+            },
         }
     }
 }
@@ -194,7 +199,7 @@ pub struct EvaluateArgs {
     #[arg(long, value_name = "BENCHMARK", value_parser = parse_benchmark)]
     pub benchmark: Option<Benchmark>,
     /// The largest evidence file read, in bytes; a larger file is an error (exit 2).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::evidence::read::DEFAULT_MAX_INPUT_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::cli::files::DEFAULT_MAX_INPUT_SIZE)]
     pub max_input_size: u64,
 }
 
@@ -209,8 +214,8 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    pub fn status(self) -> crate::engine::Status {
-        use crate::engine::Status;
+    pub fn status(self) -> crate::results::Status {
+        use crate::results::Status;
         match self {
             FailOn::Fail => Status::Fail,
             FailOn::Error => Status::Error,
@@ -231,8 +236,8 @@ pub enum SeverityArg {
 }
 
 impl SeverityArg {
-    pub fn severity(self) -> crate::engine::Severity {
-        use crate::engine::Severity;
+    pub fn severity(self) -> crate::results::Severity {
+        use crate::results::Severity;
         match self {
             SeverityArg::Critical => Severity::Critical,
             SeverityArg::High => Severity::High,

@@ -1,0 +1,151 @@
+//! The commands, one module per subcommand. Each takes a typed options
+//! struct and returns an [`Outcome`]: what to print, where, and the exit
+//! code. The command line (`cli`) builds the options from its arguments and
+//! writes the outcome; nothing here parses arguments or writes output.
+//!
+//! Exit codes, for every command: 0 all is well, 1 the command's finding
+//! (a failed control, a new failure, a failed test, a report that does not
+//! verify), 2 unusable input, policy or arguments (an [`Error`]).
+
+pub mod diff;
+pub mod entities;
+pub mod evaluate;
+pub mod explain;
+pub mod policies;
+pub mod requests;
+pub mod schema;
+pub mod test;
+pub mod validate;
+pub mod verify;
+
+use std::path::PathBuf;
+
+use crate::cli::files;
+use crate::engine::{self, PolicyPack, PolicySource};
+use crate::error::Error;
+use crate::evidence::time::Timestamp;
+use crate::exec::Sequential;
+use crate::pipeline::{self, PrepareOptions, Prepared};
+use crate::report::{table, Format, Report};
+
+/// A command and its options.
+pub enum Command {
+    Evaluate(evaluate::Options),
+    Validate(PolicyOptions),
+    Entities(entities::Options),
+    Schema,
+    Diff(diff::Options),
+    Policies(policies::Options),
+    Requests(requests::Options),
+    Explain(explain::Options),
+    Test(test::Options),
+    Verify(verify::Options),
+}
+
+/// What a command produced.
+pub struct Outcome {
+    /// Printed on stderr before the output (already escaped).
+    pub notes: Vec<String>,
+    pub output: Output,
+    /// Where the output goes: a file (written atomically), else stdout.
+    pub destination: Option<PathBuf>,
+    pub code: u8,
+}
+
+/// A command's output.
+pub enum Output {
+    Text(String),
+    /// A report in one format; written piece by piece (the JSON report of
+    /// an organization is hundreds of megabytes, never held as one string).
+    Report {
+        report: Box<Report>,
+        format: Format,
+        style: table::Style,
+    },
+}
+
+impl Outcome {
+    /// Text on stdout.
+    pub fn text(text: String, code: u8) -> Outcome {
+        Outcome {
+            notes: Vec::new(),
+            output: Output::Text(text),
+            destination: None,
+            code,
+        }
+    }
+}
+
+/// Runs a command.
+pub fn run(command: Command) -> Result<Outcome, Error> {
+    match command {
+        Command::Evaluate(o) => evaluate::run(o),
+        Command::Validate(o) => validate::run(&o),
+        Command::Entities(o) => entities::run(&o),
+        Command::Schema => Ok(schema::run()),
+        Command::Diff(o) => diff::run(&o),
+        Command::Policies(o) => policies::run(&o),
+        Command::Requests(o) => requests::run(&o),
+        Command::Explain(o) => explain::run(&o),
+        Command::Test(o) => test::run(&o),
+        Command::Verify(o) => verify::run(&o),
+    }
+}
+
+/// Which policies a run loads (the same for every command that loads them).
+#[derive(Debug, Clone, Default)]
+pub struct PolicyOptions {
+    /// `--policies PATH`, files or folders of `.cedar` files.
+    pub paths: Vec<PathBuf>,
+    /// `--no-default-policies`.
+    pub no_default: bool,
+    /// `--select`/`--ignore`: which of the loaded controls run.
+    pub selection: engine::Selection,
+}
+
+/// Loads and validates the policies of a run.
+pub fn load_pack(options: &PolicyOptions) -> Result<PolicyPack, Error> {
+    let mut sources: Vec<PolicySource> = Vec::new();
+    for p in &options.paths {
+        sources.extend(files::policy_sources(p)?);
+    }
+    if options.no_default && sources.is_empty() {
+        return Err(Error::Usage(
+            "`--no-default-policies` without `--policies PATH` leaves nothing to evaluate".into(),
+        ));
+    }
+    engine::load_selected(&sources, !options.no_default, &options.selection)
+}
+
+/// Loads the one snapshot that `entities`, `requests` and `explain` look
+/// at, every attribute in its entities.
+pub fn prepare_one(
+    paths: &[PathBuf],
+    schema: &cedar_policy::Schema,
+    as_of: Option<Timestamp>,
+    command: &str,
+) -> Result<Prepared, Error> {
+    let (sources, multi) = pipeline::snapshots_of(files::resolve(paths)?)?;
+    let [source] = sources.as_slice() else {
+        return Err(Error::Usage(format!(
+            "`{command}` looks at one snapshot; the paths given hold {}{}",
+            sources.len(),
+            if multi {
+                " (an organization: name one account folder)"
+            } else {
+                ""
+            }
+        )));
+    };
+    let options = PrepareOptions {
+        as_of,
+        ..PrepareOptions::default()
+    };
+    pipeline::prepare(
+        source,
+        &files::Files::default(),
+        schema,
+        &options,
+        &Sequential,
+    )
+}

@@ -1,0 +1,208 @@
+//! The report's assembly: the judged snapshots of a run, labelled and put
+//! together into one [`Report`].
+//!
+//! This is the one place where findings change after the engine made them,
+//! in one pass per snapshot ([`Labeller`]): an organization's evidence
+//! locations get the account folder in front, `--benchmark` adds each
+//! control's number, and `--waivers` turns covered failures into `waived`.
+//! The catalogue and the waivers only answer questions; they never edit a
+//! finding.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::{Pack, Report, SnapshotEntry, Summary, Tool, SCHEMA_VERSION};
+use crate::catalogue::Benchmark;
+use crate::engine::PolicyPack;
+use crate::error::{Error, InputError};
+use crate::evidence::EvidenceFile;
+use crate::model::{AccountRef, AsOf, AsOfSource, Thresholds};
+use crate::results::{Finding, Findings};
+use crate::waivers::{Applier, Waiver};
+
+/// One snapshot, loaded and judged, before labelling.
+pub struct Judged {
+    /// The snapshot's files, as the report's evidence block lists them.
+    pub files: Vec<EvidenceFile>,
+    /// The snapshot's warnings, then the model's.
+    pub warnings: Vec<String>,
+    pub account: AccountRef,
+    pub as_of: AsOf,
+    pub findings: Findings,
+}
+
+/// What the report says about the run as a whole, besides the snapshots.
+pub struct RunFacts<'a> {
+    pub pack: &'a PolicyPack,
+    /// Several snapshots (an organization, or several folders): each is
+    /// named and its evidence paths start with its name.
+    pub multi: bool,
+    pub waivers: Option<&'a [Waiver]>,
+    pub thresholds: &'a Thresholds,
+    pub benchmark: Option<&'a Benchmark>,
+}
+
+/// The report of a run, and whether some snapshot of an organization was
+/// unusable (exit code 2 even though a report exists). A lone snapshot that
+/// cannot be read is an error: there is no report.
+pub fn assemble(
+    facts: &RunFacts<'_>,
+    outcomes: impl IntoIterator<Item = (String, Result<Judged, Error>)>,
+) -> Result<(Report, bool), Error> {
+    let multi = facts.multi;
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::default(),
+        as_of: None,
+        as_of_source: AsOfSource::None.as_str().into(),
+        pack: facts.pack.builtin_version.clone().map(|version| Pack {
+            name: "iam-audit-builtin",
+            version,
+        }),
+        evidence: Vec::new(),
+        policies: Report::policy_entries(facts.pack),
+        snapshots: Vec::new(),
+        summary: Summary::default(),
+        results: Vec::new(),
+        warnings: Vec::new(),
+        waivers: None,
+        thresholds: facts.thresholds.as_map(),
+        benchmark: facts.benchmark.map(Benchmark::id),
+    };
+    let mut labeller = Labeller {
+        numbers: facts.benchmark.map(|b| b.numbers(facts.pack)),
+        waivers: facts.waivers.map(Applier::new),
+    };
+    let mut unusable = false;
+    let mut times = Vec::new();
+    for (name, outcome) in outcomes {
+        let Judged {
+            files,
+            warnings,
+            account,
+            as_of,
+            mut findings,
+        } = match outcome {
+            Ok(j) => j,
+            Err(e) if multi => {
+                unusable = true;
+                report.snapshots.push(SnapshotEntry {
+                    name,
+                    account: None,
+                    as_of: None,
+                    as_of_source: AsOfSource::None.as_str().into(),
+                    status: "unusable",
+                    errors: error_lines(&e),
+                    summary: None,
+                });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let prefix = if multi {
+            format!("{name}/")
+        } else {
+            String::new()
+        };
+        labeller.label(&mut findings, &prefix, as_of);
+        times.push(as_of);
+        report.snapshots.push(SnapshotEntry {
+            name: name.clone(),
+            account: Some(account.id.clone()),
+            as_of: as_of.time.map(|t| t.to_cedar()),
+            as_of_source: as_of.source.as_str().into(),
+            status: "evaluated",
+            errors: Vec::new(),
+            summary: Some(Summary::of(&findings)),
+        });
+        report
+            .evidence
+            .extend(files.iter().map(|f| Report::evidence_entry(&prefix, f)));
+        let label = |w: &str| {
+            if multi {
+                format!("{name}: {w}")
+            } else {
+                w.to_string()
+            }
+        };
+        report.warnings.extend(warnings.iter().map(|w| label(w)));
+        if facts.waivers.is_some() && as_of.time.is_none() {
+            report.warnings.push(label("no as-of time, so no waiver can apply: pass `--as-of`, or include the credential report envelope (its `GeneratedTime`)"));
+        }
+        // A lone snapshot's findings become the results as they are: no
+        // second copy of tens of megabytes.
+        if report.results.is_empty() {
+            report.results = findings;
+        } else {
+            report.results.extend(findings);
+        }
+    }
+    match times.as_slice() {
+        [] => {}
+        [first, rest @ ..] if rest.iter().all(|t| t == first) => {
+            report.as_of = first.time.map(|t| t.to_cedar());
+            report.as_of_source = first.source.as_str().into();
+        }
+        _ => report.as_of_source = "per-snapshot".into(),
+    }
+    report.evidence.sort_by(|a, b| a.path.cmp(&b.path));
+    report.snapshots.sort_by(|a, b| a.name.cmp(&b.name));
+    let order = |a: &Finding, b: &Finding| {
+        (&a.account, &a.policy, &a.subject, &a.id).cmp(&(&b.account, &b.policy, &b.subject, &b.id))
+    };
+    // A lone snapshot's findings come sorted (one account; see
+    // `Judgement::findings`); checking so would cost as much as sorting.
+    if multi {
+        report.results.sort_by(|a, b| order(a, b));
+    } else {
+        debug_assert!(report.results.is_sorted_by(|a, b| order(a, b).is_le()));
+    }
+    report.summary = Summary::of(&report.results);
+    report.waivers = labeller.waivers.map(Applier::finish);
+    Ok((report, unusable))
+}
+
+/// The labelling pass, the only code that edits a finding after the engine.
+struct Labeller<'a> {
+    /// `--benchmark`: control numbers by policy id.
+    numbers: Option<BTreeMap<&'a str, Arc<str>>>,
+    /// `--waivers`: the waivers, counting what each did.
+    waivers: Option<Applier<'a>>,
+}
+
+impl Labeller<'_> {
+    /// Labels one snapshot's findings: `prefix` (the account folder and a
+    /// `/` in an organization, else empty) goes in front of evidence paths,
+    /// as the report's `evidence` block names files.
+    fn label(&mut self, findings: &mut Findings, prefix: &str, as_of: AsOf) {
+        if let Some(applier) = self.waivers.as_mut() {
+            applier.begin_snapshot(as_of.time);
+        }
+        if prefix.is_empty() && self.numbers.is_none() && self.waivers.is_none() {
+            return;
+        }
+        for finding in findings.iter_mut() {
+            // A finding shares its location with its request's other
+            // findings: each gets its own copy, prefixed once.
+            if let Some(location) = finding.location.as_mut().filter(|_| !prefix.is_empty()) {
+                Arc::make_mut(location).file.insert_str(0, prefix);
+            }
+            if let Some(numbers) = &self.numbers {
+                finding.labels.benchmark_control = numbers.get(&*finding.policy).cloned();
+            }
+            if let Some(applier) = self.waivers.as_mut() {
+                if let Some(waiver) = applier.waiver_for(finding, as_of.time) {
+                    finding.status = crate::results::Status::Waived;
+                    finding.labels.waiver = Some(waiver);
+                }
+            }
+        }
+    }
+}
+
+fn error_lines(e: &Error) -> Vec<String> {
+    match e {
+        Error::Input(errors) => errors.iter().map(InputError::to_string).collect(),
+        other => vec![other.to_string()],
+    }
+}

@@ -1,0 +1,42 @@
+//! Text from evidence made safe to show: a leaf every stage and face may
+//! use (renderers, error messages, the progress bar).
+
+/// Makes evidence-controlled text safe to print on a terminal or in a
+/// one-line cell: control characters (newlines, escape sequences that could
+/// rewrite the screen) become visible escapes.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || is_bidi_control(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Unicode bidirectional controls can make a name read differently from
+/// what it is ("Trojan Source"); show them as escapes too.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_control_and_bidi_characters() {
+        assert_eq!(escape_text("a\nb\x1b[31m"), "a\\nb\\u{1b}[31m");
+        assert_eq!(escape_text("x\u{202E}y"), "x\\u{202e}y");
+        assert_eq!(
+            escape_text("émile+ops@example.com"),
+            "émile+ops@example.com"
+        );
+    }
+}
