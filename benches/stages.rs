@@ -96,10 +96,20 @@ fn stages(c: &mut Criterion, dir: PathBuf) {
         iam_audit::run::entity_store(built, &schema, &reads).unwrap_or_else(|e| fail(&e));
 
     c.bench_function("evaluate (1 thread)", |b| {
-        b.iter(|| engine::judge(&pack, black_box(&model), &entities, &Sequential).findings(&model))
+        b.iter(|| {
+            iam_audit::results::findings(
+                engine::judge(&pack, black_box(&model), &entities, &Sequential),
+                &model,
+            )
+        })
     });
     c.bench_function("evaluate (all cores)", |b| {
-        b.iter(|| engine::judge(&pack, black_box(&model), &entities, &threads).findings(&model))
+        b.iter(|| {
+            iam_audit::results::findings(
+                engine::judge(&pack, black_box(&model), &entities, &threads),
+                &model,
+            )
+        })
     });
 
     let evaluate = || {

@@ -14,8 +14,8 @@
 //! cli        the command-line face: arguments, files, threads, progress, output
 //! ```
 //!
-//! `exec` (how parallel parts run) and `text` (escaping) are ground every
-//! stage stands on. See docs/architecture.md for where a new control,
+//! `exec` (how parallel parts run), `status` (statuses and severities) and
+//! `text` (escaping) are ground every stage stands on. See docs/architecture.md for where a new control,
 //! export, format or command goes.
 
 pub mod catalogue;
@@ -30,5 +30,6 @@ pub mod pipeline;
 pub mod report;
 pub mod results;
 pub mod run;
+pub mod status;
 pub mod text;
 pub mod waivers;

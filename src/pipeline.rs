@@ -224,7 +224,7 @@ fn judge_one(
     } = prepare(source, reader, &pack.schema, options, exec)?;
     let judgement = engine::judge(pack, &model, &entities, exec);
     exec::drop_aside(exec, true, entities);
-    let findings = judgement.findings(&model);
+    let findings = crate::results::findings(judgement, &model);
     let Model {
         account,
         as_of,
@@ -355,8 +355,8 @@ when { principal in [Iam::ManagedPolicy::"arn:aws:iam::123456789012:policy/deplo
                             }
                             _ => panic!("{}: one of the two fails", folder.display()),
                         };
-                    let theirs = engine::evaluate(pack, &full.model, &full.entities);
-                    let ours = engine::evaluate(pack, &sliced.model, &sliced.entities);
+                    let theirs = crate::results::evaluate(pack, &full.model, &full.entities);
+                    let ours = crate::results::evaluate(pack, &sliced.model, &sliced.entities);
                     assert_eq!(
                         ours.len(),
                         theirs.len(),

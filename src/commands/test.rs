@@ -468,7 +468,7 @@ fn evaluate_case(
             pipeline::prepare(&buffers.snapshot(), &buffers, schema, &options, &Sequential)
         }
     }
-    .map(|prepared| engine::evaluate(pack, &prepared.model, &prepared.entities));
+    .map(|prepared| crate::results::evaluate(pack, &prepared.model, &prepared.entities));
     outcome.map_err(|e| {
         let pointer = match case.evidence {
             Evidence::Paths(_) => format!("{at}/evidence"),

@@ -15,7 +15,6 @@
 //! the work.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 
 use cedar_policy::{
     ActionConstraint, Authorizer, Entities, EntityUid, Policy, PolicySet, PrincipalConstraint,
@@ -23,15 +22,10 @@ use cedar_policy::{
 };
 
 use super::{Control, PolicyPack, Requirement};
-use crate::exec::{Executor, Sequential};
+use crate::exec::Executor;
 use crate::model::cedar::Type;
 use crate::model::{AccessRequest, Model};
-use crate::results::{Finding, Findings, Labels, ResultId, Status};
-
-/// Judges one snapshot on the calling thread: [`judge`], then the findings.
-pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Findings {
-    judge(pack, model, entities, &Sequential).findings(model)
-}
+use crate::status::Status;
 
 /// Below this many requests a snapshot is judged as one task: starting
 /// threads would cost more than it saves.
@@ -43,26 +37,28 @@ const PARALLEL_MIN_REQUESTS: usize = 2_000;
 /// control in scope; a verdict holds only indices. Judging first and writing
 /// the findings once Cedar's store is gone keeps the two from sharing the
 /// peak of memory: [`judge`], drop the `Entities`, then
-/// [`Judgement::findings`].
+/// `results::findings`.
 pub struct Judgement<'p> {
     /// Controls that cannot run on this snapshot, and why.
-    unrunnable: Vec<(&'p Control, String)>,
-    runnable: Vec<&'p Control>,
-    verdicts: Vec<Verdict>,
+    pub unrunnable: Vec<(&'p Control, String)>,
+    pub runnable: Vec<&'p Control>,
+    pub verdicts: Vec<Verdict>,
 }
 
 /// One (runnable control, request) outcome, by index: 24 bytes, as there
 /// is one for each of the 36,000 results of the largest account and the
 /// lists of them grow while judging, late in the run when fresh memory
 /// raises the peak (they were 48 bytes).
-struct Verdict {
-    request: usize,
+pub struct Verdict {
+    /// The request's index in the model's list.
+    pub request: usize,
     /// The message when it is not the request's own (errors, missing
     /// evidence): rare, so behind a thin pointer.
     #[allow(clippy::box_collection)]
-    message: Option<Box<String>>,
-    control: u32,
-    status: Status,
+    pub message: Option<Box<String>>,
+    /// The control's index in [`Judgement::runnable`].
+    pub control: u32,
+    pub status: Status,
 }
 
 /// Judges every request of the snapshot against the controls in its scope,
@@ -107,91 +103,6 @@ pub fn judge<'p>(
         unrunnable,
         runnable,
         verdicts: shares.into_iter().flatten().collect(),
-    }
-}
-
-impl Judgement<'_> {
-    /// The findings, sorted by policy, subject and id.
-    pub fn findings(mut self, model: &Model) -> Findings {
-        // Sorted here by the findings' own key (within one policy, a finding's
-        // id orders as its request's id), so that the verdicts, not the
-        // findings, are moved. Grouped by control first (a stable sort on its
-        // index, which follows the ids: the pack is sorted by id), each
-        // control's verdicts keep the order of the requests, in which the
-        // sort by subject and id then finds runs. Sorting by the whole key at
-        // once took 11.5 ms on the largest account, this 6.7 ms: each
-        // comparison reads two requests scattered over 14 MB.
-        let runnable = &self.runnable;
-        let key = |v: &Verdict| {
-            let control = runnable[v.control as usize];
-            let req = &model.requests[v.request];
-            (subject_of(control, req), &req.id)
-        };
-        self.verdicts.sort_by_key(|v| v.control);
-        for run in self.verdicts.chunk_by_mut(|a, b| a.control == b.control) {
-            run.sort_by(|a, b| key(a).cmp(&key(b)));
-        }
-
-        // Controls without a verdict have one finding about the account;
-        // ids order the controls of both kinds (the pack is sorted by id).
-        let mut matched = vec![false; self.runnable.len()];
-        for v in &self.verdicts {
-            matched[v.control as usize] = true;
-        }
-        let mut about_the_account: Vec<(&Control, Status, String)> = self
-            .unrunnable
-            .into_iter()
-            .map(|(control, message)| (control, Status::NotEvaluated, message))
-            .collect();
-        for (control, matched) in self.runnable.iter().zip(matched) {
-            if !matched {
-                about_the_account.push((
-                    control,
-                    Status::NotApplicable,
-                    not_applicable_message(control),
-                ));
-            }
-        }
-        about_the_account.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-        let mut about_the_account = about_the_account.into_iter().peekable();
-
-        let mut findings = Vec::with_capacity(self.verdicts.len() + about_the_account.len());
-        let account = AccountText::of(model);
-        let policy_ids: Vec<Arc<str>> = self
-            .runnable
-            .iter()
-            .map(|c| Arc::from(c.id.as_str()))
-            .collect();
-        for v in self.verdicts {
-            let control = self.runnable[v.control as usize];
-            while let Some((before, status, message)) =
-                about_the_account.next_if(|(c, _, _)| c.id < control.id)
-            {
-                findings.push(account.finding(before, status, message));
-            }
-            let req = &model.requests[v.request];
-            findings.push(Box::new(Finding {
-                id: ResultId::new(&control.id, &req.id),
-                policy: policy_ids[v.control as usize].clone(),
-                status: v.status,
-                severity: control.severity,
-                account: account.id.clone(),
-                subject: subject_of(control, req).clone(),
-                principal: req.principal_name.clone(),
-                action: req.action.name(),
-                resource: req.resource_name.clone(),
-                message: match v.message {
-                    Some(own) => (*own).into(),
-                    None => req.message.clone(),
-                },
-                labels: Labels::default(),
-                location: req.location.clone(),
-            }));
-        }
-        for (control, status, message) in about_the_account {
-            findings.push(account.finding(control, status, message));
-        }
-        findings
     }
 }
 
@@ -311,66 +222,6 @@ fn policy_set<'p>(policies: impl Iterator<Item = &'p Policy>) -> Result<PolicySe
 /// slower.
 fn copy_for_thread(policy: &Policy) -> Policy {
     Policy::parse(Some(policy.id().clone()), policy.to_string()).unwrap_or_else(|_| policy.clone())
-}
-
-/// What a control's result on a request is about: the request's subject, or
-/// for controls annotated `@subject("resource")` its resource's.
-fn subject_of<'r>(control: &Control, req: &'r AccessRequest) -> &'r Arc<str> {
-    if control.subject_is_resource {
-        &req.resource_subject
-    } else {
-        &req.subject
-    }
-}
-
-/// The account's id and root ARN, shared by every finding of the snapshot.
-struct AccountText {
-    id: Arc<str>,
-    root: Arc<str>,
-}
-
-impl AccountText {
-    fn of(model: &Model) -> Self {
-        AccountText {
-            id: model.account.id.as_str().into(),
-            root: model.account.root_arn().into(),
-        }
-    }
-
-    /// A result about the whole account (a control that cannot run, or has
-    /// no request in scope): its subject is the account root.
-    fn finding(&self, control: &Control, status: Status, message: String) -> Box<Finding> {
-        Box::new(Finding {
-            id: ResultId::new(&control.id, &self.root),
-            policy: control.id.as_str().into(),
-            status,
-            severity: control.severity,
-            account: self.id.clone(),
-            subject: self.root.clone(),
-            principal: self.id.clone(),
-            action: "",
-            resource: self.id.clone(),
-            message: message.into(),
-            labels: Labels::default(),
-            location: None,
-        })
-    }
-}
-
-/// Why a control has no result in scope. Root controls say why root has no
-/// path: the evidence shows no root password and no root access key (an
-/// Organizations member with centralized root access).
-fn not_applicable_message(control: &Control) -> String {
-    let root = Type::Root.uid("x");
-    let about_root = match control.policy.principal_constraint() {
-        PrincipalConstraint::Is(t) | PrincipalConstraint::IsIn(t, _) => &t == root.type_name(),
-        _ => false,
-    };
-    if about_root {
-        "root has no credentials in the evidence (no password, no access key: centralized root access?), so root controls do not apply".into()
-    } else {
-        "no access path in this snapshot falls in the control's scope".into()
-    }
 }
 
 /// Why a control cannot run on this snapshot, if it cannot.

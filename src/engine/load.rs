@@ -13,7 +13,7 @@ use super::select::Selection;
 use super::{builtin, schema, Control, PolicyPack, Requirement};
 use crate::error::Error;
 use crate::evidence::{sha256_hex, EvidenceKind};
-use crate::results::Severity;
+use crate::status::Severity;
 
 /// One policy file's text and the names to show for it.
 #[derive(Debug, Clone)]

@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 
 use cedar_policy::{Policy, PolicySet, Schema};
 
-use crate::results::Severity;
+use crate::status::Severity;
 
-pub use evaluate::{evaluate, judge, Judgement};
+pub use evaluate::{judge, Judgement, Verdict};
 pub use load::{load_policies, load_selected, PolicySource};
 pub use select::Selection;
 
