@@ -246,11 +246,6 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Escapes a key for use in a JSON pointer (RFC 6901).
-pub fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::{json, Value};

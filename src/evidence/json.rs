@@ -18,7 +18,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::evidence::detect::escape_pointer;
+use crate::evidence::pointer::escape_pointer;
 
 /// Parses JSON bytes into a [`Value`], refusing duplicate keys (and bytes
 /// that are not UTF-8, saying where).

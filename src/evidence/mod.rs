@@ -8,7 +8,10 @@
 //!   [`account_summary`], [`virtual_mfa`], [`password_policy`]) and for the
 //!   policy documents inside them; [`manifest`] reads the optional
 //!   `snapshot.json`;
-//! - [`schemas`] holds the JSON Schemas every JSON input is checked against.
+//! - [`schemas`] holds the JSON Schemas every JSON input is checked against;
+//! - [`pointer`] escapes JSON pointer tokens for messages; it imports no other
+//!   evidence module, so the readers and [`detect`] (which calls them) share
+//!   it without importing one another.
 
 pub mod account_summary;
 pub mod authorization_details;
@@ -18,6 +21,7 @@ pub mod encoding;
 pub mod json;
 pub mod manifest;
 pub mod password_policy;
+pub mod pointer;
 pub mod policy_document;
 pub mod policy_text;
 pub mod read;

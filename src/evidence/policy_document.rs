@@ -20,6 +20,8 @@
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
+use crate::evidence::pointer::escape_pointer;
+
 /// A parsed IAM policy document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyDocument {
@@ -499,7 +501,7 @@ fn optional_string(
 /// Appends one reference token, escaped per RFC 6901: condition keys such as
 /// `aws:PrincipalTag/team` contain `/`.
 fn child(ptr: &str, token: &str) -> String {
-    format!("{ptr}/{}", token.replace('~', "~0").replace('/', "~1"))
+    format!("{ptr}/{}", escape_pointer(token))
 }
 
 fn kind(value: &Value) -> &'static str {
