@@ -48,7 +48,11 @@ impl Detected {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Reads one file's bytes. `file` is its display name for messages.
+/// Decides what one file is from its bytes and, when it is evidence, reads
+/// it into its typed form, all on this thread (see [`detect_on`]). An empty
+/// or binary file, or a recognised export that fails its checks, is an error;
+/// a file that is not recognised is [`Detected::NotEvidence`]. `file` is its
+/// display name for messages.
 pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
     detect_on(file, bytes, false)
 }
