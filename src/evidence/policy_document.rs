@@ -20,6 +20,7 @@
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
+use crate::evidence::json::kind;
 use crate::evidence::pointer::escape_pointer;
 
 /// A parsed IAM policy document.
@@ -502,17 +503,6 @@ fn optional_string(
 /// `aws:PrincipalTag/team` contain `/`.
 fn child(ptr: &str, token: &str) -> String {
     format!("{ptr}/{}", escape_pointer(token))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// User input for a message: shortened, with control characters and
