@@ -42,7 +42,7 @@ pub fn parse(file: &str, value: &Value) -> Result<AccountSummary, InputError> {
                 file,
                 Location::Pointer(format!(
                     "/SummaryMap/{}",
-                    crate::evidence::detect::escape_pointer(k)
+                    crate::evidence::pointer::escape_pointer(k)
                 )),
                 "expected an integer",
             )

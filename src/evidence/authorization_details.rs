@@ -514,11 +514,7 @@ pub fn merge_pages(pages: Vec<Page>) -> Result<AuthorizationDetails, Vec<InputEr
     let complete: Vec<&Page> = pages.iter().filter(|p| !p.is_truncated()).collect();
     match complete.len() {
         0 => {
-            let where_ = pages
-                .iter()
-                .map(|p| format!("`{}{}`", p.file, p.pointer))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let where_ = named_pages(pages.iter());
             let first = pages.first().map(|p| p.file.clone()).unwrap_or_default();
             errors.push(
                 InputError::new(
@@ -535,11 +531,7 @@ pub fn merge_pages(pages: Vec<Page>) -> Result<AuthorizationDetails, Vec<InputEr
         }
         1 => {}
         _ => {
-            let names = complete
-                .iter()
-                .map(|p| format!("`{}{}`", p.file, p.pointer))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let names = named_pages(complete.iter().copied());
             let first = complete.first().map(|p| p.file.clone()).unwrap_or_default();
             errors.push(
                 InputError::new(
@@ -612,6 +604,14 @@ pub fn merge_pages(pages: Vec<Page>) -> Result<AuthorizationDetails, Vec<InputEr
     } else {
         Err(errors)
     }
+}
+
+/// Pages as a message lists them: `` `file/pointer` ``, comma-separated.
+fn named_pages<'a>(pages: impl Iterator<Item = &'a Page>) -> String {
+    pages
+        .map(|p| format!("`{}{}`", p.file, p.pointer))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Where a list sits: the page's index, its file, and the list's pointer.

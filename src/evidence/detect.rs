@@ -12,6 +12,7 @@ use crate::error::{InputError, Location};
 use crate::evidence::account_summary::{self, AccountSummary};
 use crate::evidence::authorization_details::{self, Page};
 use crate::evidence::credential_report::{self, CredentialReport};
+use crate::evidence::encoding::strip_utf8_bom;
 use crate::evidence::json;
 use crate::evidence::manifest::{self, Manifest};
 use crate::evidence::password_policy::{self, PasswordPolicy};
@@ -46,9 +47,11 @@ impl Detected {
     }
 }
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Reads one file's bytes. `file` is its display name for messages.
+/// Decides what one file is from its bytes and, when it is evidence, reads
+/// it into its typed form, all on this thread (see [`detect_on`]). An empty
+/// or binary file, or a recognised export that fails its checks, is an error;
+/// a file that is not recognised is [`Detected::NotEvidence`]. `file` is its
+/// display name for messages.
 pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
     detect_on(file, bytes, false)
 }
@@ -61,7 +64,7 @@ pub(crate) const SIDE_BY_SIDE_MIN_BYTES: usize = 1 << 20;
 /// [`detect`], with a large JSON file's duplicate-key check and its typed
 /// reading done side by side on two threads when `parallel`.
 pub fn detect_on(file: &str, bytes: &[u8], parallel: bool) -> Result<Detected, Vec<InputError>> {
-    let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let body = strip_utf8_bom(bytes);
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(vec![InputError::new(
             file,
@@ -245,11 +248,6 @@ fn strip_position(message: &str) -> String {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
     }
-}
-
-/// Escapes a key for use in a JSON pointer (RFC 6901).
-pub fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

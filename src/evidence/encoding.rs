@@ -30,6 +30,14 @@ pub struct Utf8Text<'a> {
     pub warning: Option<String>,
 }
 
+/// The UTF-8 byte order mark, which Windows tools write at the start of a file.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `bytes` without one leading UTF-8 byte order mark, if there is one.
+pub fn strip_utf8_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)
+}
+
 /// How much of the start of a file is looked at to recognise BOM-less UTF-16.
 const UTF16_SNIFF: usize = 4096;
 

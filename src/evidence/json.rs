@@ -18,7 +18,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::evidence::detect::escape_pointer;
+use crate::evidence::pointer::escape_pointer;
 
 /// Parses JSON bytes into a [`Value`], refusing duplicate keys (and bytes
 /// that are not UTF-8, saying where).
@@ -316,6 +316,19 @@ fn show(key: &str) -> String {
     out
 }
 
+/// What a JSON value is, as a message says it: "expected a string, found
+/// an array".
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// A whole UTF-8 JSON file the user hands the tool (a waivers file, a report
 /// to compare): an optional BOM, then one document without repeated keys.
 /// Errors name `file` and the place, with `help` saying what was expected.
@@ -428,5 +441,31 @@ mod tests {
         );
         assert_eq!(check("[1, [2]]").unwrap(), Shape::Array(2));
         assert_eq!(check("null").unwrap(), Shape::Scalar);
+    }
+
+    #[test]
+    fn kinds_name_every_value() {
+        let names: Vec<&str> = [
+            serde_json::json!(null),
+            serde_json::json!(true),
+            serde_json::json!(1.5),
+            serde_json::json!("s"),
+            serde_json::json!([]),
+            serde_json::json!({}),
+        ]
+        .iter()
+        .map(kind)
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "null",
+                "a boolean",
+                "a number",
+                "a string",
+                "an array",
+                "an object"
+            ]
+        );
     }
 }

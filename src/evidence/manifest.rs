@@ -67,7 +67,7 @@ pub fn parse(file: &str, value: &Value) -> Result<Manifest, InputError> {
                     file,
                     Location::Pointer(format!(
                         "/labels/{}",
-                        crate::evidence::detect::escape_pointer(k)
+                        crate::evidence::pointer::escape_pointer(k)
                     )),
                     "expected a string",
                 )

@@ -8,7 +8,10 @@
 //!   [`account_summary`], [`virtual_mfa`], [`password_policy`]) and for the
 //!   policy documents inside them; [`manifest`] reads the optional
 //!   `snapshot.json`;
-//! - [`schemas`] holds the JSON Schemas every JSON input is checked against.
+//! - [`schemas`] holds the JSON Schemas every JSON input is checked against;
+//! - [`pointer`] escapes JSON pointer tokens for messages; it imports no other
+//!   evidence module, so the readers and [`detect`] (which calls them) share
+//!   it without importing one another.
 
 pub mod account_summary;
 pub mod authorization_details;
@@ -18,6 +21,7 @@ pub mod encoding;
 pub mod json;
 pub mod manifest;
 pub mod password_policy;
+pub mod pointer;
 pub mod policy_document;
 pub mod policy_text;
 pub mod schemas;
@@ -98,13 +102,42 @@ pub struct EvidenceFile {
     pub bytes: u64,
 }
 
-/// Lowercase hex SHA-256 of some bytes.
+/// Lowercase hex SHA-256 of some bytes: the one hash of the tool, for the
+/// files a report lists and for a credential report's CSV text.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
+    use std::fmt::Write as _;
     let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
     for b in digest {
-        out.push_str(&format!("{b:02x}"));
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{b:02x}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_is_lowercase_hex() {
+        // The FIPS 180-2 test vector for "abc".
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_names() {
+        for kind in EvidenceKind::ALL {
+            assert_eq!(EvidenceKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(EvidenceKind::parse("credential_report"), None);
+    }
 }

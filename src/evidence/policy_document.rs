@@ -20,6 +20,9 @@
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
+use crate::evidence::json::kind;
+use crate::evidence::pointer::escape_pointer;
+
 /// A parsed IAM policy document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyDocument {
@@ -499,18 +502,7 @@ fn optional_string(
 /// Appends one reference token, escaped per RFC 6901: condition keys such as
 /// `aws:PrincipalTag/team` contain `/`.
 fn child(ptr: &str, token: &str) -> String {
-    format!("{ptr}/{}", token.replace('~', "~0").replace('/', "~1"))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+    format!("{ptr}/{}", escape_pointer(token))
 }
 
 /// User input for a message: shortened, with control characters and

@@ -441,8 +441,8 @@ fn elements<'de, A: SeqAccess<'de>, S: DeserializeSeed<'de> + Copy>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::detect::escape_pointer;
     use crate::evidence::json;
+    use crate::evidence::pointer::escape_pointer;
     use crate::evidence::policy_document::{parse_document, DocumentError};
     use serde_json::Value;
     use std::path::Path;

@@ -11,6 +11,7 @@ use jsonschema::Validator;
 use serde_json::Value;
 
 use crate::error::{InputError, Location};
+use crate::evidence::json;
 
 /// The JSON inputs that have a schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,16 +183,10 @@ fn waiver_message(pointer: &str, kind: &ValidationErrorKind) -> Option<String> {
     }
 }
 
+/// What was found where the schema expected something else; "nothing" for
+/// a pointer that leads nowhere.
 fn type_name(v: Option<&Value>) -> &'static str {
-    match v {
-        None => "nothing",
-        Some(Value::Null) => "null",
-        Some(Value::Bool(_)) => "a boolean",
-        Some(Value::Number(_)) => "a number",
-        Some(Value::String(_)) => "a string",
-        Some(Value::Array(_)) => "an array",
-        Some(Value::Object(_)) => "an object",
-    }
+    v.map_or("nothing", json::kind)
 }
 
 fn short(v: Option<&Value>) -> String {
