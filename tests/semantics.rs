@@ -1,5 +1,5 @@
 //! The built-in controls on fixtures written for each trap in
-//! evidence-formats.md and mfa-semantics.md: the set of failing subjects
+//! docs/evidence-formats.md and docs/mfa-semantics.md: the set of failing subjects
 //! per control must be exactly right (tests/fixtures/CASES.md explains each).
 
 mod common;
