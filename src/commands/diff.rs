@@ -365,7 +365,7 @@ pub fn render_json(drift: &Drift) -> String {
 fn new_table() -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
-    t.force_no_tty();
+    crate::report::table::without_terminal(&mut t);
     t
 }
 

@@ -6,7 +6,7 @@
 //! report (`--format json` lists them all).
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, Color, ContentArrangement, Table};
+use comfy_table::{Cell, ContentArrangement, Table};
 
 use super::{escape_text, Report};
 use crate::results::{Finding, Status};
@@ -58,14 +58,14 @@ pub fn render(report: &Report, style: Style) -> String {
         let mut row = vec![
             Cell::new(&p.id),
             Cell::new(p.severity),
-            count_cell(of(Status::Fail), Color::Red, style),
-            count_cell(of(Status::Error), Color::Magenta, style),
+            count_cell(of(Status::Fail), Hue::Red, style),
+            count_cell(of(Status::Error), Hue::Magenta, style),
             Cell::new(of(Status::NotEvaluated)),
             Cell::new(of(Status::NotApplicable)),
             Cell::new(of(Status::Pass)),
         ];
         if show_waived {
-            row.insert(4, count_cell(of(Status::Waived), Color::Cyan, style));
+            row.insert(4, count_cell(of(Status::Waived), Hue::Cyan, style));
         }
         controls.add_row(row);
     }
@@ -161,14 +161,14 @@ fn accounts_table(report: &Report, style: Style) -> String {
         ];
         match &s.summary {
             Some(sum) => row.extend([
-                count_cell(sum.fail, Color::Red, style),
-                count_cell(sum.error, Color::Magenta, style),
+                count_cell(sum.fail, Hue::Red, style),
+                count_cell(sum.error, Hue::Magenta, style),
                 Cell::new(sum.waived),
                 Cell::new(sum.not_evaluated),
                 Cell::new(sum.not_applicable),
                 Cell::new(sum.pass),
             ]),
-            None => row.push(status_cell_text("unusable", Color::Magenta, style)),
+            None => row.push(status_cell_text("unusable", Hue::Magenta, style)),
         }
         t.add_row(row);
     }
@@ -188,8 +188,8 @@ fn waivers_table(waivers: &[crate::waivers::WaiverEntry], style: Style) -> Strin
             _ => String::new(),
         };
         let color = match w.state {
-            "applied" => Color::Cyan,
-            _ => Color::Yellow,
+            "applied" => Hue::Cyan,
+            _ => Hue::Yellow,
         };
         t.add_row(vec![
             Cell::new(&w.pointer),
@@ -205,10 +205,10 @@ fn waivers_table(waivers: &[crate::waivers::WaiverEntry], style: Style) -> Strin
     format!("Waivers:\n{t}")
 }
 
-fn status_cell_text(text: &str, color: Color, style: Style) -> Cell {
+fn status_cell_text(text: &str, color: Hue, style: Style) -> Cell {
     let cell = Cell::new(text);
     if style.color {
-        cell.fg(color)
+        paint(cell, color)
     } else {
         cell
     }
@@ -223,13 +223,61 @@ fn new_table(style: Style) -> Table {
             t.set_width(w);
         }
         None => {
-            t.force_no_tty();
+            without_terminal(&mut t);
         }
     }
     if style.color {
-        t.enforce_styling();
+        enforce_styling(&mut t);
     }
     t
+}
+
+/// The colours the table uses. Cells are coloured through comfy-table's
+/// terminal support, which only the command line's build has (a WebAssembly
+/// build has no terminal): elsewhere [`paint`] leaves a cell as it is.
+#[derive(Debug, Clone, Copy)]
+enum Hue {
+    Red,
+    Magenta,
+    Yellow,
+    Cyan,
+    Green,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn paint(cell: Cell, hue: Hue) -> Cell {
+    use comfy_table::Color;
+    cell.fg(match hue {
+        Hue::Red => Color::Red,
+        Hue::Magenta => Color::Magenta,
+        Hue::Yellow => Color::Yellow,
+        Hue::Cyan => Color::Cyan,
+        Hue::Green => Color::Green,
+    })
+}
+
+#[cfg(target_arch = "wasm32")]
+fn paint(cell: Cell, _hue: Hue) -> Cell {
+    cell
+}
+
+/// Colours even when comfy-table would not detect a terminal (the caller
+/// decided: `Style::color`).
+#[cfg(not(target_arch = "wasm32"))]
+fn enforce_styling(t: &mut Table) {
+    t.enforce_styling();
+}
+
+#[cfg(target_arch = "wasm32")]
+fn enforce_styling(_t: &mut Table) {}
+
+/// Lays `t` out as for a pipe, whatever stdout is: no colour, no width read
+/// from a terminal (a build without terminal support never reads one).
+pub fn without_terminal(t: &mut Table) {
+    #[cfg(not(target_arch = "wasm32"))]
+    t.force_no_tty();
+    #[cfg(target_arch = "wasm32")]
+    let _ = t;
 }
 
 fn status_cell(status: Status, style: Style) -> Cell {
@@ -238,18 +286,18 @@ fn status_cell(status: Status, style: Style) -> Cell {
         return cell;
     }
     match status {
-        Status::Fail => cell.fg(Color::Red),
-        Status::Error => cell.fg(Color::Magenta),
-        Status::NotEvaluated | Status::NotApplicable => cell.fg(Color::Yellow),
-        Status::Waived => cell.fg(Color::Cyan),
-        Status::Pass => cell.fg(Color::Green),
+        Status::Fail => paint(cell, Hue::Red),
+        Status::Error => paint(cell, Hue::Magenta),
+        Status::NotEvaluated | Status::NotApplicable => paint(cell, Hue::Yellow),
+        Status::Waived => paint(cell, Hue::Cyan),
+        Status::Pass => paint(cell, Hue::Green),
     }
 }
 
-fn count_cell(n: usize, color: Color, style: Style) -> Cell {
+fn count_cell(n: usize, color: Hue, style: Style) -> Cell {
     let cell = Cell::new(n);
     if style.color && n > 0 {
-        cell.fg(color)
+        paint(cell, color)
     } else {
         cell
     }
