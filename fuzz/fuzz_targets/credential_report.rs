@@ -18,5 +18,5 @@ fuzz_target!(|data: &[u8]| {
         let _ = credential_report::parse_envelope("fuzz.json", &envelope);
     }
     // The whole file detector, which also reads envelopes written as JSON.
-    let _ = iam_audit::evidence::detect::detect("fuzz", data);
+    let _ = iam_audit::evidence::detect::detect("fuzz", data, &iam_audit::exec::Sequential);
 });

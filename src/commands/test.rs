@@ -24,6 +24,7 @@ use super::Outcome;
 use crate::cli::files;
 use crate::engine::{self, PolicyPack};
 use crate::error::{Error, InputError, Location};
+use crate::evidence::pointer::escape_pointer;
 use crate::evidence::source::Buffers;
 use crate::evidence::time::Timestamp;
 use crate::exec::Sequential;
@@ -206,10 +207,6 @@ fn parse_file(path: &Path, name: &str, pack: &PolicyPack) -> Result<Vec<Case>, E
         cases.push(parse_case(t, name, &format!("/tests/{i}"), &known)?);
     }
     Ok(cases)
-}
-
-fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 fn parse_case(t: &Value, file: &str, at: &str, known: &BTreeSet<&str>) -> Result<Case, Error> {

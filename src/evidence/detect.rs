@@ -6,6 +6,7 @@
 //! snapshot lists it with a warning. Empty and binary files are errors, since
 //! no reading of them is safe (a truncated download is a common cause).
 
+use crate::exec::Executor;
 use serde_json::Value;
 
 use crate::error::{InputError, Location};
@@ -47,23 +48,18 @@ impl Detected {
     }
 }
 
-/// Decides what one file is from its bytes and, when it is evidence, reads
-/// it into its typed form, all on this thread (see [`detect_on`]). An empty
-/// or binary file, or a recognised export that fails its checks, is an error;
-/// a file that is not recognised is [`Detected::NotEvidence`]. `file` is its
-/// display name for messages.
-pub fn detect(file: &str, bytes: &[u8]) -> Result<Detected, Vec<InputError>> {
-    detect_on(file, bytes, false)
-}
-
 /// A file at least this large is checked and read side by side (see
-/// [`detect_on`]), and hashed beside both; below it, a second thread costs
+/// [`detect`]), and hashed beside both; below it, a second task costs
 /// more than it saves.
 pub(crate) const SIDE_BY_SIDE_MIN_BYTES: usize = 1 << 20;
 
-/// [`detect`], with a large JSON file's duplicate-key check and its typed
-/// reading done side by side on two threads when `parallel`.
-pub fn detect_on(file: &str, bytes: &[u8], parallel: bool) -> Result<Detected, Vec<InputError>> {
+/// Decides what one file is from its bytes and, when it is evidence, reads
+/// it into its typed form. An empty or binary file, or a recognised export
+/// that fails its checks, is an error; a file that is not recognised is
+/// [`Detected::NotEvidence`]. `file` is its display name for messages. When
+/// the executor runs two tasks at once, a large JSON file's duplicate-key
+/// check and its typed reading run side by side; the outcome is the same.
+pub fn detect(file: &str, bytes: &[u8], exec: &dyn Executor) -> Result<Detected, Vec<InputError>> {
     let body = strip_utf8_bom(bytes);
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(vec![InputError::new(
@@ -89,7 +85,7 @@ pub fn detect_on(file: &str, bytes: &[u8], parallel: bool) -> Result<Detected, V
             // Read as text: serde_json then does not check every string's
             // UTF-8 again (about 2% of all instructions on the largest
             // account).
-            Ok(text) => detect_json(file, text, parallel),
+            Ok(text) => detect_json(file, text, exec),
             // `to_utf8` lets only binary through, which has NUL bytes and is
             // refused above; serde_json would say where the bytes go wrong.
             Err(_) => json::from_slice(body)
@@ -114,7 +110,7 @@ pub fn detect_on(file: &str, bytes: &[u8], parallel: bool) -> Result<Detected, V
     ))
 }
 
-fn detect_json(file: &str, body: &str, parallel: bool) -> Result<Detected, Vec<InputError>> {
+fn detect_json(file: &str, body: &str, exec: &dyn Executor) -> Result<Detected, Vec<InputError>> {
     // Duplicate keys and nesting past serde_json's recursion limit are errors
     // (see `evidence::json`). The check builds nothing, so the largest export
     // (authorization details) can then be read straight into typed structs;
@@ -125,11 +121,11 @@ fn detect_json(file: &str, body: &str, parallel: bool) -> Result<Detected, Vec<I
     // is checked; the page is used only if the check passes and finds the
     // keys of a page, exactly as when they run one after the other.
     let read_page = || authorization_details::read_page_text(file, "", body);
-    let side_by_side = parallel
+    let side_by_side = exec.width() > 1
         && body.len() >= SIDE_BY_SIDE_MIN_BYTES
         && body.trim_ascii_start().starts_with('{');
     let (early, shape) = crate::exec::both(
-        &crate::exec::Sequential,
+        exec,
         side_by_side,
         || side_by_side.then(read_page),
         || json::check(body),
@@ -277,7 +273,12 @@ mod tests {
     }
 
     fn outcome(bytes: &[u8], parallel: bool) -> String {
-        match detect_on("authz.json", bytes, parallel) {
+        let exec: &dyn Executor = if parallel {
+            &crate::cli::threads::Threads { width: 2 }
+        } else {
+            &crate::exec::Sequential
+        };
+        match detect("authz.json", bytes, exec) {
             Ok(Detected::AuthorizationDetails(pages)) => format!("page: {:?}", merge_pages(pages)),
             Ok(Detected::NotEvidence(why)) => format!("not evidence: {why}"),
             Ok(other) => format!("{:?}", other.kind()),

@@ -13,7 +13,7 @@ use crate::error::{InputError, Location};
 use crate::evidence::account_summary::AccountSummary;
 use crate::evidence::authorization_details::{self, AuthorizationDetails, Page};
 use crate::evidence::credential_report::CredentialReport;
-use crate::evidence::detect::{detect_on, Detected, SIDE_BY_SIDE_MIN_BYTES};
+use crate::evidence::detect::{detect, Detected, SIDE_BY_SIDE_MIN_BYTES};
 use crate::evidence::encoding::to_utf8;
 use crate::evidence::manifest::Manifest;
 use crate::evidence::password_policy::PasswordPolicy;
@@ -63,7 +63,7 @@ struct ReadFile {
 
 /// Reads, hashes, decodes and recognises one file; a large file is checked
 /// and read as two tasks when the executor can run them side by side (see
-/// [`detect_on`]).
+/// [`detect`]).
 fn read_one(
     shown: &str,
     key: &Path,
@@ -80,7 +80,7 @@ fn read_one(
         exec,
         parallel && bytes.len() >= SIDE_BY_SIDE_MIN_BYTES,
         || sha256_hex(&bytes),
-        || detect_on(shown, &text.bytes, parallel),
+        || detect(shown, &text.bytes, exec),
     );
     let detected = detected?;
     Ok(ReadFile {
