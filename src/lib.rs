@@ -17,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod evidence;
 pub mod exit_policy;
+pub mod glob;
 pub mod inspect;
 pub mod model;
 pub mod parallel;
