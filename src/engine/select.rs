@@ -1,8 +1,9 @@
 //! Choosing controls by id, the way linters do: `--select ID...` keeps only
 //! the matching controls, `--ignore ID...` drops matching ones (ignore wins).
-//! Patterns are ids or globs (`*` any run of characters, `?` one character),
-//! e.g. `root-*` (the one glob meaning of [`crate::glob`]). A pattern that matches no loaded control is a usage error:
-//! a typo must not silently evaluate nothing (or everything).
+//! Patterns are ids or globs (`*` any run of characters, `?` one character,
+//! as [`crate::glob`] defines them), e.g. `root-*`. A pattern that matches no
+//! loaded control is a usage error: a typo must not silently evaluate
+//! nothing (or everything).
 
 use crate::glob;
 

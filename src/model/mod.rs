@@ -6,6 +6,7 @@
 //! roles are support roles, whether a policy allows full admin. The result,
 //! [`Model`], is plain data plus Cedar values; nothing here evaluates policies.
 
+pub mod arn;
 pub mod build;
 pub mod cedar;
 pub mod chunked;
