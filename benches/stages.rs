@@ -80,11 +80,13 @@ fn stages(c: &mut Criterion, dir: PathBuf) {
     c.bench_function("entities", |b| {
         b.iter_batched(
             || built.clone(),
-            |entities| run::entity_store(entities, &schema, &reads).unwrap_or_else(|e| fail(&e)),
+            |entities| {
+                model::cedar::entity_store(entities, &schema, &reads).unwrap_or_else(|e| fail(&e))
+            },
             BatchSize::PerIteration,
         )
     });
-    let entities = run::entity_store(built, &schema, &reads).unwrap_or_else(|e| fail(&e));
+    let entities = model::cedar::entity_store(built, &schema, &reads).unwrap_or_else(|e| fail(&e));
 
     c.bench_function("evaluate (1 thread)", |b| {
         b.iter(|| engine::evaluate_with(&pack, black_box(&model), &entities, 1))

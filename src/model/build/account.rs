@@ -168,18 +168,20 @@ mod tests {
 
     #[test]
     fn the_root_row_names_the_account() {
-        let mut snapshot = Snapshot::default();
-        snapshot.credential_report = Some(report(&[
-            row("a", "arn:aws:iam::111111111111:user/a", "true", false, None),
-            row("b", "arn:aws:iam::111111111111:user/b", "true", false, None),
-            row(
-                "<root_account>",
-                "arn:aws-cn:iam::222222222222:root",
-                "false",
-                true,
-                None,
-            ),
-        ]));
+        let snapshot = Snapshot {
+            credential_report: Some(report(&[
+                row("a", "arn:aws:iam::111111111111:user/a", "true", false, None),
+                row("b", "arn:aws:iam::111111111111:user/b", "true", false, None),
+                row(
+                    "<root_account>",
+                    "arn:aws-cn:iam::222222222222:root",
+                    "false",
+                    true,
+                    None,
+                ),
+            ])),
+            ..Default::default()
+        };
         assert_eq!(
             pick_account(&snapshot),
             AccountRef {
@@ -191,19 +193,21 @@ mod tests {
 
     #[test]
     fn without_root_the_most_frequent_account_wins_and_ties_go_to_the_smallest() {
-        let mut snapshot = Snapshot::default();
-        snapshot.authorization_details = Some(details(
-            &[
-                user("arn:aws:iam::333333333333:user/a"),
-                user("arn:aws:iam::222222222222:user/b"),
-                user("arn:aws:iam::333333333333:user/c"),
-                user("arn:aws:iam::not-an-id:user/d"),
-            ]
-            .join(","),
-            "",
-            "",
-            "",
-        ));
+        let mut snapshot = Snapshot {
+            authorization_details: Some(details(
+                &[
+                    user("arn:aws:iam::333333333333:user/a"),
+                    user("arn:aws:iam::222222222222:user/b"),
+                    user("arn:aws:iam::333333333333:user/c"),
+                    user("arn:aws:iam::not-an-id:user/d"),
+                ]
+                .join(","),
+                "",
+                "",
+                "",
+            )),
+            ..Default::default()
+        };
         assert_eq!(pick_account(&snapshot).id, "333333333333");
         snapshot.authorization_details = Some(details(
             &[
@@ -236,14 +240,16 @@ mod tests {
 
     #[test]
     fn the_review_context_says_whether_a_password_policy_was_exported() {
-        let mut snapshot = Snapshot::default();
-        snapshot.credential_report = Some(report(&[row(
-            "<root_account>",
-            "arn:aws:iam::123456789012:root",
-            "false",
-            true,
-            None,
-        )]));
+        let snapshot = Snapshot {
+            credential_report: Some(report(&[row(
+                "<root_account>",
+                "arn:aws:iam::123456789012:root",
+                "false",
+                true,
+                None,
+            )])),
+            ..Default::default()
+        };
         let m = model(&snapshot);
         let review = &m
             .requests

@@ -50,15 +50,17 @@ mod tests {
     const POLICY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 
     fn snapshot() -> Snapshot {
-        let mut snapshot = Snapshot::default();
-        snapshot.authorization_details = Some(details(
-            r#"{"UserName":"ann","Arn":"arn:aws:iam::123456789012:user/ann","Path":"/","GroupList":["Admins"]}"#,
-            &format!(
-                r#"{{"GroupName":"Admins","Arn":"{GROUP}","Path":"/team/","AttachedManagedPolicies":[{{"PolicyName":"AdministratorAccess","PolicyArn":"{POLICY}"}}]}}"#
-            ),
-            "",
-            "",
-        ));
+        let snapshot = Snapshot {
+            authorization_details: Some(details(
+                r#"{"UserName":"ann","Arn":"arn:aws:iam::123456789012:user/ann","Path":"/","GroupList":["Admins"]}"#,
+                &format!(
+                    r#"{{"GroupName":"Admins","Arn":"{GROUP}","Path":"/team/","AttachedManagedPolicies":[{{"PolicyName":"AdministratorAccess","PolicyArn":"{POLICY}"}}]}}"#
+                ),
+                "",
+                "",
+            )),
+            ..Default::default()
+        };
         snapshot
     }
 

@@ -356,13 +356,18 @@ impl<'s> Builder<'s> {
 
     /// An empty attribute list for an entity of type `ty`, which keeps what
     /// the policies can read of it.
-    fn attrs(&self, ty: Type) -> Attrs<'s> {
+    fn attrs(&self, ty: Type) -> Attrs<'s, EntityReads> {
         Attrs::new(self.reads, ty)
     }
 
     /// An entity whose parents have no parents of their own (accounts and
     /// policies are roots of the hierarchy), so its ancestors are its parents.
-    fn entity(&mut self, uid: EntityUid, attrs: Attrs, parents: &[EntityUid]) -> Result<(), Error> {
+    fn entity(
+        &mut self,
+        uid: EntityUid,
+        attrs: Attrs<EntityReads>,
+        parents: &[EntityUid],
+    ) -> Result<(), Error> {
         self.entity_with_ancestors(uid, attrs, parents, &[], &[])
     }
 
@@ -371,7 +376,7 @@ impl<'s> Builder<'s> {
     fn entity_with_ancestors(
         &mut self,
         uid: EntityUid,
-        attrs: Attrs,
+        attrs: Attrs<EntityReads>,
         parents: &[EntityUid],
         indirect: &[EntityUid],
         tags: &[(String, String)],
@@ -567,17 +572,19 @@ pub(super) mod tests {
 
     #[test]
     fn the_account_review_comes_last_after_the_identities_reviews() {
-        let mut snapshot = Snapshot::default();
-        snapshot.credential_report = Some(report(&[
-            row("<root_account>", ROOT, "not_supported", true, None),
-            row(
-                "ann",
-                "arn:aws:iam::123456789012:user/ann",
-                "true",
-                false,
-                None,
-            ),
-        ]));
+        let snapshot = Snapshot {
+            credential_report: Some(report(&[
+                row("<root_account>", ROOT, "not_supported", true, None),
+                row(
+                    "ann",
+                    "arn:aws:iam::123456789012:user/ann",
+                    "true",
+                    false,
+                    None,
+                ),
+            ])),
+            ..Default::default()
+        };
         let m = model(&snapshot);
         let ids = request_ids(&m);
         let n = ids.len();
@@ -597,17 +604,19 @@ pub(super) mod tests {
 
     #[test]
     fn a_bare_reports_paths_point_at_their_row() {
-        let mut snapshot = Snapshot::default();
-        snapshot.credential_report = Some(report(&[
-            row("<root_account>", ROOT, "false", true, None),
-            row(
-                "ann",
-                "arn:aws:iam::123456789012:user/ann",
-                "true",
-                false,
-                None,
-            ),
-        ]));
+        let snapshot = Snapshot {
+            credential_report: Some(report(&[
+                row("<root_account>", ROOT, "false", true, None),
+                row(
+                    "ann",
+                    "arn:aws:iam::123456789012:user/ann",
+                    "true",
+                    false,
+                    None,
+                ),
+            ])),
+            ..Default::default()
+        };
         let m = model(&snapshot);
         let location = request(&m, "arn:aws:iam::123456789012:user/ann")
             .location
@@ -620,14 +629,16 @@ pub(super) mod tests {
 
     #[test]
     fn every_request_carries_the_common_facts() {
-        let mut snapshot = Snapshot::default();
-        snapshot.credential_report = Some(report(&[row(
-            "ann",
-            "arn:aws:iam::123456789012:user/ann",
-            "true",
-            false,
-            Some(true),
-        )]));
+        let snapshot = Snapshot {
+            credential_report: Some(report(&[row(
+                "ann",
+                "arn:aws:iam::123456789012:user/ann",
+                "true",
+                false,
+                Some(true),
+            )])),
+            ..Default::default()
+        };
         let m = model(&snapshot);
         for r in m.requests.iter() {
             assert_eq!(

@@ -260,20 +260,22 @@ mod tests {
     const DEPLOY: &str = "arn:aws:iam::123456789012:policy/deploy";
 
     fn snapshot() -> Snapshot {
-        let mut snapshot = Snapshot::default();
-        snapshot.authorization_details = Some(details(
-            &format!(
-                r#"{{"UserName":"ann","Arn":"{ANN}","Path":"/",
-                "AttachedManagedPolicies":[{{"PolicyName":"deploy","PolicyArn":"{DEPLOY}"}},{{"PolicyName":"gone","PolicyArn":"arn:aws:iam::123456789012:policy/gone"}}],
-                "UserPolicyList":[{{"PolicyName":"all","PolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":"*"}}]}}}}]}}"#
-            ),
-            "",
-            "",
-            &format!(
-                r#"{{"PolicyName":"deploy","Arn":"{DEPLOY}","Path":"/","DefaultVersionId":"v2",
-                "PolicyVersionList":[{{"VersionId":"v2","IsDefaultVersion":true,"Document":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}]}}}}]}}"#
-            ),
-        ));
+        let snapshot = Snapshot {
+            authorization_details: Some(details(
+                &format!(
+                    r#"{{"UserName":"ann","Arn":"{ANN}","Path":"/",
+                    "AttachedManagedPolicies":[{{"PolicyName":"deploy","PolicyArn":"{DEPLOY}"}},{{"PolicyName":"gone","PolicyArn":"arn:aws:iam::123456789012:policy/gone"}}],
+                    "UserPolicyList":[{{"PolicyName":"all","PolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":"*"}}]}}}}]}}"#
+                ),
+                "",
+                "",
+                &format!(
+                    r#"{{"PolicyName":"deploy","Arn":"{DEPLOY}","Path":"/","DefaultVersionId":"v2",
+                    "PolicyVersionList":[{{"VersionId":"v2","IsDefaultVersion":true,"Document":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}]}}}}]}}"#
+                ),
+            )),
+            ..Default::default()
+        };
         snapshot
     }
 

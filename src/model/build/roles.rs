@@ -227,15 +227,17 @@ mod tests {
     const ROLE: &str = "arn:aws:iam::123456789012:role/ops/support";
 
     fn snapshot(trust: &str) -> Snapshot {
-        let mut snapshot = Snapshot::default();
-        snapshot.authorization_details = Some(details(
-            "",
-            "",
-            &format!(
-                r#"{{"RoleName":"support","Arn":"{ROLE}","Path":"/ops/","AssumeRolePolicyDocument":{trust},"AttachedManagedPolicies":[{{"PolicyName":"AWSSupportAccess","PolicyArn":"arn:aws:iam::aws:policy/AWSSupportAccess"}}]}}"#
-            ),
-            "",
-        ));
+        let snapshot = Snapshot {
+            authorization_details: Some(details(
+                "",
+                "",
+                &format!(
+                    r#"{{"RoleName":"support","Arn":"{ROLE}","Path":"/ops/","AssumeRolePolicyDocument":{trust},"AttachedManagedPolicies":[{{"PolicyName":"AWSSupportAccess","PolicyArn":"arn:aws:iam::aws:policy/AWSSupportAccess"}}]}}"#
+                ),
+                "",
+            )),
+            ..Default::default()
+        };
         snapshot
     }
 

@@ -160,14 +160,16 @@ mod tests {
 
     #[test]
     fn root_from_the_report_has_a_console_path_and_a_key_path() {
-        let mut snapshot = Snapshot::default();
-        snapshot.credential_report = Some(report(&[row(
-            "<root_account>",
-            ROOT,
-            "not_supported",
-            true,
-            Some(true),
-        )]));
+        let snapshot = Snapshot {
+            credential_report: Some(report(&[row(
+                "<root_account>",
+                ROOT,
+                "not_supported",
+                true,
+                Some(true),
+            )])),
+            ..Default::default()
+        };
         let m = model(&snapshot);
         assert_eq!(
             attr(&m, Type::Root, ROOT, "password_enabled").as_deref(),
@@ -208,9 +210,10 @@ mod tests {
 
     #[test]
     fn root_without_credentials_has_no_path() {
-        let mut snapshot = Snapshot::default();
-        snapshot.credential_report =
-            Some(report(&[row("<root_account>", ROOT, "false", false, None)]));
+        let snapshot = Snapshot {
+            credential_report: Some(report(&[row("<root_account>", ROOT, "false", false, None)])),
+            ..Default::default()
+        };
         let m = model(&snapshot);
         assert_eq!(
             attr(&m, Type::Root, ROOT, "has_credentials").as_deref(),

@@ -13,7 +13,7 @@ use crate::evidence::credential_report::{CredentialRow, PasswordEnabled};
 use crate::evidence::EvidenceKind;
 use crate::model::arn::Arn;
 use crate::model::cedar::{self, Attrs, Type};
-use crate::model::{Action, EntityRef};
+use crate::model::{Action, EntityReads, EntityRef};
 
 /// Facts about one IAM user, from either export.
 struct UserFacts<'s> {
@@ -302,7 +302,7 @@ pub(super) struct Credentials<'r> {
 
 /// Puts the credential attributes root and users share: one piece of code,
 /// so that a control reading them judges both alike.
-pub(super) fn put_credentials(a: &mut Attrs, c: Credentials) {
+pub(super) fn put_credentials(a: &mut Attrs<EntityReads>, c: Credentials) {
     a.put_time(
         "password_last_used",
         c.row.and_then(|r| r.password_last_used.timestamp()),
@@ -323,7 +323,6 @@ mod tests {
     use super::super::tests::{attr, details, model, report, request, request_ids, row};
     use super::*;
     use crate::evidence::snapshot::Snapshot;
-    use crate::model::EntityReads;
 
     const ANN: &str = "arn:aws:iam::123456789012:user/ann";
 
@@ -380,20 +379,22 @@ mod tests {
 
     #[test]
     fn a_user_absent_from_the_report_lacks_evidence() {
-        let mut snapshot = Snapshot::default();
-        snapshot.credential_report = Some(report(&[row(
-            "bob",
-            "arn:aws:iam::123456789012:user/bob",
-            "false",
-            false,
-            None,
-        )]));
-        snapshot.authorization_details = Some(details(
-            &format!(r#"{{"UserName":"ann","Arn":"{ANN}","Path":"/"}}"#),
-            "",
-            "",
-            "",
-        ));
+        let snapshot = Snapshot {
+            credential_report: Some(report(&[row(
+                "bob",
+                "arn:aws:iam::123456789012:user/bob",
+                "false",
+                false,
+                None,
+            )])),
+            authorization_details: Some(details(
+                &format!(r#"{{"UserName":"ann","Arn":"{ANN}","Path":"/"}}"#),
+                "",
+                "",
+                "",
+            )),
+            ..Default::default()
+        };
         let m = model(&snapshot);
         let console = request(&m, ANN);
         assert_eq!(&*console.message, "no row in the credential report");
@@ -413,11 +414,13 @@ mod tests {
 
     #[test]
     fn a_repeated_row_is_ignored_with_a_warning() {
-        let mut snapshot = Snapshot::default();
-        snapshot.credential_report = Some(report(&[
-            row("ann", ANN, "true", true, None),
-            row("ann", ANN, "false", false, None),
-        ]));
+        let snapshot = Snapshot {
+            credential_report: Some(report(&[
+                row("ann", ANN, "true", true, None),
+                row("ann", ANN, "false", false, None),
+            ])),
+            ..Default::default()
+        };
         let m = model(&snapshot);
         assert!(m.warnings.iter().any(|w| w.contains("lists `arn:aws:iam::123456789012:user/ann` twice; the first row (line 2) is used, line 3 is ignored")), "{:?}", m.warnings);
         assert_eq!(
@@ -428,17 +431,19 @@ mod tests {
 
     #[test]
     fn a_key_slot_is_a_path_only_when_it_holds_a_key() {
-        let mut snapshot = Snapshot::default();
-        snapshot.credential_report = Some(report(&[
-            row("ann", ANN, "true", true, Some(false)),
-            row(
-                "bob",
-                "arn:aws:iam::123456789012:user/bob",
-                "true",
-                true,
-                None,
-            ),
-        ]));
+        let snapshot = Snapshot {
+            credential_report: Some(report(&[
+                row("ann", ANN, "true", true, Some(false)),
+                row(
+                    "bob",
+                    "arn:aws:iam::123456789012:user/bob",
+                    "true",
+                    true,
+                    None,
+                ),
+            ])),
+            ..Default::default()
+        };
         let m = model(&snapshot);
         let ids = request_ids(&m);
         let key = format!("{ANN}/access-key/1");
