@@ -54,8 +54,6 @@ fn main() {
 fn stages(c: &mut Criterion, dir: PathBuf) {
     let fail =
         |e: &dyn std::fmt::Debug| -> ! { panic!("the benchmark's evidence is unusable: {e:?}") };
-    let cores = Threads::new(None);
-    let cores = cores.width;
     let threads = Threads::new(None);
     let (sources, _) = files::resolve(std::slice::from_ref(&dir))
         .and_then(pipeline::snapshots_of)
@@ -71,29 +69,34 @@ fn stages(c: &mut Criterion, dir: PathBuf) {
         b.iter(|| snapshot::load(black_box(source), &reader, &threads).unwrap_or_else(|e| fail(&e)))
     });
     let snap = snapshot::load(source, &reader, &threads).unwrap_or_else(|e| fail(&e));
-    let as_of = pipeline::as_of_for(&snap, None);
+    let options = model::ModelOptions {
+        as_of: pipeline::as_of_for(&snap, None),
+        thresholds: &thresholds,
+        reads: &reads,
+    };
 
     c.bench_function("normalize", |b| {
         b.iter(|| {
-            model::build_on(black_box(&snap), as_of, &thresholds, &reads, cores)
+            model::normalize(black_box(&snap), &options, &threads)
+                .map(model::Normalized::finish)
                 .unwrap_or_else(|e| fail(&e))
         })
     });
-    let mut model =
-        model::build_on(&snap, as_of, &thresholds, &reads, cores).unwrap_or_else(|e| fail(&e));
+    let mut model = model::normalize(&snap, &options, &threads)
+        .map(model::Normalized::finish)
+        .unwrap_or_else(|e| fail(&e));
     let built = std::mem::take(&mut model.entities);
 
     c.bench_function("entities", |b| {
         b.iter_batched(
             || built.clone(),
             |entities| {
-                iam_audit::run::entity_store(entities, &schema, &reads).unwrap_or_else(|e| fail(&e))
+                model::cedar::entity_store(entities, &schema, &reads).unwrap_or_else(|e| fail(&e))
             },
             BatchSize::PerIteration,
         )
     });
-    let entities =
-        iam_audit::run::entity_store(built, &schema, &reads).unwrap_or_else(|e| fail(&e));
+    let entities = model::cedar::entity_store(built, &schema, &reads).unwrap_or_else(|e| fail(&e));
 
     c.bench_function("evaluate (1 thread)", |b| {
         b.iter(|| {

@@ -14,8 +14,9 @@
 //! cli        the command-line face: arguments, files, threads, progress, output
 //! ```
 //!
-//! `exec` (how parallel parts run), `status` (statuses and severities) and
-//! `text` (escaping) are ground every stage stands on. See docs/architecture.md for where a new control,
+//! `exec` (how parallel parts run), `status` (statuses and severities),
+//! `text` (escaping) and `glob` (one glob matcher) are ground every stage
+//! stands on. See docs/architecture.md for where a new control,
 //! export, format or command goes.
 
 pub mod catalogue;
@@ -25,11 +26,11 @@ pub mod engine;
 pub mod error;
 pub mod evidence;
 pub mod exec;
+pub mod glob;
 pub mod model;
 pub mod pipeline;
 pub mod report;
 pub mod results;
-pub mod run;
 pub mod status;
 pub mod text;
 pub mod waivers;

@@ -19,7 +19,7 @@ use crate::evidence::source::{EvidenceReader, SnapshotSource, Target};
 use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceFile;
 use crate::exec::{self, Executor, Sequential};
-use crate::model::{self, AsOf, AsOfSource, EntityReads, Model, Thresholds};
+use crate::model::{self, AsOf, AsOfSource, EntityReads, Model, ModelOptions, Thresholds};
 use crate::report::assemble::{self, Judged, RunFacts};
 use crate::report::Report;
 use crate::waivers::Waiver;
@@ -90,13 +90,12 @@ pub fn prepare(
 ) -> Result<Prepared, Error> {
     let mut snapshot = snapshot::load(source, reader, exec).map_err(Error::Input)?;
     let as_of = as_of_for(&snapshot, options.as_of);
-    let normalized = model::normalize(
-        &snapshot,
+    let model_options = ModelOptions {
         as_of,
-        &options.thresholds,
-        &options.reads,
-        exec.width(),
-    )?;
+        thresholds: &options.thresholds,
+        reads: &options.reads,
+    };
+    let normalized = model::normalize(&snapshot, &model_options, exec)?;
     let files = std::mem::take(&mut snapshot.files);
     let warnings = std::mem::take(&mut snapshot.warnings);
     // The evidence goes before the model's lists are joined, the moment
@@ -105,7 +104,7 @@ pub fn prepare(
     let mut model = normalized.finish();
     // The entities move into Cedar's store: the model keeps no second copy.
     let built = std::mem::take(&mut model.entities);
-    let entities = crate::run::entity_store(built, schema, &options.reads)?;
+    let entities = model::cedar::entity_store(built, schema, &options.reads)?;
     Ok(Prepared {
         files,
         warnings,

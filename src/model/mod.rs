@@ -1,11 +1,19 @@
 //! Normalization: a loaded [`Snapshot`] becomes Cedar entities and the
-//! access-path requests that the policies judge (design.md, "access paths").
+//! access-path requests that the policies judge: one request per way in
+//! (`SignInToConsole`, `UseAccessKey`, `AssumeRole` per trust statement and
+//! principal, `HoldPolicy` per held policy) and one `Review` per identity and
+//! for the account (see [`Action`]).
 //!
-//! Facts Cedar cannot compute (it has no quantifiers) are computed here once,
-//! named for what they mean: whether a trust statement is MFA-gated, which
-//! roles are support roles, whether a policy allows full admin. The result,
-//! [`Model`], is plain data plus Cedar values; nothing here evaluates policies.
+//! Facts Cedar cannot compute (it has no quantifiers) are computed before
+//! Cedar sees them, named for what they mean: here, whether a trust
+//! statement is MFA-gated ([`trust`]) and which roles are support roles
+//! ([`build`]); whether a policy allows full admin is computed when the
+//! evidence is read (`evidence::authorization_details`), and the model
+//! carries it into the policies' `allows_full_admin` attribute. The result,
+//! [`Model`], is plain data plus Cedar values; nothing here evaluates
+//! policies.
 
+pub mod arn;
 pub mod build;
 pub mod cedar;
 pub mod chunked;
@@ -22,7 +30,7 @@ use cedar_policy::{Context, EntityUid};
 use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceKind;
 
-pub use build::{build, build_on, build_with, normalize, Normalized};
+pub use build::{normalize, ModelOptions, Normalized};
 pub use chunked::ChunkedList;
 pub use reads::EntityReads;
 pub use thresholds::Thresholds;

@@ -24,9 +24,8 @@ use cedar_policy::{
     ActionConstraint, EntityTypeName, EntityUid, PolicySet, PrincipalConstraint,
     ResourceConstraint, Schema,
 };
-use cedar_policy_core::ast::{BinaryOp, Expr, ExprKind, Literal, Var};
 
-use super::cedar::Type;
+use super::cedar::{self, ConditionRead, Receiver, Type};
 
 /// What the policies can read of the entities of one type.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,6 +52,16 @@ impl TypeReads {
     /// Whether a policy can read tags.
     pub fn tags(&self) -> bool {
         self.tags
+    }
+}
+
+impl cedar::ReadsOf for TypeReads {
+    fn attribute(&self, name: &str) -> bool {
+        TypeReads::attribute(self, name)
+    }
+
+    fn tags(&self) -> bool {
+        TypeReads::tags(self)
     }
 }
 
@@ -143,17 +152,17 @@ impl EntityReads {
                 |a| schema.resources_for_action(a).map(|t| t.cloned().collect()),
             );
             // The condition includes the scope (`principal in ...` too).
-            let condition = AsRef::<cedar_policy_core::ast::Policy>::as_ref(policy).condition();
-            for expr in condition.subexpressions() {
-                reads.note(expr, &principals, &resources);
-                if let ExprKind::BinaryApp {
-                    op: BinaryOp::In,
-                    arg2,
-                    ..
-                } = expr.expr_kind()
-                {
-                    for ty in entity_types(arg2, &principals, &resources) {
-                        reads.keep_ancestors_of(ty);
+            for read in cedar::condition_reads(policy) {
+                match read {
+                    ConditionRead::Data {
+                        receiver,
+                        names,
+                        tags,
+                    } => reads.note(&receiver, &names, tags, &principals, &resources),
+                    ConditionRead::In { container } => {
+                        for ty in entity_types(&container, &principals, &resources) {
+                            reads.keep_ancestors_of(ty);
+                        }
                     }
                 }
             }
@@ -161,78 +170,56 @@ impl EntityReads {
         reads
     }
 
-    /// Records what one expression reads.
-    fn note(&mut self, expr: &Expr, principals: &Types, resources: &Types) {
-        let Some(Access {
-            receiver,
-            names,
-            tags,
-        }) = Access::of(expr)
-        else {
-            return;
-        };
+    /// Records what one expression reads: the attributes `names` and, if
+    /// `tags`, the tags of what `receiver` can be.
+    fn note(
+        &mut self,
+        receiver: &Receiver,
+        names: &[String],
+        tags: bool,
+        principals: &Types,
+        resources: &Types,
+    ) {
         for ty in entity_types(receiver, principals, resources) {
             let entry = &mut self.types[ty.index()];
-            entry.attributes.extend(names.iter().map(|n| n.to_string()));
+            entry.attributes.extend(names.iter().cloned());
             entry.tags |= tags;
         }
     }
 }
 
-/// What one expression reads of the value it is applied to.
-struct Access<'e> {
-    receiver: &'e Expr,
-    /// The attributes named.
-    names: Vec<&'e str>,
-    tags: bool,
-}
+impl cedar::Reads for EntityReads {
+    type Of = TypeReads;
 
-impl<'e> Access<'e> {
-    fn of(expr: &'e Expr) -> Option<Access<'e>> {
-        let (receiver, names, tags) = match expr.expr_kind() {
-            ExprKind::GetAttr { expr, attr } | ExprKind::HasAttr { expr, attr } => {
-                (expr, vec![attr.as_str()], false)
-            }
-            // `e has a.b.c`: only `a` is an entity attribute (the rest are
-            // fields of its record); naming all of them is harmless.
-            ExprKind::ExtHasAttr { expr, attrs } => {
-                (expr, attrs.iter().map(|a| a.as_str()).collect(), false)
-            }
-            ExprKind::BinaryApp {
-                op: BinaryOp::GetTag | BinaryOp::HasTag,
-                arg1,
-                ..
-            } => (arg1, Vec::new(), true),
-            _ => return None,
-        };
-        Some(Access {
-            receiver,
-            names,
-            tags,
-        })
+    fn of(&self, ty: Type) -> &TypeReads {
+        EntityReads::of(self, ty)
+    }
+
+    fn keeps_ancestor(&self, ancestor: &EntityUid) -> bool {
+        EntityReads::keeps_ancestor(self, ancestor)
+    }
+
+    fn everything(&self) -> bool {
+        *self == EntityReads::everything()
     }
 }
 
 /// Whether `policy` reads an attribute called `name` (of any entity or record).
 pub fn reads_attribute(policy: &cedar_policy::Policy, name: &str) -> bool {
-    AsRef::<cedar_policy_core::ast::Policy>::as_ref(policy)
-        .condition()
-        .subexpressions()
-        .any(|e| Access::of(e).is_some_and(|a| a.names.contains(&name)))
+    cedar::condition_reads(policy).iter().any(
+        |read| matches!(read, ConditionRead::Data { names, .. } if names.iter().any(|n| n == name)),
+    )
 }
 
-/// The types of the snapshot's entities `expr` can be (or, for a set, hold).
-fn entity_types(expr: &Expr, principals: &Types, resources: &Types) -> Vec<Type> {
-    match expr.expr_kind() {
-        ExprKind::Var(Var::Principal) => principals.list(),
-        ExprKind::Var(Var::Resource) => resources.list(),
-        // The context is a record and the action an entity of the schema,
-        // not of the snapshot.
-        ExprKind::Var(Var::Context | Var::Action) => Vec::new(),
-        ExprKind::Lit(Literal::EntityUID(uid)) => Type::of_name(&uid.entity_type().to_string())
-            .into_iter()
-            .collect(),
-        ExprKind::Set(items) => {
+/// The types of the snapshot's entities `receiver` can be (or, for a set,
+/// hold).
+fn entity_types(receiver: &Receiver, principals: &Types, resources: &Types) -> Vec<Type> {
+    match receiver {
+        Receiver::Principal => principals.list(),
+        Receiver::Resource => resources.list(),
+        Receiver::NotSnapshotData => Vec::new(),
+        Receiver::Literal(ty) => ty.iter().copied().collect(),
+        Receiver::Set(items) => {
             let mut types: Vec<Type> = items
                 .iter()
                 .flat_map(|item| entity_types(item, principals, resources))
@@ -241,7 +228,7 @@ fn entity_types(expr: &Expr, principals: &Types, resources: &Types) -> Vec<Type>
             types.dedup();
             types
         }
-        _ => Type::ALL.to_vec(),
+        Receiver::Unknown => Type::ALL.to_vec(),
     }
 }
 

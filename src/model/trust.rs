@@ -15,6 +15,7 @@
 
 use std::fmt;
 
+use super::arn::{is_account_id, Arn};
 use crate::evidence::policy_document::{
     Condition, Effect, PolicyDocument, Principal, PrincipalKey, Statement,
 };
@@ -267,39 +268,6 @@ impl RoleContext {
             },
         }
     }
-}
-
-/// `arn:partition:service:region:account:resource`; the resource may hold
-/// further colons.
-struct Arn<'a> {
-    partition: &'a str,
-    service: &'a str,
-    account: &'a str,
-    resource: &'a str,
-}
-
-impl<'a> Arn<'a> {
-    fn parse(text: &'a str) -> Option<Arn<'a>> {
-        let mut parts = text.splitn(6, ':');
-        if parts.next()? != "arn" {
-            return None;
-        }
-        let partition = parts.next()?;
-        let service = parts.next()?;
-        let _region = parts.next()?;
-        let account = parts.next()?;
-        let resource = parts.next()?;
-        Some(Arn {
-            partition,
-            service,
-            account,
-            resource,
-        })
-    }
-}
-
-fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// How a trust path would classify the principal value `value` under `key`
