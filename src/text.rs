@@ -20,6 +20,27 @@ pub fn escape_text(s: &str) -> String {
     out
 }
 
+/// Text safe in HTML or XML content and quoted attributes: control
+/// characters shown as [`escape_text`] shows them, `&` `<` `>` `"` as
+/// entities, `'` as `apostrophe` (`&#39;` in HTML, `&apos;` in XML), and the
+/// characters `also_escaped` picks as `\u{..}`.
+pub fn escape_markup(text: &str, apostrophe: &str, also_escaped: impl Fn(char) -> bool) -> String {
+    let visible = escape_text(text);
+    let mut out = String::with_capacity(visible.len() + 16);
+    for c in visible.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str(apostrophe),
+            c if also_escaped(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Unicode bidirectional controls can make a name read differently from
 /// what it is ("Trojan Source"); show them as escapes too.
 fn is_bidi_control(c: char) -> bool {

@@ -186,13 +186,7 @@ fn folder_name(path: &Path) -> String {
 
 fn folder_target(dir: &Path) -> Result<Target, InputError> {
     let shown = dir.display().to_string();
-    let entries = read_dir_sorted(dir).map_err(|e| {
-        InputError::new(
-            &shown,
-            Location::File,
-            format!("cannot read folder: {}", io_reason(&e)),
-        )
-    })?;
+    let entries = read_dir_sorted(dir, &shown)?;
     let visible: Vec<&(String, PathBuf, bool)> = entries
         .iter()
         .filter(|(n, _, _)| !n.starts_with('.'))
@@ -226,11 +220,19 @@ fn folder_target(dir: &Path) -> Result<Target, InputError> {
     Ok(Target::Snapshot(source))
 }
 
-/// Entries of a folder sorted by name: (name, path, is a folder).
-fn read_dir_sorted(dir: &Path) -> std::io::Result<Vec<(String, PathBuf, bool)>> {
+/// Entries of a folder (`shown` in errors) sorted by name: (name, path, is
+/// a folder).
+fn read_dir_sorted(dir: &Path, shown: &str) -> Result<Vec<(String, PathBuf, bool)>, InputError> {
+    let cannot = |e: std::io::Error| {
+        InputError::new(
+            shown,
+            Location::File,
+            format!("cannot read folder: {}", io_reason(&e)),
+        )
+    };
     let mut out = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
+    for entry in fs::read_dir(dir).map_err(cannot)? {
+        let entry = entry.map_err(cannot)?;
         let path = entry.path();
         let is_dir = fs::metadata(&path).map(|m| m.is_dir()).unwrap_or(false);
         out.push((
@@ -270,13 +272,7 @@ fn walk(
             format!("folders nested more than {MAX_DEPTH} deep"),
         ));
     }
-    let entries = read_dir_sorted(dir).map_err(|e| {
-        InputError::new(
-            &shown,
-            Location::File,
-            format!("cannot read folder: {}", io_reason(&e)),
-        )
-    })?;
+    let entries = read_dir_sorted(dir, &shown)?;
     for (name, path, is_dir) in entries {
         let rel = format!("{prefix}{name}");
         if name.starts_with('.') {

@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use crate::cli::files;
 use crate::engine::{self, PolicyPack, PolicySource};
 use crate::error::Error;
+use crate::evidence::source::SnapshotSource;
 use crate::evidence::time::Timestamp;
 use crate::exec::Sequential;
 use crate::pipeline::{self, PrepareOptions, Prepared};
@@ -137,6 +138,16 @@ pub fn prepare_one(
             }
         )));
     };
+    prepare_from_disk(source, schema, as_of)
+}
+
+/// One snapshot read from disk, every attribute in its entities, on the
+/// calling thread (what the inspecting commands and policy tests need).
+pub fn prepare_from_disk(
+    source: &SnapshotSource,
+    schema: &cedar_policy::Schema,
+    as_of: Option<Timestamp>,
+) -> Result<Prepared, Error> {
     let options = PrepareOptions {
         as_of,
         ..PrepareOptions::default()

@@ -445,13 +445,7 @@ fn evaluate_case(
                             sources.len()
                         )));
                     };
-                    pipeline::prepare(
-                        source,
-                        &files::Files::default(),
-                        schema,
-                        &options,
-                        &Sequential,
-                    )
+                    super::prepare_from_disk(source, schema, case.as_of)
                 })
         }
         // Inline files are one snapshot, read from memory.

@@ -24,24 +24,12 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use super::{escape_text, Report};
+use super::Report;
 use crate::results::{Finding, Status};
 
 /// Text safe in HTML content and quoted attributes.
 pub fn escape(text: &str) -> String {
-    let visible = escape_text(text);
-    let mut out = String::with_capacity(visible.len() + 16);
-    for c in visible.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::text::escape_markup(text, "&#39;", |_| false)
 }
 
 /// Statuses in the order a reader needs them.

@@ -20,27 +20,13 @@
 
 use std::fmt::Write as _;
 
-use super::{escape_text, Report};
+use super::Report;
 use crate::results::{Finding, Status};
 
 /// Text safe in XML content and in double- or single-quoted attributes.
+/// U+FFFE and U+FFFF, which XML forbids, are shown as escapes too.
 pub fn escape(text: &str) -> String {
-    let visible = escape_text(text);
-    let mut out = String::with_capacity(visible.len() + 16);
-    for c in visible.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\u{FFFE}' | '\u{FFFF}' => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    crate::text::escape_markup(text, "&apos;", |c| matches!(c, '\u{FFFE}' | '\u{FFFF}'))
 }
 
 #[derive(Default)]
