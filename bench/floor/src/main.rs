@@ -33,7 +33,10 @@ fn main() {
     for arg in std::env::args().skip(1) {
         visit(Path::new(&arg), &mut counts);
     }
-    println!("{} JSON documents, {} CSV rows", counts.documents, counts.rows);
+    println!(
+        "{} JSON documents, {} CSV rows",
+        counts.documents, counts.rows
+    );
 }
 
 /// Parses one file, or every file under a folder in sorted order.
@@ -41,7 +44,10 @@ fn visit(path: &Path, counts: &mut Counts) {
     if path.is_dir() {
         let mut entries: Vec<_> = fs::read_dir(path)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            .map(|e| e.unwrap_or_else(|e| panic!("{}: {e}", path.display())).path())
+            .map(|e| {
+                e.unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                    .path()
+            })
             .collect();
         entries.sort();
         for entry in entries {
