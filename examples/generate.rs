@@ -5,6 +5,7 @@
 //! cargo run --release --example generate -- --size large --out /tmp/ev-large      # IAM quota maximum
 //! cargo run --release --example generate -- --size large --scale 4 --out /tmp/ev-4x
 //! cargo run --release --example generate -- --size org --accounts 1000 --out /tmp/ev-org
+//! cargo run --release --example generate -- --size large --shape unseen --seed 20261202 --out /tmp/ev-unseen
 //! ```
 //!
 //! Each snapshot folder gets `credential-report.json` (the AWS CLI envelope,
@@ -12,9 +13,21 @@
 //! merged CLI output): users in groups with tags, inline and attached
 //! policies; customer managed policies with several versions and realistic
 //! documents; roles whose trust policies cover every kind in
-//! mfa-semantics.md (gated, `BoolIfExists`, Deny guards, services, SAML,
+//! docs/mfa-semantics.md (gated, `BoolIfExists`, Deny guards, services, SAML,
 //! cross-account with ExternalId, deleted principals). The same `--seed`
 //! always gives the same bytes.
+//!
+//! `--shape unseen` (default `--shape default`, whose output is unchanged by
+//! the option's existence) writes evidence of another shape, for benchmarks
+//! on input the code was not tuned on: the credential report as a bare CSV
+//! (`credential-report.csv`, CRLF line endings) with a `snapshot.json`
+//! manifest giving the as-of time, instead of the JSON envelope; trust
+//! policies with conditions (MFA as `Bool`, `BoolIfExists`, `Null`,
+//! `NumericLessThan[IfExists]` on the MFA age, `sts:ExternalId`,
+//! `aws:SourceAccount` / `aws:SourceArn` on service principals,
+//! `aws:PrincipalOrgID`, `...IfExists` operators, several keys and
+//! statements per policy); and every customer managed policy at IAM's
+//! maximum of five versions, the default one anywhere among them.
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -44,6 +57,13 @@ impl Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
+}
+
+/// Which kind of evidence to write (see the module documentation).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Default,
+    Unseen,
 }
 
 struct Sizes {
@@ -103,6 +123,14 @@ fn main() {
     let size = get("--size").unwrap_or_else(|| "small".into());
     let seed: u64 = get("--seed").and_then(|s| s.parse().ok()).unwrap_or(1);
     let scale: usize = get("--scale").and_then(|s| s.parse().ok()).unwrap_or(1);
+    let shape = match get("--shape").as_deref() {
+        None | Some("default") => Shape::Default,
+        Some("unseen") => Shape::Unseen,
+        Some(other) => {
+            eprintln!("unknown --shape `{other}`: use default or unseen");
+            std::process::exit(2);
+        }
+    };
     let out = PathBuf::from(get("--out").unwrap_or_else(|| format!("/tmp/iam-audit-{size}")));
     let large = Sizes {
         users: 5000 * scale,
@@ -117,8 +145,8 @@ fn main() {
         policies: 20,
     };
     match size.as_str() {
-        "small" => snapshot(&out, 123_456_789_012, &small, seed),
-        "large" => snapshot(&out, 123_456_789_012, &large, seed),
+        "small" => snapshot(&out, 123_456_789_012, &small, seed, shape),
+        "large" => snapshot(&out, 123_456_789_012, &large, seed, shape),
         "org" => {
             let accounts: u64 = get("--accounts")
                 .and_then(|s| s.parse().ok())
@@ -130,6 +158,7 @@ fn main() {
                     account,
                     &small,
                     seed.wrapping_add(i),
+                    shape,
                 );
             }
         }
@@ -141,7 +170,7 @@ fn main() {
     eprintln!("wrote {}", out.display());
 }
 
-fn snapshot(dir: &Path, account: u64, sizes: &Sizes, seed: u64) {
+fn snapshot(dir: &Path, account: u64, sizes: &Sizes, seed: u64, shape: Shape) {
     fs::create_dir_all(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
     let mut rng = Rng(seed ^ account);
     let acct = format!("{account:012}");
@@ -239,12 +268,23 @@ fn snapshot(dir: &Path, account: u64, sizes: &Sizes, seed: u64) {
         }
         users.push(user);
     }
-    let envelope = json!({
-        "Content": base64::engine::general_purpose::STANDARD.encode(csv.as_bytes()),
-        "ReportFormat": "text/csv",
-        "GeneratedTime": generated,
-    });
-    write_json(&dir.join("credential-report.json"), &envelope);
+    if shape == Shape::Unseen {
+        // A bare CSV as `aws iam get-credential-report --query Content
+        // --output text | base64 -d` leaves it, with CRLF line endings; the
+        // as-of time then comes from the manifest.
+        let crlf = csv.replace('\n', "\r\n");
+        fs::write(dir.join("credential-report.csv"), crlf)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", dir.display()));
+        let manifest = json!({"account_id": acct, "exported_at": "2026-11-20T09:45:00Z"});
+        write_json(&dir.join("snapshot.json"), &manifest);
+    } else {
+        let envelope = json!({
+            "Content": base64::engine::general_purpose::STANDARD.encode(csv.as_bytes()),
+            "ReportFormat": "text/csv",
+            "GeneratedTime": generated,
+        });
+        write_json(&dir.join("credential-report.json"), &envelope);
+    }
 
     let groups: Vec<Value> = group_names
         .iter()
@@ -279,7 +319,10 @@ fn snapshot(dir: &Path, account: u64, sizes: &Sizes, seed: u64) {
                 "RoleId": format!("AROA{:016X}", rng.next() >> 4),
                 "Arn": format!("arn:aws:iam::{acct}:role/{name}"),
                 "CreateDate": stamp(&mut rng),
-                "AssumeRolePolicyDocument": trust(&mut rng, &acct),
+                "AssumeRolePolicyDocument": match shape {
+                    Shape::Default => trust(&mut rng, &acct),
+                    Shape::Unseen => trust_with_conditions(&mut rng, &acct),
+                },
                 "InstanceProfileList": [],
                 "RolePolicyList": if rng.chance(30) { json!([{"PolicyName": "inline", "PolicyDocument": document(&mut rng, 2)}]) } else { json!([]) },
                 "AttachedManagedPolicies": attached_list,
@@ -292,14 +335,21 @@ fn snapshot(dir: &Path, account: u64, sizes: &Sizes, seed: u64) {
     let mut policies: Vec<Value> = policy_arns
         .iter()
         .map(|arn| {
-            let versions = 1 + rng.below(4);
+            // IAM keeps at most five versions of a managed policy.
+            let (versions, default) = match shape {
+                Shape::Default => {
+                    let versions = 1 + rng.below(4);
+                    (versions, versions)
+                }
+                Shape::Unseen => (5, 1 + rng.below(5)),
+            };
             let list: Vec<Value> = (1..=versions)
                 .map(|v| {
                     let statements = 2 + rng.below(4) as usize;
                     json!({
                         "Document": document(&mut rng, statements),
                         "VersionId": format!("v{v}"),
-                        "IsDefaultVersion": v == versions,
+                        "IsDefaultVersion": v == default,
                         "CreateDate": stamp(&mut rng),
                     })
                 })
@@ -309,7 +359,7 @@ fn snapshot(dir: &Path, account: u64, sizes: &Sizes, seed: u64) {
                 "PolicyId": format!("ANPA{:016X}", rng.next() >> 4),
                 "Arn": arn,
                 "Path": "/app/",
-                "DefaultVersionId": format!("v{versions}"),
+                "DefaultVersionId": format!("v{default}"),
                 "AttachmentCount": 1,
                 "PermissionsBoundaryUsageCount": 0,
                 "IsAttachable": true,
@@ -372,7 +422,7 @@ fn document(rng: &mut Rng, statements: usize) -> Value {
     json!({"Version": "2012-10-17", "Statement": list})
 }
 
-/// A trust policy of one of the kinds in mfa-semantics.md.
+/// A trust policy of one of the kinds in docs/mfa-semantics.md.
 fn trust(rng: &mut Rng, acct: &str) -> Value {
     let root = format!("arn:aws:iam::{acct}:root");
     let statement = match rng.below(10) {
@@ -400,6 +450,72 @@ fn trust(rng: &mut Rng, acct: &str) -> Value {
         }
         8 => {
             json!([{"Effect": "Allow", "Principal": {"AWS": [format!("arn:aws:iam::{acct}:user/user-{:05}", rng.below(5000)), "AIDAEXAMPLEDELETED01"]}, "Action": "sts:AssumeRole", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}}])
+        }
+        _ => json!([{"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole"}]),
+    };
+    json!({"Version": "2012-10-17", "Statement": statement})
+}
+
+/// A trust policy for `--shape unseen`: the principals of [`trust`], most of
+/// them behind conditions, often several keys or statements at once.
+fn trust_with_conditions(rng: &mut Rng, acct: &str) -> Value {
+    let root = format!("arn:aws:iam::{acct}:root");
+    let org = "o-a1b2c3d4e5";
+    let statement = match rng.below(16) {
+        0 => {
+            json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": acct}}}])
+        }
+        1 => {
+            json!([{"Effect": "Allow", "Principal": {"Service": ["events.amazonaws.com", "states.amazonaws.com"]}, "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": acct}, "ArnLike": {"aws:SourceArn": format!("arn:aws:events:us-east-1:{acct}:rule/*")}}}])
+        }
+        2 => {
+            json!([{"Effect": "Allow", "Principal": {"AWS": root}, "Action": ["sts:AssumeRole", "sts:TagSession"],
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": format!("{}", 900 + rng.below(3) * 900)}}}])
+        }
+        3 => json!([{"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}, "StringEqualsIfExists": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}}}]),
+        4 => json!([{"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole",
+            "Condition": {"Null": {"aws:MultiFactorAuthAge": "false"}}}]),
+        5 => json!([{"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole",
+            "Condition": {"NumericLessThanIfExists": {"aws:MultiFactorAuthAge": "3600"}}}]),
+        6 => json!([
+            {"Sid": "AllowOrg", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": org}}},
+            {"Sid": "DenyWithoutMfa", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+             "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
+        ]),
+        7 => json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+            "Condition": {"StringEqualsIfExists": {"aws:PrincipalOrgID": org}}}]),
+        8 => {
+            json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{}:root", 200_000_000_000 + rng.below(1000))}, "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": [format!("ext-{}", rng.below(100_000)), format!("ext-{}", rng.below(100_000))]}}}])
+        }
+        9 => {
+            json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::210987654321:role/vendor-scanner"}, "Action": "sts:AssumeRole",
+            "Condition": {"StringLike": {"sts:ExternalId": "vendor-*"}, "Bool": {"aws:SecureTransport": "true"}}}])
+        }
+        10 => {
+            json!([{"Effect": "Allow", "Principal": {"Federated": format!("arn:aws:iam::{acct}:saml-provider/corp-idp")}, "Action": "sts:AssumeRoleWithSAML",
+            "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}, "ForAnyValue:StringLike": {"SAML:edupersonaffiliation": ["staff", "admin*"]}}}])
+        }
+        11 => {
+            json!([{"Effect": "Allow", "Principal": {"Federated": "token.actions.githubusercontent.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                          "StringLike": {"token.actions.githubusercontent.com:sub": format!("repo:corp/app-{}:*", rng.below(200))}}}])
+        }
+        12 => json!([
+            {"Effect": "Allow", "Principal": {"AWS": [format!("arn:aws:iam::{acct}:user/user-{:05}", rng.below(5000)), format!("arn:aws:iam::{acct}:role/role-{:05}", rng.below(5000))]}, "Action": "sts:AssumeRole",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": ["true"]}}},
+            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ]),
+        13 => {
+            json!([{"Effect": "Allow", "Principal": {"AWS": root}, "NotAction": "sts:AssumeRoleWithSAML",
+            "Condition": {"ArnLikeIfExists": {"aws:PrincipalArn": format!("arn:aws:iam::{acct}:role/admin-*")}, "BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}}])
+        }
+        14 => {
+            json!([{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}])
         }
         _ => json!([{"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole"}]),
     };
