@@ -134,22 +134,31 @@ impl PolicyArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Tables for a terminal.
-    Table,
-    /// The stable JSON report (schemas/report.schema.json).
-    Json,
-    /// One row per result (RFC 4180), cells neutralized against formula injection.
-    Csv,
-    /// An audit workpaper: scope, summary per control, failing subjects.
-    Markdown,
-    /// SARIF 2.1.0 for code-scanning tools: one rule per policy, one result per failure.
-    Sarif,
-    /// JUnit XML for CI test reports: a suite per policy, a case per result.
-    Junit,
-    /// One self-contained HTML page (no external assets).
-    Html,
+/// A report format as `--format` names it (the formats are the report's:
+/// [`crate::report::Format`]).
+pub use crate::report::Format;
+
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            Format::Table => "Tables for a terminal",
+            Format::Json => "The stable JSON report (schemas/report.schema.json)",
+            Format::Csv => {
+                "One row per result (RFC 4180), cells neutralized against formula injection"
+            }
+            Format::Markdown => "An audit workpaper: scope, summary per control, failing subjects",
+            Format::Sarif => {
+                "SARIF 2.1.0 for code-scanning tools: one rule per policy, one result per failure"
+            }
+            Format::Junit => "JUnit XML for CI test reports: a suite per policy, a case per result",
+            Format::Html => "One self-contained HTML page (no external assets)",
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
 }
 
 #[derive(Debug, Args)]

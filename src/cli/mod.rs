@@ -12,7 +12,7 @@ pub mod threads;
 
 use std::io::IsTerminal;
 
-use crate::commands::{self, diff, entities, evaluate, explain, policies, requests, test, verify};
+use crate::commands::{self, diff, evaluate, explain, policies, test, verify};
 use crate::error::Error;
 use crate::report::{table, Format};
 use args::Command;
@@ -39,7 +39,7 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
                     statuses: args.fail_on.iter().map(|s| s.status()).collect(),
                     min_severity: args.min_severity.map(|s| s.severity()),
                 },
-                format: format(args.format),
+                format: args.format,
                 style: table::Style {
                     color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
                     width: if to_terminal { terminal_width() } else { None },
@@ -48,7 +48,7 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
             })
         }
         Command::Validate(args) => commands::Command::Validate(args.options()),
-        Command::Entities(args) => commands::Command::Entities(entities::Options {
+        Command::Entities(args) => commands::Command::Entities(commands::OneSnapshot {
             paths: args.paths,
             as_of: args.as_of,
             output: args.output,
@@ -65,7 +65,7 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
             benchmark: args.benchmark,
             json: table_or_json("policies", args.format)?,
         }),
-        Command::Requests(args) => commands::Command::Requests(requests::Options {
+        Command::Requests(args) => commands::Command::Requests(commands::OneSnapshot {
             paths: args.paths,
             as_of: args.as_of,
             output: args.output,
@@ -89,23 +89,11 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
     })
 }
 
-fn format(format: args::Format) -> Format {
-    match format {
-        args::Format::Table => Format::Table,
-        args::Format::Json => Format::Json,
-        args::Format::Csv => Format::Csv,
-        args::Format::Markdown => Format::Markdown,
-        args::Format::Sarif => Format::Sarif,
-        args::Format::Junit => Format::Junit,
-        args::Format::Html => Format::Html,
-    }
-}
-
 /// `true` for JSON; commands that print only a table or JSON refuse the rest.
-fn table_or_json(command: &str, format: args::Format) -> Result<bool, Error> {
+fn table_or_json(command: &str, format: Format) -> Result<bool, Error> {
     match format {
-        args::Format::Json => Ok(true),
-        args::Format::Table => Ok(false),
+        Format::Json => Ok(true),
+        Format::Table => Ok(false),
         other => Err(Error::Usage(format!(
             "`{command}` prints `table` or `json`, not `{other:?}`"
         ))),

@@ -33,11 +33,11 @@ use crate::report::{table, Format, Report};
 pub enum Command {
     Evaluate(evaluate::Options),
     Validate(PolicyOptions),
-    Entities(entities::Options),
+    Entities(OneSnapshot),
     Schema,
     Diff(diff::Options),
     Policies(policies::Options),
-    Requests(requests::Options),
+    Requests(OneSnapshot),
     Explain(explain::Options),
     Test(test::Options),
     Verify(verify::Options),
@@ -116,6 +116,14 @@ pub fn load_pack(options: &PolicyOptions) -> Result<PolicyPack, Error> {
         ));
     }
     engine::load_selected(&sources, !options.no_default, &options.selection)
+}
+
+/// The options of `entities` and `requests`, which print one snapshot's
+/// entities or requests.
+pub struct OneSnapshot {
+    pub paths: Vec<PathBuf>,
+    pub as_of: Option<Timestamp>,
+    pub output: Option<PathBuf>,
 }
 
 /// Loads the one snapshot that `entities`, `requests` and `explain` look

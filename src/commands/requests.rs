@@ -1,23 +1,14 @@
 //! `iam-audit requests`: every access-path request of a snapshot, in the
 //! form the official `cedar` CLI reads with `--request-json`.
 
-use std::path::PathBuf;
-
 use serde_json::{json, Value};
 
-use super::{prepare_one, Outcome};
+use super::{prepare_one, OneSnapshot, Outcome};
 use crate::error::Error;
-use crate::evidence::time::Timestamp;
 use crate::model::cedar::Type;
 use crate::model::{AccessRequest, Model};
 
-pub struct Options {
-    pub paths: Vec<PathBuf>,
-    pub as_of: Option<Timestamp>,
-    pub output: Option<PathBuf>,
-}
-
-pub fn run(options: &Options) -> Result<Outcome, Error> {
+pub fn run(options: &OneSnapshot) -> Result<Outcome, Error> {
     let schema = crate::engine::schema()?;
     let prepared = prepare_one(&options.paths, &schema, options.as_of, "requests")?;
     let mut outcome = Outcome::text(requests_text(&prepared.model)?, 0);

@@ -39,6 +39,31 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Table,
+        Format::Json,
+        Format::Csv,
+        Format::Markdown,
+        Format::Sarif,
+        Format::Junit,
+        Format::Html,
+    ];
+
+    /// Its name on the command line (`--format`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Html => "html",
+        }
+    }
+}
+
 /// Writes `report` in `format` to `out`.
 pub fn write(
     report: &Report,
