@@ -350,3 +350,52 @@ fn as_of_flag_overrides_the_report_time() {
     assert_eq!(report["as_of"], "2027-01-31T00:00:00Z");
     assert_eq!(report["as_of_source"], "flag");
 }
+
+#[test]
+fn iam_condition_logic_decides_the_mfa_gate() {
+    let (code, report) = json_report(&["tests/fixtures/iam-condition-logic"]);
+    assert_eq!(code, 1);
+    let results = results_of(&report, "support-role-trust-requires-mfa");
+    let status = |name: &str| -> Vec<String> {
+        results
+            .iter()
+            .filter(|r| r.0 == role(name))
+            .map(|r| r.2.clone())
+            .collect()
+    };
+    // Refused for every kind of request without MFA: by the Allow's own
+    // conditions (a role has no long-term keys), or by Denies.
+    for passing in [
+        "case-string-equals-true",
+        "case-age-lower-bound",
+        "case-role-principal-bool-if-exists",
+        "case-deny-without-condition",
+        "case-denies-share-the-work",
+    ] {
+        assert_eq!(status(passing), ["pass"], "{passing}");
+    }
+    // Something gets through: a negated operator on an absent key, an
+    // operator IAM does not define, long-term keys of a user.
+    for failing in [
+        "case-string-not-equals-false",
+        "case-undefined-operator",
+        "case-user-principal-bool-if-exists",
+    ] {
+        assert_eq!(status(failing), ["fail"], "{failing}");
+    }
+    let message = |name: &str| {
+        report["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| {
+                r["policy"] == "support-role-trust-requires-mfa"
+                    && r["subject"] == role(name).as_str()
+            })
+            .and_then(|r| r["message"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(message("case-deny-without-condition").contains("with MFA or without"));
+    assert!(message("case-undefined-operator").contains("does not define"));
+}

@@ -17,6 +17,7 @@ pub mod arn;
 pub mod build;
 pub mod cedar;
 pub mod chunked;
+pub mod conditions;
 pub mod reads;
 pub mod sanity;
 pub mod thresholds;

@@ -16,6 +16,7 @@
 use std::fmt;
 
 use super::arn::{is_account_id, Arn};
+use super::conditions::{self, RequestKind, Truth, KEY_MFA_AGE, KEY_MFA_PRESENT};
 use crate::evidence::policy_document::{
     Condition, Effect, PolicyDocument, Principal, PrincipalKey, Statement,
 };
@@ -26,9 +27,6 @@ pub const ASSUME_ACTIONS: [&str; 3] = [
     "sts:AssumeRoleWithSAML",
     "sts:AssumeRoleWithWebIdentity",
 ];
-
-const KEY_MFA_PRESENT: &str = "aws:multifactorauthpresent";
-const KEY_MFA_AGE: &str = "aws:multifactorauthage";
 
 /// What kind of principal a trust path trusts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -98,6 +96,14 @@ pub enum MfaGate {
     NullAge,
     /// A `Deny` statement refuses the path's requests without MFA.
     DenyGuard,
+    /// Other conditions on the MFA keys that refuse every kind of request
+    /// the principal can make without MFA (`StringEquals` `true`, a lower
+    /// bound on the age, `BoolIfExists` for a role, which has no long-term
+    /// keys, ...).
+    MfaCondition,
+    /// `Deny` statements refuse every request of the principal, with MFA
+    /// or without: the path cannot be used at all.
+    Unassumable,
     // Not gated.
     /// No condition at all.
     None,
@@ -115,6 +121,9 @@ pub enum MfaGate {
     ForAllValues,
     /// Any other operator on an MFA key.
     Other,
+    /// An operator IAM does not define, on an MFA key: IAM would refuse the
+    /// policy, and it is never read as a gate.
+    UndefinedOperator,
 }
 
 impl MfaGate {
@@ -125,6 +134,8 @@ impl MfaGate {
             MfaGate::MfaAge => "mfa-age",
             MfaGate::NullAge => "null-age",
             MfaGate::DenyGuard => "deny-guard",
+            MfaGate::MfaCondition => "mfa-condition",
+            MfaGate::Unassumable => "unassumable",
             MfaGate::None => "none",
             MfaGate::OtherKeysOnly => "other-keys-only",
             MfaGate::BoolIfExists => "bool-if-exists",
@@ -133,6 +144,7 @@ impl MfaGate {
             MfaGate::AgeIfExists => "age-if-exists",
             MfaGate::ForAllValues => "for-all-values",
             MfaGate::Other => "other-mfa-condition",
+            MfaGate::UndefinedOperator => "undefined-operator",
         }
     }
 
@@ -144,6 +156,8 @@ impl MfaGate {
                 | MfaGate::MfaAge
                 | MfaGate::NullAge
                 | MfaGate::DenyGuard
+                | MfaGate::MfaCondition
+                | MfaGate::Unassumable
         )
     }
 
@@ -170,6 +184,13 @@ impl MfaGate {
                 "a `Deny` statement refuses every request without MFA, long-term access keys \
                  included"
             }
+            MfaGate::MfaCondition => {
+                "its conditions on the MFA keys refuse every kind of request this principal can \
+                 make without MFA"
+            }
+            MfaGate::Unassumable => {
+                "a `Deny` statement refuses every request of this principal, with MFA or without"
+            }
             MfaGate::None => "no condition",
             MfaGate::OtherKeysOnly => "conditions on other keys only, none on MFA",
             MfaGate::BoolIfExists => {
@@ -193,6 +214,9 @@ impl MfaGate {
                  pass"
             }
             MfaGate::Other => "a condition on an MFA key that does not demand MFA",
+            MfaGate::UndefinedOperator => {
+                "a condition operator IAM does not define, which is never read as demanding MFA"
+            }
         }
     }
 
@@ -205,14 +229,17 @@ impl MfaGate {
             MfaGate::MfaAge => 2,
             MfaGate::NullAge => 3,
             MfaGate::DenyGuard => 4,
-            MfaGate::BoolIfExists => 5,
-            MfaGate::BoolNotTrue => 6,
-            MfaGate::NullPresent => 7,
-            MfaGate::AgeIfExists => 8,
-            MfaGate::ForAllValues => 9,
-            MfaGate::Other => 10,
-            MfaGate::OtherKeysOnly => 11,
-            MfaGate::None => 12,
+            MfaGate::MfaCondition => 5,
+            MfaGate::Unassumable => 6,
+            MfaGate::BoolIfExists => 7,
+            MfaGate::BoolNotTrue => 8,
+            MfaGate::NullPresent => 9,
+            MfaGate::AgeIfExists => 10,
+            MfaGate::ForAllValues => 11,
+            MfaGate::Other => 12,
+            MfaGate::UndefinedOperator => 13,
+            MfaGate::OtherKeysOnly => 14,
+            MfaGate::None => 15,
         }
     }
 }
@@ -363,6 +390,9 @@ fn classify_mfa_condition(operator: &str, key: &str, values: &[String]) -> MfaGa
     if values.is_empty() {
         return MfaGate::Other;
     }
+    if !conditions::is_defined(operator) {
+        return MfaGate::UndefinedOperator;
+    }
     if operator.starts_with("forallvalues:") {
         return MfaGate::ForAllValues;
     }
@@ -375,9 +405,8 @@ fn classify_mfa_condition(operator: &str, key: &str, values: &[String]) -> MfaGa
         (KEY_MFA_PRESENT, "bool" | "foranyvalue:bool") => MfaGate::BoolNotTrue,
         (KEY_MFA_PRESENT, "boolifexists") => MfaGate::BoolIfExists,
         (KEY_MFA_PRESENT, "null") if all_false => MfaGate::NullPresent,
-        // Only these two are listed as gates in the spec. Other numeric
-        // operators fail on an absent key too, but reporting them as "other"
-        // errs toward a finding, never toward a false pass.
+        // An upper bound on the age; other operators that refuse an absent
+        // key are found by the condition logic (`MfaGate::MfaCondition`).
         (KEY_MFA_AGE, "numericlessthan" | "numericlessthanequals") => MfaGate::MfaAge,
         (KEY_MFA_AGE, "null") if all_false => MfaGate::NullAge,
         (KEY_MFA_AGE, op) if op.starts_with("numeric") && op.ends_with("ifexists") => {
@@ -458,28 +487,24 @@ impl GuardIndex {
     }
 }
 
-/// A `Deny` statement guards when it covers `sts:AssumeRole` and its only
-/// condition refuses every request without MFA, long-term keys included.
-fn deny_guard(statement: &Statement, role: &RoleContext) -> Option<Guard> {
+/// The principals a `Deny` statement refuses a kind of request of,
+/// whatever the keys the evidence does not know: it covers
+/// `sts:AssumeRole`, names principals (not `NotPrincipal`), and every one
+/// of its conditions holds for that kind (a condition on another key may
+/// not, so it keeps the `Deny` from being sure to apply). Several `Deny`
+/// statements may share the work, one for each kind.
+fn deny_guard(statement: &Statement, role: &RoleContext, kind: RequestKind) -> Option<Guard> {
     if statement.effect != Effect::Deny
         || statement.not_principal.is_some()
         || !statement.actions.covers("sts:AssumeRole")
     {
         return None;
     }
-    let [only] = statement.conditions.as_slice() else {
-        return None;
-    };
-    let operator = only.operator.to_lowercase();
-    let key = only.key.to_lowercase();
-    let all = |want: &str| {
-        !only.values.is_empty() && only.values.iter().all(|v| v.eq_ignore_ascii_case(want))
-    };
-    // `Bool ... false` is deliberately absent: long-term keys lack the key,
-    // so that Deny never fires for them.
-    let refuses_non_mfa = (operator == "boolifexists" && key == KEY_MFA_PRESENT && all("false"))
-        || (operator == "null" && key == KEY_MFA_AGE && all("true"));
-    if !refuses_non_mfa {
+    let applies = statement
+        .conditions
+        .iter()
+        .all(|c| conditions::evaluate(&c.operator, &c.key, &c.values, kind) == Truth::True);
+    if !applies {
         return None;
     }
     match &statement.principal {
@@ -489,6 +514,24 @@ fn deny_guard(statement: &Statement, role: &RoleContext) -> Option<Guard> {
         )),
         None => None,
     }
+}
+
+/// The kinds of request without MFA a principal can make: a role (or a
+/// session of one) has no long-term access keys, anyone else may have.
+fn kinds_without_mfa(kind: PrincipalKind) -> &'static [RequestKind] {
+    match kind {
+        PrincipalKind::Role => &[RequestKind::TemporaryWithoutMfa],
+        _ => &[RequestKind::LongTermKeys, RequestKind::TemporaryWithoutMfa],
+    }
+}
+
+/// Whether an `Allow` statement's own conditions refuse a kind of request:
+/// its conditions must all hold, so one that cannot is enough.
+fn allow_refuses(statement: &Statement, kind: RequestKind) -> bool {
+    statement
+        .conditions
+        .iter()
+        .any(|c| conditions::evaluate(&c.operator, &c.key, &c.values, kind) == Truth::False)
 }
 
 fn external_id_required(conditions: &[Condition]) -> bool {
@@ -540,7 +583,15 @@ pub fn too_costly(doc: &PolicyDocument) -> String {
 /// value), in statement order, then principal order as written.
 pub fn trust_paths(doc: &PolicyDocument, role_arn: &str) -> Vec<TrustPath> {
     let role = RoleContext::from_arn(role_arn);
-    let guards = GuardIndex::new(doc.statements.iter().filter_map(|s| deny_guard(s, &role)));
+    let guards = RequestKind::ALL.map(|kind| {
+        GuardIndex::new(
+            doc.statements
+                .iter()
+                .filter_map(|s| deny_guard(s, &role, kind)),
+        )
+    });
+    let denied =
+        |kind: RequestKind, principal: &TrustedPrincipal| guards[kind as usize].covers(principal);
     let mut paths = Vec::new();
     for statement in doc.statements.iter().filter(|s| s.effect == Effect::Allow) {
         let actions: Vec<String> = ASSUME_ACTIONS
@@ -552,6 +603,7 @@ pub fn trust_paths(doc: &PolicyDocument, role_arn: &str) -> Vec<TrustPath> {
             continue;
         }
         let gate = statement_gate(&statement.conditions);
+        let refused = RequestKind::ALL.map(|kind| allow_refuses(statement, kind));
         let external_id_required = external_id_required(&statement.conditions);
         let mut condition_keys: Vec<String> = statement
             .conditions
@@ -561,10 +613,29 @@ pub fn trust_paths(doc: &PolicyDocument, role_arn: &str) -> Vec<TrustPath> {
         condition_keys.sort();
         condition_keys.dedup();
         for principal in allowed_principals(statement, &role) {
-            // The statement's own gate is reported first: it is the more
-            // specific reason, and it survives edits to other statements.
-            let mfa_gate = if !gate.is_gated() && guards.covers(&principal) {
+            // A path requires MFA when every kind of request the principal
+            // can make without MFA is refused, by the statement's own
+            // conditions or by a `Deny`. The statement's own gate is
+            // reported first: it is the more specific reason, and it
+            // survives edits to other statements.
+            let without_mfa = kinds_without_mfa(principal.kind);
+            let mfa_gate = if without_mfa.iter().all(|&k| refused[k as usize]) {
+                if gate.is_gated() {
+                    gate
+                } else {
+                    MfaGate::MfaCondition
+                }
+            } else if RequestKind::ALL.iter().all(|&k| denied(k, &principal)) {
+                MfaGate::Unassumable
+            } else if without_mfa
+                .iter()
+                .all(|&k| refused[k as usize] || denied(k, &principal))
+            {
                 MfaGate::DenyGuard
+            } else if gate.is_gated() {
+                // Cannot happen: every listed gate refuses both kinds. Err
+                // toward a finding.
+                MfaGate::Other
             } else {
                 gate
             };
@@ -790,15 +861,24 @@ mod tests {
     }
 
     #[test]
-    fn other_operators_on_mfa_keys() {
-        assert_eq!(
-            gate(json!({"StringEquals": {"aws:MultiFactorAuthPresent": "true"}})),
-            MfaGate::Other
-        );
-        assert_eq!(
-            gate(json!({"NumericGreaterThan": {"aws:MultiFactorAuthAge": "0"}})),
-            MfaGate::Other
-        );
+    fn other_operators_on_mfa_keys_by_iams_logic() {
+        // Refuse both kinds of request without MFA: gates.
+        for condition in [
+            json!({"StringEquals": {"aws:MultiFactorAuthPresent": "true"}}),
+            json!({"StringEqualsIgnoreCase": {"aws:MultiFactorAuthPresent": "TRUE"}}),
+            json!({"NumericGreaterThan": {"aws:MultiFactorAuthAge": "0"}}),
+            json!({"NumericGreaterThanEquals": {"aws:MultiFactorAuthAge": "0"}}),
+            json!({"ForAnyValue:NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}),
+            // An empty list matches nothing: the statement never applies.
+            json!({"Bool": {"aws:MultiFactorAuthPresent": []}}),
+        ] {
+            assert_eq!(
+                gate(condition.clone()),
+                MfaGate::MfaCondition,
+                "{condition}"
+            );
+        }
+        // Let one kind through: not gates.
         assert_eq!(
             gate(json!({"Null": {"aws:MultiFactorAuthAge": "true"}})),
             MfaGate::Other
@@ -808,13 +888,53 @@ mod tests {
             MfaGate::Other
         );
         assert_eq!(
-            gate(json!({"MadeUpOperator": {"aws:MultiFactorAuthPresent": "true"}})),
+            gate(json!({"StringNotEquals": {"aws:MultiFactorAuthPresent": "false"}})),
             MfaGate::Other
         );
+        // Never a gate, and said so.
         assert_eq!(
-            gate(json!({"Bool": {"aws:MultiFactorAuthPresent": []}})),
-            MfaGate::Other
+            gate(json!({"MadeUpOperator": {"aws:MultiFactorAuthPresent": "true"}})),
+            MfaGate::UndefinedOperator
         );
+    }
+
+    #[test]
+    fn bool_if_exists_is_a_gate_for_a_role_which_has_no_long_term_keys() {
+        let role = "arn:aws:iam::444455556666:role/Ops";
+        let doc = json!({"Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": [role, OTHER]},
+            "Action": "sts:AssumeRole",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}
+        }]});
+        let p = paths(doc);
+        let gate_of = |id: &str| p.iter().find(|p| p.principal.id == id).map(|p| p.mfa_gate);
+        assert_eq!(gate_of(role), Some(MfaGate::MfaCondition));
+        assert_eq!(gate_of(OTHER), Some(MfaGate::BoolIfExists));
+    }
+
+    #[test]
+    fn a_deny_without_condition_makes_the_path_unassumable() {
+        let doc = json!({"Statement": [
+            allow_without_condition(json!({"AWS": OTHER})),
+            {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole"}
+        ]});
+        let p = paths(doc);
+        assert_eq!(p[0].mfa_gate, MfaGate::Unassumable);
+        assert!(p[0].mfa_gate.is_gated());
+    }
+
+    #[test]
+    fn denies_share_the_work_one_kind_each() {
+        let deny = |condition: Value| json!({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Condition": condition});
+        let false_only = deny(json!({"Bool": {"aws:MultiFactorAuthPresent": "false"}}));
+        let absent_only = deny(json!({"Null": {"aws:MultiFactorAuthPresent": "true"}}));
+        let allow = allow_without_condition(json!({"AWS": OTHER}));
+        let both = paths(json!({"Statement": [allow.clone(), false_only.clone(), absent_only]}));
+        assert_eq!(both[0].mfa_gate, MfaGate::DenyGuard);
+        // `Bool false` alone leaves long-term keys through (the key is absent).
+        let one = paths(json!({"Statement": [allow, false_only]}));
+        assert_eq!(one[0].mfa_gate, MfaGate::None);
     }
 
     #[test]
