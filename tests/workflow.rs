@@ -6,6 +6,8 @@
 
 mod common;
 
+use base64::Engine as _;
+
 use std::path::Path;
 
 use common::*;
@@ -483,6 +485,7 @@ fn diff_of_a_report_with_itself_is_empty_and_exits_0() {
     for list in [
         "new_failures",
         "resolved_failures",
+        "no_longer_evaluated",
         "status_changes",
         "added",
         "removed",
@@ -493,7 +496,7 @@ fn diff_of_a_report_with_itself_is_empty_and_exits_0() {
     }
     let table = stdout(&run(&["diff", &demo, &demo]));
     assert!(table.ends_with(
-        "0 new failures, 0 resolved failures, 0 other status changes, 0 added, 0 removed; 0 policies and 0 evidence files changed\n"
+        "0 new failures, 0 resolved failures, 0 no longer evaluated, 0 other status changes, 0 added, 0 removed; 0 policies and 0 evidence files changed\n"
     ));
 }
 
@@ -692,7 +695,7 @@ fn the_readme_waivers_example_is_valid_and_does_what_it_says() {
 }
 
 #[test]
-fn diff_when_an_export_goes_missing_lists_removed_results_and_evidence() {
+fn diff_when_an_export_goes_missing_lists_lost_results_and_evidence() {
     let tmp = tempfile::tempdir().unwrap();
     let demo = report_file(tmp.path(), "demo.json", &three(&["snapshots/demo"]));
     // The same account without its credential report: per-user MFA results
@@ -708,8 +711,17 @@ fn diff_when_an_export_goes_missing_lists_removed_results_and_evidence() {
     );
     let (code, drift) = diff_json(&demo, &partial);
     assert_eq!(code, 0);
-    assert_eq!(ids(&drift, "resolved_failures"), [BOB, CAROL]);
-    assert_eq!(drift["resolved_failures"][0]["after"], Value::Null);
+    // Bob and Carol still fail for all anyone knows: not fixes.
+    assert_eq!(drift["resolved_failures"], serde_json::json!([]));
+    assert_eq!(ids(&drift, "no_longer_evaluated"), [BOB, CAROL]);
+    assert_eq!(drift["no_longer_evaluated"][0]["after"], Value::Null);
+    let why = drift["no_longer_evaluated"][0]["why"].as_str().unwrap();
+    assert!(
+        why.contains("could not run") && why.contains("credential-report"),
+        "{why}"
+    );
+    let out = run(&["diff", &demo, &partial, "--fail-on-lost"]);
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         ids(&drift, "added"),
         ["console-password-requires-mfa/arn:aws:iam::123456789012:root"]
@@ -733,6 +745,44 @@ fn diff_when_an_export_goes_missing_lists_removed_results_and_evidence() {
         "not-evaluated",
     ]));
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// The demo's credential report re-exported as a bare CSV (no
+/// `GeneratedTime`, so no as-of time): the age-based failures can no longer
+/// be judged, and `diff` must not call them resolved.
+#[test]
+fn diff_never_calls_a_loss_of_the_as_of_time_a_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = report_file(tmp.path(), "demo.json", &["snapshots/demo"]);
+    let bare = tmp.path().join("bare");
+    copy_tree(&root().join("snapshots/demo"), &bare);
+    let envelope: Value = serde_json::from_str(
+        &std::fs::read_to_string(bare.join("credential-report.json")).unwrap(),
+    )
+    .unwrap();
+    let csv = base64::engine::general_purpose::STANDARD
+        .decode(envelope["Content"].as_str().unwrap())
+        .unwrap();
+    std::fs::write(bare.join("credential-report.csv"), csv).unwrap();
+    std::fs::remove_file(bare.join("credential-report.json")).unwrap();
+    let poorer = report_file(tmp.path(), "bare.json", &[bare.to_str().unwrap()]);
+    let (code, drift) = diff_json(&demo, &poorer);
+    assert_eq!(code, 0);
+    assert_eq!(drift["resolved_failures"], serde_json::json!([]));
+    let lost = ids(&drift, "no_longer_evaluated");
+    assert!(
+        lost.contains(&"access-keys-rotated-90-days/arn:aws:iam::123456789012:user/erin.ops@example.com/access-key/1".to_string()),
+        "{lost:?}"
+    );
+    assert!(drift["no_longer_evaluated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["why"].as_str().unwrap().contains("as-of time")));
+    // The other way, richer evidence, is new failures, not lost ones.
+    let (code, back) = diff_json(&poorer, &demo);
+    assert_eq!(code, 1);
+    assert_eq!(back["no_longer_evaluated"], serde_json::json!([]));
 }
 
 #[test]

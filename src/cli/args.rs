@@ -279,6 +279,11 @@ pub struct DiffArgs {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also exit 1 when a failure of OLD is no longer evaluated in NEW (its
+    /// evidence, as-of time, control or account went missing): for CI gates
+    /// that must not read a loss of evidence as a fix.
+    #[arg(long)]
+    pub fail_on_lost: bool,
 }
 
 #[derive(Debug, Args)]

@@ -59,6 +59,7 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
             new: args.new,
             json: args.format == args::DiffFormat::Json,
             output: args.output,
+            fail_on_lost: args.fail_on_lost,
         }),
         Command::Policies(args) => commands::Command::Policies(policies::Options {
             policies: args.policy.options(),

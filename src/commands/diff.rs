@@ -6,7 +6,14 @@
 //!
 //! - `new_failures`: failing (`fail` or `error`) in NEW, and absent or not
 //!   failing in OLD;
-//! - `resolved_failures`: failing in OLD, and absent or not failing in NEW;
+//! - `resolved_failures`: failing in OLD, and not failing in NEW: judged
+//!   again and passing (or waived), or gone while its control still judged
+//!   that account (the subject itself went away);
+//! - `no_longer_evaluated`: failing in OLD, and no longer judged in NEW: now
+//!   `not-evaluated`, or gone because NEW lacks the control, lacks the
+//!   account, or could not run the control there (its evidence or the as-of
+//!   time went missing). A loss of evidence is never a fix; `--fail-on-lost`
+//!   makes it exit 1 too;
 //! - `status_changes`: any other change of status;
 //! - `added` / `removed`: results only in one report, not failing in either.
 //!
@@ -36,9 +43,12 @@ pub struct Options {
     /// JSON instead of tables.
     pub json: bool,
     pub output: Option<PathBuf>,
+    /// `--fail-on-lost`: a failure no longer evaluated also exits 1.
+    pub fail_on_lost: bool,
 }
 
-/// Exit code 1 when there is a new failure.
+/// Exit code 1 when there is a new failure (or, with `--fail-on-lost`, a
+/// failure no longer evaluated).
 pub fn run(options: &Options) -> Result<Outcome, Error> {
     let old = read_report(&options.old)?;
     let new = read_report(&options.new)?;
@@ -48,7 +58,9 @@ pub fn run(options: &Options) -> Result<Outcome, Error> {
     } else {
         render_table(&drift)
     };
-    let mut outcome = Outcome::text(text, u8::from(!drift.new_failures.is_empty()));
+    let lost = options.fail_on_lost && !drift.no_longer_evaluated.is_empty();
+    let code = u8::from(!drift.new_failures.is_empty() || lost);
+    let mut outcome = Outcome::text(text, code);
     outcome.destination = options.output.clone();
     Ok(outcome)
 }
@@ -192,6 +204,9 @@ pub struct ResultChange {
     pub after: Option<String>,
     /// The message of the newer side that has the result.
     pub message: String,
+    /// For a failure no longer evaluated: why, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -225,6 +240,7 @@ pub struct Drift {
     pub new: Side,
     pub new_failures: Vec<ResultChange>,
     pub resolved_failures: Vec<ResultChange>,
+    pub no_longer_evaluated: Vec<ResultChange>,
     pub status_changes: Vec<ResultChange>,
     pub added: Vec<ResultChange>,
     pub removed: Vec<ResultChange>,
@@ -267,6 +283,7 @@ pub fn compare(old: &ReportView, new: &ReportView) -> Drift {
         new: side(new),
         new_failures: Vec::new(),
         resolved_failures: Vec::new(),
+        no_longer_evaluated: Vec::new(),
         status_changes: Vec::new(),
         added: Vec::new(),
         removed: Vec::new(),
@@ -285,12 +302,22 @@ pub fn compare(old: &ReportView, new: &ReportView) -> Drift {
             before: b.map(|x| x.status.clone()),
             after: a.map(|x| x.status.clone()),
             message: latest.message.clone(),
+            why: None,
         };
         let was = b.is_some_and(|x| failing(&x.status));
         let is = a.is_some_and(|x| failing(&x.status));
         let list = match (b, a) {
             _ if is && !was => &mut drift.new_failures,
-            _ if was && !is => &mut drift.resolved_failures,
+            (Some(x), _) if was && !is => match lost(x, a, new) {
+                Some(why) => {
+                    drift.no_longer_evaluated.push(ResultChange {
+                        why: Some(why),
+                        ..change
+                    });
+                    continue;
+                }
+                None => &mut drift.resolved_failures,
+            },
             (Some(x), Some(y)) if x.status != y.status => &mut drift.status_changes,
             (Some(_), Some(_)) => continue,
             (None, Some(_)) => &mut drift.added,
@@ -302,6 +329,7 @@ pub fn compare(old: &ReportView, new: &ReportView) -> Drift {
     for list in [
         &mut drift.new_failures,
         &mut drift.resolved_failures,
+        &mut drift.no_longer_evaluated,
         &mut drift.status_changes,
         &mut drift.added,
         &mut drift.removed,
@@ -352,6 +380,50 @@ pub fn compare(old: &ReportView, new: &ReportView) -> Drift {
         });
     }
     drift
+}
+
+/// Why a result that failed in OLD is no longer judged in NEW, or `None`
+/// when NEW judged it (or judged its control in that account, and the
+/// subject went away).
+fn lost(old: &ResultView, new_result: Option<&ResultView>, new: &ReportView) -> Option<String> {
+    if let Some(now) = new_result {
+        return (now.status == "not-evaluated")
+            .then(|| format!("no longer evaluated: {}", now.message));
+    }
+    if !new.policies.iter().any(|p| p.id == old.policy) {
+        return Some(format!(
+            "the control `{}` is not in the new report's policies",
+            old.policy
+        ));
+    }
+    if !new
+        .snapshots
+        .iter()
+        .any(|s| s.account.as_deref() == Some(old.account.as_str()))
+    {
+        return Some(format!(
+            "account {} was not evaluated in the new report",
+            old.account
+        ));
+    }
+    let judged = new
+        .results
+        .iter()
+        .filter(|r| r.account == old.account && r.policy == old.policy);
+    let mut unjudged = None;
+    for r in judged {
+        if r.status != "not-evaluated" {
+            return None;
+        }
+        unjudged.get_or_insert(r);
+    }
+    Some(match unjudged {
+        Some(r) => format!(
+            "the control could not run on the new evidence: {}",
+            r.message
+        ),
+        None => "the control has no result for this account in the new report".into(),
+    })
 }
 
 /// Pretty-printed JSON with a final newline.
@@ -411,6 +483,10 @@ pub fn render_table(drift: &Drift) -> String {
     let sections = [
         ("New failures", &drift.new_failures),
         ("Resolved failures", &drift.resolved_failures),
+        (
+            "No longer evaluated (not fixes)",
+            &drift.no_longer_evaluated,
+        ),
         ("Other status changes", &drift.status_changes),
         ("Added results", &drift.added),
         ("Removed results", &drift.removed),
@@ -428,7 +504,7 @@ pub fn render_table(drift: &Drift) -> String {
                 escape_text(&c.policy),
                 escape_text(&c.account),
                 escape_text(&c.subject),
-                escape_text(&c.message),
+                escape_text(c.why.as_ref().unwrap_or(&c.message)),
             ]);
         }
         out.push_str(&t.to_string());
@@ -479,13 +555,14 @@ pub fn render_table(drift: &Drift) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     out.push_str(&format!(
-        "\n{}, {}, {}, {} added, {} removed; {} and {} changed\n",
+        "\n{}, {}, {} no longer evaluated, {}, {} added, {} removed; {} and {} changed\n",
         plural(drift.new_failures.len(), "new failure", "new failures"),
         plural(
             drift.resolved_failures.len(),
             "resolved failure",
             "resolved failures"
         ),
+        drift.no_longer_evaluated.len(),
         plural(
             drift.status_changes.len(),
             "other status change",
