@@ -75,6 +75,15 @@ fn statement_label(path: &TrustPath) -> String {
     }
 }
 
+/// Why a trust path whose principal is not recognised is not judged.
+pub(super) fn unrecognised_principal(path: &TrustPath) -> String {
+    format!(
+        "{}: trusts `{}`, a principal the tool does not recognise (not `*`, an account, a user, a role, a service or an identity provider: a `CanonicalUser`, an unknown key or a malformed value), so whether it must use MFA cannot be judged",
+        statement_label(path),
+        path.principal.as_written
+    )
+}
+
 pub(super) fn trust_message(path: &TrustPath) -> String {
     let who = format!("`{}` ({})", path.principal.id, path.principal.kind.as_str());
     let stmt = statement_label(path);

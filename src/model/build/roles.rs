@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 use super::{detail_location, messages, policies, Builder, RequestContext};
 use crate::error::Error;
 use crate::evidence::authorization_details::Document;
+use crate::evidence::EvidenceKind;
 use crate::model::arn;
 use crate::model::cedar::{self, Type};
 use crate::model::trust::{self, trust_paths, PrincipalKind, TrustPath};
@@ -148,7 +149,7 @@ impl Builder<'_> {
                 &format!("{}/Statement/{}", statement_at.1, path.statement_index),
             );
             let principal_name: Arc<str> = path.principal.id.as_str().into();
-            self.request(
+            let req = self.request(
                 id,
                 Action::AssumeRole,
                 EntityRef::named(principal_type, &principal_name),
@@ -156,8 +157,16 @@ impl Builder<'_> {
                 ctx,
                 role_name.clone(),
                 message.into(),
-            )?
-            .location = Some(Arc::new(location));
+            )?;
+            req.location = Some(Arc::new(location));
+            // A principal the reader does not recognise cannot be judged:
+            // whether it must use MFA is unknown, never a pass.
+            if path.principal.kind == PrincipalKind::Other {
+                req.missing.push((
+                    EvidenceKind::AuthorizationDetails,
+                    messages::unrecognised_principal(&path),
+                ));
+            }
         }
         Ok(())
     }
