@@ -399,3 +399,44 @@ fn iam_condition_logic_decides_the_mfa_gate() {
     assert!(message("case-deny-without-condition").contains("with MFA or without"));
     assert!(message("case-undefined-operator").contains("does not define"));
 }
+
+/// An export made with `--filter User Group Role LocalManagedPolicy` holds
+/// no AWS managed policy's document: holding `AdministratorAccess` is then
+/// unknown, never a pass (and never a failure either).
+#[test]
+fn an_attached_policy_without_its_document_is_not_evaluated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    copy_tree(&root().join("snapshots/demo"), &demo);
+    let path = demo.join("authorization-details.json");
+    let mut details: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    details["Policies"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|p| p["Arn"] != admin);
+    std::fs::write(&path, details.to_string()).unwrap();
+    let (_, report) = json_report(&[demo.to_str().unwrap()]);
+    let held: Vec<_> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["policy"] == "no-full-admin-policy-attached" && r["subject"] == admin)
+        .collect();
+    assert!(
+        !held.is_empty(),
+        "AdministratorAccess is attached in the demo"
+    );
+    for r in held {
+        assert_eq!(r["status"], "not-evaluated", "{r}");
+        let message = r["message"].as_str().unwrap();
+        assert!(
+            message.contains("does not hold the policy's document"),
+            "{message}"
+        );
+    }
+    // Holding a policy directly is judged all the same: that needs no document.
+    let direct = results_of(&report, "permissions-through-groups-only");
+    assert!(direct.iter().any(|r| r.2 == "fail"));
+}

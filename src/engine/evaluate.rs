@@ -338,6 +338,14 @@ fn verdict_of(
     if let Some((_, why)) = req.missing.iter().find(|(k, _)| needs(*k)) {
         return (Status::NotEvaluated, Some(why.clone()));
     }
+    // Rare: the policy is read only for requests with an unknown fact.
+    if let Some((_, why)) = req
+        .unknown
+        .iter()
+        .find(|(attribute, _)| crate::model::reads::reads_attribute(&control.policy, attribute))
+    {
+        return (Status::NotEvaluated, Some(why.clone()));
+    }
     if let Some(why) = &decided.refused {
         return (
             Status::Error,

@@ -159,6 +159,10 @@ pub struct AccessRequest {
     /// Evidence this particular path lacks (a user absent from the
     /// credential report): policies that need it are `not-evaluated` here.
     pub missing: Vec<(EvidenceKind, String)>,
+    /// Facts (attribute names) the evidence cannot tell for this path, and
+    /// why: a policy that reads one of them is `not-evaluated` here, never
+    /// judged on the attribute's stand-in value.
+    pub unknown: Vec<(&'static str, String)>,
     /// The evidence for this path could not be read (a trust policy that does
     /// not decode): every policy in scope reports `error` with this reason.
     pub unreadable: Option<String>,

@@ -75,6 +75,13 @@ fn statement_label(path: &TrustPath) -> String {
     }
 }
 
+/// Why what an attached managed policy allows is unknown.
+pub(super) fn managed_not_exported(policy_arn: &str, holder_arn: &str) -> String {
+    format!(
+        "`{policy_arn}` is attached to `{holder_arn}`, but the export does not hold the policy's document (was it exported with a `--filter` that leaves out `AWSManagedPolicy` or `LocalManagedPolicy`?), so what it allows cannot be judged"
+    )
+}
+
 /// Why a trust path whose principal is not recognised is not judged.
 pub(super) fn unrecognised_principal(path: &TrustPath) -> String {
     format!(

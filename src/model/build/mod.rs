@@ -70,6 +70,7 @@ pub fn normalize(
     } = *options;
     let account = account::pick_account(snapshot);
     let unreadable_managed = policies::unreadable_managed_policies(snapshot);
+    let exported_managed = policies::exported_managed_policies(snapshot);
     let common = common_context(as_of, thresholds);
     // Built once and shared by every request that carries only these facts:
     // cloning the JSON map and looking it up again for each of 20,000 such
@@ -93,6 +94,7 @@ pub fn normalize(
         principals: BTreeSet::new(),
         reviews: Vec::new(),
         unreadable_managed: unreadable_managed.clone(),
+        exported_managed: &exported_managed,
         contexts: cedar::ContextCache::with_base(common.clone()),
         group_parents: HashMap::new(),
         common_built: common_built.clone(),
@@ -245,6 +247,7 @@ fn access_request(
         resource_name,
         message,
         missing: Vec::new(),
+        unknown: Vec::new(),
         unreadable: None,
         location: None,
     }
@@ -300,6 +303,10 @@ struct Builder<'s> {
     /// Managed policy ARN → why its default version does not decode: holding
     /// it is an `error` result, never judged on a guessed document.
     unreadable_managed: BTreeMap<String, String>,
+    /// The managed policies whose documents the export holds (a filtered
+    /// export may attach others): what a policy allows is known only for
+    /// these.
+    exported_managed: &'s BTreeSet<&'s str>,
     /// Request contexts built so far (most requests share one).
     contexts: cedar::ContextCache,
     /// Group ARN → the group's parents, which are its members' further

@@ -2,7 +2,7 @@
 //! becomes its entity, and the `HoldPolicy` requests of the identities that
 //! hold them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use cedar_policy::EntityUid;
@@ -70,6 +70,16 @@ pub(super) fn unreadable_managed_policies(snapshot: &Snapshot) -> BTreeMap<Strin
             Some(Err(problem)) => Some((p.arn.clone(), problem.to_string())),
             _ => None,
         })
+        .collect()
+}
+
+/// The ARNs of the managed policies the export holds.
+pub(super) fn exported_managed_policies(snapshot: &Snapshot) -> BTreeSet<&str> {
+    snapshot
+        .authorization_details
+        .iter()
+        .flat_map(|d| d.policies.iter().flatten())
+        .map(|p| p.arn.as_str())
         .collect()
 }
 
@@ -176,6 +186,7 @@ impl Builder<'_> {
         for p in attached {
             let ctx = RequestContext::Common;
             let unreadable = self.unreadable_managed.get(&p.arn).cloned();
+            let exported = self.exported_managed.contains(p.arn.as_str());
             let policy_arn: Arc<str> = p.arn.as_str().into();
             let req = self.request(
                 format!("{holder_arn}/holds/{}", p.arn),
@@ -189,6 +200,11 @@ impl Builder<'_> {
             req.resource_subject = policy_arn;
             if let Some(problem) = unreadable {
                 req.unreadable = Some(messages::managed_unreadable(&problem));
+            } else if !exported {
+                req.unknown.push((
+                    "allows_full_admin",
+                    messages::managed_not_exported(&p.arn, holder_arn),
+                ));
             }
         }
         for p in inline {
