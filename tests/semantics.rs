@@ -440,3 +440,53 @@ fn an_attached_policy_without_its_document_is_not_evaluated() {
     let direct = results_of(&report, "permissions-through-groups-only");
     assert!(direct.iter().any(|r| r.2 == "fail"));
 }
+
+/// AWS records `access_key_N_last_rotated` for every key it creates: an
+/// active key with `N/A` there is a row that contradicts itself, and the
+/// key's age is unknown, never young.
+#[test]
+fn an_active_key_without_a_rotation_time_is_not_evaluated() {
+    use base64::Engine as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    copy_tree(&root().join("snapshots/demo"), &demo);
+    let envelope: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(demo.join("credential-report.json")).unwrap(),
+    )
+    .unwrap();
+    let csv = base64::engine::general_purpose::STANDARD
+        .decode(envelope["Content"].as_str().unwrap())
+        .unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let column = header
+        .iter()
+        .position(|c| *c == "access_key_1_last_rotated")
+        .unwrap();
+    let user = "arn:aws:iam::123456789012:user/alice";
+    let edited: Vec<String> = csv
+        .lines()
+        .map(|line| {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            if cells[1] == user {
+                cells[column] = "N/A";
+            }
+            cells.join(",")
+        })
+        .collect();
+    std::fs::remove_file(demo.join("credential-report.json")).unwrap();
+    std::fs::write(demo.join("credential-report.csv"), edited.join("\n") + "\n").unwrap();
+    let (_, report) = json_report(&[demo.to_str().unwrap(), "--as-of", "2026-11-20T09:30:00Z"]);
+    let key = format!("access-keys-rotated-90-days/{user}/access-key/1");
+    let result = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == key.as_str())
+        .unwrap_or_else(|| panic!("no result {key}"));
+    assert_eq!(result["status"], "not-evaluated", "{result}");
+    assert!(result["message"]
+        .as_str()
+        .unwrap()
+        .contains("contradicts itself"));
+}

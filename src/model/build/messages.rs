@@ -75,6 +75,13 @@ fn statement_label(path: &TrustPath) -> String {
     }
 }
 
+/// Why an active key's age is unknown.
+pub(super) fn key_without_rotation(slot: usize, owner_arn: &str) -> String {
+    format!(
+        "the credential report says access key {slot} of `{owner_arn}` is active, but its `access_key_{slot}_last_rotated` is `N/A`, which AWS fills for every key it creates: the row contradicts itself, so the key's age cannot be judged"
+    )
+}
+
 /// Why what an attached managed policy allows is unknown.
 pub(super) fn managed_not_exported(policy_arn: &str, holder_arn: &str) -> String {
     format!(

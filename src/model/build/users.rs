@@ -270,7 +270,7 @@ impl<'s> Builder<'s> {
             let location = self.row_location(row);
             let owner_arn: Arc<str> = row.arn.as_str().into();
             let key_name: Arc<str> = key_id.as_str().into();
-            self.request(
+            let req = self.request(
                 key_id,
                 Action::UseAccessKey,
                 EntityRef::named(owner_type, &owner_arn),
@@ -278,8 +278,17 @@ impl<'s> Builder<'s> {
                 ctx,
                 owner_arn,
                 message.into(),
-            )?
-            .location = location;
+            )?;
+            req.location = location;
+            // AWS records a rotation time for every key it creates: an
+            // active key without one is a row that contradicts itself, and
+            // its age is unknown, never young.
+            if key.active && key.last_rotated.timestamp().is_none() {
+                req.unknown.push((
+                    "last_rotated",
+                    messages::key_without_rotation(slot, &row.arn),
+                ));
+            }
         }
         Ok(())
     }
