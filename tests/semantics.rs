@@ -490,3 +490,26 @@ fn an_active_key_without_a_rotation_time_is_not_evaluated() {
         .unwrap()
         .contains("contradicts itself"));
 }
+
+/// A 16-column (pre-2015) report cannot show when a key was used. Making a
+/// root key is root use, so a key made within `root-use-days` fails
+/// `root-not-used-recently`; an older one leaves root's use unknown.
+#[test]
+fn root_use_in_a_sixteen_column_report_is_never_a_guess() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_2_active,access_key_2_last_rotated,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n\
+<root_account>,arn:aws:iam::123456789012:root,2012-02-11T09:14:33+00:00,not_supported,2013-01-01T00:00:00+00:00,not_supported,not_supported,true,true,2014-10-01T00:00:00+00:00,false,N/A,false,N/A,false,N/A\n";
+    let file = tmp.path().join("credential-report.csv");
+    std::fs::write(&file, csv).unwrap();
+    let status = |as_of: &str| {
+        let (_, report) = json_report(&[file.to_str().unwrap(), "--as-of", as_of]);
+        results_of(&report, "root-not-used-recently")
+            .into_iter()
+            .map(|r| r.2)
+            .collect::<Vec<_>>()
+    };
+    // The key was made 50 days before: root was used.
+    assert_eq!(status("2014-11-20"), ["fail"]);
+    // Made 243 days before, and the report cannot show its use since.
+    assert_eq!(status("2015-06-01"), ["not-evaluated"]);
+}

@@ -75,6 +75,13 @@ fn statement_label(path: &TrustPath) -> String {
     }
 }
 
+/// Why root's last use is unknown in a 16-column report.
+pub(super) fn root_key_use_unknown(window_days: i64) -> String {
+    format!(
+        "root has an active access key, and the credential report has the 16 columns of before 2015, which cannot show when a key was used; the key was not made within the last {window_days} days either, so whether root was used recently cannot be judged (export a current credential report)"
+    )
+}
+
 /// Why an active key's age is unknown.
 pub(super) fn key_without_rotation(slot: usize, owner_arn: &str) -> String {
     format!(
@@ -295,6 +302,7 @@ mod tests {
             active_keys,
             key_slots: 0,
             last_used: None,
+            key_use_unknown: false,
         }
     }
 

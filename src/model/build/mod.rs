@@ -95,6 +95,8 @@ pub fn normalize(
         reviews: Vec::new(),
         unreadable_managed: unreadable_managed.clone(),
         exported_managed: &exported_managed,
+        as_of,
+        thresholds,
         contexts: cedar::ContextCache::with_base(common.clone()),
         group_parents: HashMap::new(),
         common_built: common_built.clone(),
@@ -200,6 +202,7 @@ impl Normalized {
                 pending.message.into(),
             );
             req.missing = pending.missing;
+            req.unknown = pending.unknown;
             requests.push(req);
         }
         let id = self.account.root_arn();
@@ -303,6 +306,10 @@ struct Builder<'s> {
     /// Managed policy ARN → why its default version does not decode: holding
     /// it is an `error` result, never judged on a guessed document.
     unreadable_managed: BTreeMap<String, String>,
+    /// The run's as-of time and thresholds, for the few facts the model
+    /// must judge itself (root use in a report that cannot show key use).
+    as_of: AsOf,
+    thresholds: &'s Thresholds,
     /// The managed policies whose documents the export holds (a filtered
     /// export may attach others): what a policy allows is known only for
     /// these.
@@ -335,6 +342,7 @@ struct PendingReview {
     subject: Arc<str>,
     message: String,
     missing: Vec<(EvidenceKind, String)>,
+    unknown: Vec<(&'static str, String)>,
 }
 
 impl<'s> Builder<'s> {

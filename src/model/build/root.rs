@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::users::{active_keys, put_credentials, Credentials};
 use super::{messages, Builder, PendingReview, RequestContext};
 use crate::error::Error;
-use crate::evidence::credential_report::PasswordEnabled;
+use crate::evidence::credential_report::{CredentialRow, PasswordEnabled};
 use crate::evidence::time::Timestamp;
 use crate::model::arn;
 use crate::model::cedar::{self, Type};
@@ -25,9 +25,42 @@ pub(super) struct RootFacts {
     pub(super) key_slots: usize,
     /// The latest use of the password or any key.
     pub(super) last_used: Option<Timestamp>,
+    /// Root has an active key, and the report (16 columns, before 2015)
+    /// cannot show when keys were used.
+    pub(super) key_use_unknown: bool,
 }
 
 impl Builder<'_> {
+    /// Root's use when the report cannot show key use (16 columns): making a
+    /// key is itself root use, so a key made within `root-use-days` is a
+    /// recent use (`facts.last_used` moves to it). Otherwise the last key use
+    /// is unknown, and the facts say so, for the controls that read it.
+    fn root_use_unknown(
+        &self,
+        facts: &mut RootFacts,
+        row: Option<&CredentialRow>,
+    ) -> Vec<(&'static str, String)> {
+        let (true, Some(row)) = (facts.key_use_unknown, row) else {
+            return Vec::new();
+        };
+        let made = row
+            .access_keys
+            .iter()
+            .filter(|k| k.active)
+            .filter_map(|k| k.last_rotated.timestamp())
+            .max();
+        let window = self.thresholds.get("root-use-days");
+        let recent = match (made, self.as_of.time) {
+            (Some(made), Some(now)) => now.days_since(made) < window,
+            _ => false,
+        };
+        if recent {
+            facts.last_used = facts.last_used.max(made);
+            return Vec::new();
+        }
+        vec![("last_used", messages::root_key_use_unknown(window))]
+    }
+
     /// The root user: from the credential report's root row, else from the
     /// account summary (`AccountMFAEnabled`, `AccountAccessKeysPresent`).
     /// Root has access paths only when it has credentials: a console path
@@ -65,6 +98,12 @@ impl Builder<'_> {
                     .filter_map(|k| k.last_used.timestamp())
                     .chain(row.password_last_used.timestamp())
                     .max(),
+                key_use_unknown: !self
+                    .snapshot
+                    .credential_report
+                    .as_ref()
+                    .is_some_and(|(_, r)| r.has_last_used_columns)
+                    && row.access_keys.iter().any(|k| k.active),
             },
             None => {
                 let Some((file, summary)) = &self.snapshot.account_summary else {
@@ -88,9 +127,12 @@ impl Builder<'_> {
                     active_keys: i64::from(keys > 0),
                     key_slots: 0,
                     last_used: None,
+                    key_use_unknown: false,
                 }
             }
         };
+        let mut facts = facts;
+        let unknown = self.root_use_unknown(&mut facts, row);
         let has_credentials =
             facts.password != "false" || facts.active_keys > 0 || facts.key_slots > 0;
         let uid = Type::Root.uid(&facts.arn);
@@ -144,6 +186,7 @@ impl Builder<'_> {
             subject: root_name,
             message,
             missing: Vec::new(),
+            unknown,
         });
         Ok(())
     }

@@ -230,6 +230,7 @@ impl<'s> Builder<'s> {
             subject: name,
             message: messages::user_review_message(row, facts.detail),
             missing,
+            unknown: Vec::new(),
         });
         Ok(())
     }
