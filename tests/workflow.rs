@@ -952,3 +952,31 @@ fn a_large_snapshot_reports_the_same_bytes_on_any_number_of_threads() {
     assert_eq!(sequential, report("2"));
     assert_eq!(sequential, report("3"));
 }
+
+/// `-o` naming a file the run reads would replace the evidence with the
+/// report: refused (exit 2), and the evidence is left as it was.
+#[test]
+fn output_over_the_evidence_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    copy_tree(&root().join("snapshots/demo"), &demo);
+    let evidence = demo.join("credential-report.json");
+    let before = std::fs::read(&evidence).unwrap();
+    let target = demo.join("sub/../credential-report.json");
+    std::fs::create_dir(demo.join("sub")).unwrap();
+    let out = run(&[
+        "evaluate",
+        demo.to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a file this run reads"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&evidence).unwrap(), before);
+}

@@ -6,7 +6,13 @@ use crate::error::Error;
 
 pub fn run(options: &OneSnapshot) -> Result<Outcome, Error> {
     let schema = crate::engine::schema()?;
-    let prepared = prepare_one(&options.paths, &schema, options.as_of, "entities")?;
+    let prepared = prepare_one(
+        &options.paths,
+        &schema,
+        options.as_of,
+        "entities",
+        options.output.as_deref(),
+    )?;
     let mut outcome = Outcome::text(crate::model::entities_json(&prepared.entities)?, 0);
     outcome.destination = options.output.clone();
     Ok(outcome)

@@ -72,6 +72,13 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
         None => None,
     };
     let (sources, multi) = pipeline::snapshots_of(files::resolve(&options.paths)?)?;
+    let read = sources
+        .iter()
+        .flat_map(|s| s.files.iter().map(|(_, path)| path.as_path()));
+    crate::cli::output::refuse_overwriting(
+        options.output.as_deref(),
+        read.chain(options.waivers.as_deref()),
+    )?;
     let threads = Threads::new(options.jobs);
     let progress = Bar::new(sources.len(), options.progress && multi);
     let run = Run {

@@ -31,7 +31,7 @@ pub struct Options {
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
     let pack = load_pack(&options.policies)?;
-    let prepared = prepare_one(&options.paths, &pack.schema, options.as_of, "explain")?;
+    let prepared = prepare_one(&options.paths, &pack.schema, options.as_of, "explain", None)?;
     let findings = crate::results::evaluate(&pack, &prepared.model, &prepared.entities);
     let entities = crate::model::entities_json(&prepared.entities)?;
     let value = explain(&prepared.model, &entities, &findings, &options.subject)?;

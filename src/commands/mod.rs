@@ -18,7 +18,7 @@ pub mod test;
 pub mod validate;
 pub mod verify;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::files;
 use crate::engine::{self, PolicyPack, PolicySource};
@@ -128,13 +128,20 @@ pub struct OneSnapshot {
 
 /// Loads the one snapshot that `entities`, `requests` and `explain` look
 /// at, every attribute in its entities.
+/// `destination` is where the command will write, refused when it is one of
+/// the snapshot's files.
 pub fn prepare_one(
     paths: &[PathBuf],
     schema: &cedar_policy::Schema,
     as_of: Option<Timestamp>,
     command: &str,
+    destination: Option<&Path>,
 ) -> Result<Prepared, Error> {
     let (sources, multi) = pipeline::snapshots_of(files::resolve(paths)?)?;
+    let read = sources
+        .iter()
+        .flat_map(|s| s.files.iter().map(|(_, p)| p.as_path()));
+    crate::cli::output::refuse_overwriting(destination, read)?;
     let [source] = sources.as_slice() else {
         return Err(Error::Usage(format!(
             "`{command}` looks at one snapshot; the paths given hold {}{}",

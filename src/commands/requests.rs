@@ -10,7 +10,13 @@ use crate::model::{AccessRequest, Model};
 
 pub fn run(options: &OneSnapshot) -> Result<Outcome, Error> {
     let schema = crate::engine::schema()?;
-    let prepared = prepare_one(&options.paths, &schema, options.as_of, "requests")?;
+    let prepared = prepare_one(
+        &options.paths,
+        &schema,
+        options.as_of,
+        "requests",
+        options.output.as_deref(),
+    )?;
     let mut outcome = Outcome::text(requests_text(&prepared.model)?, 0);
     outcome.destination = options.output.clone();
     Ok(outcome)
