@@ -61,7 +61,7 @@ pub struct PoliciesArgs {
     #[arg(long, value_name = "BENCHMARK", value_parser = parse_benchmark)]
     pub benchmark: Option<Benchmark>,
     /// Output format (`table` or `json`).
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, ignore_case = true, default_value = "table")]
     pub format: Format,
 }
 
@@ -74,10 +74,12 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "ARN")]
     pub subject: String,
     /// Output format: `table` (text) or `json`.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, ignore_case = true, default_value = "table")]
     pub format: Format,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// The time the evidence describes (RFC 3339 or a date); default: the credential report's
+    /// `GeneratedTime`, else the manifest's `exported_at`. Ages are measured from it.
     #[arg(long, value_name = "TIME", value_parser = parse_as_of)]
     pub as_of: Option<Timestamp>,
 }
@@ -167,7 +169,7 @@ pub struct EvaluateArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, ignore_case = true, default_value = "table")]
     pub format: Format,
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -175,7 +177,7 @@ pub struct EvaluateArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// The time the evidence describes: RFC 3339 (`2026-01-31T12:00:00Z`) or a date (`2026-01-31`, midnight UTC).
-    /// Default: the credential report's `GeneratedTime`.
+    /// Default: the credential report's `GeneratedTime`, else the manifest's `exported_at`.
     #[arg(long, value_name = "TIME", value_parser = parse_as_of)]
     pub as_of: Option<Timestamp>,
     /// A JSON file of waivers (schemas/waivers.schema.json): the failures they cover become
@@ -187,13 +189,14 @@ pub struct EvaluateArgs {
     #[arg(
         long,
         value_enum,
+        ignore_case = true,
         value_delimiter = ',',
         default_values = ["fail", "error"],
         value_name = "STATUSES"
     )]
     pub fail_on: Vec<FailOn>,
     /// Results of controls less severe than this do not make the exit code 1 (they stay in the report).
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
     pub min_severity: Option<SeverityArg>,
     /// Evaluate at most N account snapshots at a time, 1 to 256 (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -274,7 +277,7 @@ pub struct DiffArgs {
     #[arg(value_name = "NEW.json")]
     pub new: PathBuf,
     /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, ignore_case = true, default_value = "table")]
     pub format: DiffFormat,
     /// Write to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -294,6 +297,8 @@ pub struct EntitiesArgs {
     /// Write to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The time the evidence describes (RFC 3339 or a date); default: the credential report's
+    /// `GeneratedTime`, else the manifest's `exported_at`. Ages are measured from it.
     #[arg(long, value_name = "TIME", value_parser = parse_as_of)]
     pub as_of: Option<Timestamp>,
 }

@@ -58,6 +58,28 @@ fn reason(status: Status) -> &'static str {
     }
 }
 
+/// Whether `subject` (as `--subject` gives it) names `arn`: the ARN (or
+/// account id) itself, or a bare name, which names the IAM user, role or
+/// group of that name whatever its path (`bob` names
+/// `arn:aws:iam::1:user/team/bob`).
+fn names(arn: &str, subject: &str) -> bool {
+    if arn == subject {
+        return true;
+    }
+    if subject.is_empty() || subject.contains(':') || subject.contains('/') {
+        return false;
+    }
+    let Some((_, resource)) = arn
+        .split_once(":iam::")
+        .and_then(|(_, rest)| rest.split_once(':'))
+    else {
+        return false;
+    };
+    ["user/", "role/", "group/"]
+        .iter()
+        .any(|kind| resource.starts_with(kind) && resource.rsplit('/').next() == Some(subject))
+}
+
 /// The entities JSON (`iam-audit entities`), indexed by `(type, id)`.
 fn entity_index(entities_json: &str) -> Result<BTreeMap<(String, String), Value>, Error> {
     let list: Vec<Value> = serde_json::from_str(entities_json)
@@ -99,7 +121,9 @@ pub fn explain(
         .requests
         .iter()
         .filter(|r| {
-            *r.subject == *subject || *r.principal_name == *subject || *r.resource_name == *subject
+            [&r.subject, &r.principal_name, &r.resource_name]
+                .iter()
+                .any(|arn| names(arn, subject))
         })
         .collect();
     requests.sort_by(|a, b| a.id.cmp(&b.id));
@@ -125,13 +149,13 @@ pub fn explain(
     let mut out_requests = Vec::new();
     for req in requests {
         let mut roles = Vec::new();
-        if *req.subject == *subject {
+        if names(&req.subject, subject) {
             roles.push("subject");
         }
-        if *req.principal_name == *subject {
+        if names(&req.principal_name, subject) {
             roles.push("principal");
         }
-        if *req.resource_name == *subject {
+        if names(&req.resource_name, subject) {
             roles.push("resource");
         }
         let mut controls: Vec<Value> = findings
@@ -275,4 +299,21 @@ pub fn explain_text(v: &Value) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names;
+
+    #[test]
+    fn a_bare_name_names_users_roles_and_groups_whatever_their_path() {
+        assert!(names("arn:aws:iam::1:user/bob", "bob"));
+        assert!(names("arn:aws:iam::1:user/team/bob", "bob"));
+        assert!(names("arn:aws:iam::1:role/bob", "bob"));
+        assert!(names("arn:aws:iam::1:user/bob", "arn:aws:iam::1:user/bob"));
+        assert!(!names("arn:aws:iam::1:user/bobby", "bob"));
+        assert!(!names("arn:aws:iam::1:policy/bob", "bob"));
+        assert!(!names("arn:aws:iam::1:user/bob", ""));
+        assert!(names("123456789012", "123456789012"));
+    }
 }
