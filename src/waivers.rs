@@ -116,6 +116,45 @@ struct RawWaiver {
     expires: String,
 }
 
+impl Waiver {
+    /// The policy id the waiver names (a result id starts with it).
+    pub fn policy(&self) -> &str {
+        match &self.selector {
+            Selector::Subject { policy, .. } => policy,
+            Selector::Result(id) => id.split('/').next().unwrap_or(id),
+        }
+    }
+}
+
+/// Warnings for waivers that name a policy the run does not load (a typo
+/// would otherwise leave them silently `unmatched`), with the closest
+/// loaded id when one is near.
+pub fn unknown_policies<'a>(
+    waivers: &[Waiver],
+    loaded: impl Iterator<Item = &'a str> + Clone,
+) -> Vec<String> {
+    waivers
+        .iter()
+        .filter(|w| !loaded.clone().any(|id| id == w.policy()))
+        .map(|w| {
+            let near = loaded
+                .clone()
+                .map(|id| (strsim::levenshtein(id, w.policy()), id))
+                .filter(|(d, id)| *d <= 3.max(id.len() / 4))
+                .min();
+            let hint = match near {
+                Some((_, id)) => format!(" (did you mean `{id}`?)"),
+                None => String::new(),
+            };
+            format!(
+                "waiver `{}` names policy `{}`, which this run does not load{hint}: it can waive nothing",
+                w.pointer,
+                crate::text::escape_text(w.policy())
+            )
+        })
+        .collect()
+}
+
 /// Reads and validates the bytes of a waivers file (`file` names it in
 /// errors): JSON syntax (line:column), the schema (JSON pointer), then
 /// calendar dates and globs (JSON pointer). Every problem found is

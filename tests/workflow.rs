@@ -980,3 +980,32 @@ fn output_over_the_evidence_is_refused() {
     );
     assert_eq!(std::fs::read(&evidence).unwrap(), before);
 }
+
+/// A waiver whose policy id is misspelled would stay silently `unmatched`:
+/// the run warns, naming the nearest loaded control.
+#[test]
+fn a_waiver_for_a_policy_not_loaded_is_a_warning_with_a_suggestion() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(
+        tmp.path(),
+        "w.json",
+        r#"{"waivers": [{"policy": "console-pasword-requires-mfa", "subject": "arn:aws:iam::123456789012:user/bob",
+            "reason": "r", "approver": "a", "expires": "2027-01-01"}]}"#,
+    );
+    let (_, report) = json_report(&["snapshots/demo", "--waivers", &file]);
+    let warnings: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains("/waivers/0"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", report["warnings"]);
+    assert!(
+        warnings[0].contains("did you mean `console-password-requires-mfa`"),
+        "{}",
+        warnings[0]
+    );
+    let out = run(&["evaluate", "snapshots/demo", "--waivers", &file]);
+    assert!(stderr(&out).contains("console-pasword-requires-mfa"));
+}

@@ -96,7 +96,13 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
     });
     progress.finish();
     let evaluation = evaluation?;
-    let report = evaluation.report;
+    let mut report = evaluation.report;
+    if let Some(waivers) = &waivers {
+        let loaded = pack.controls.iter().map(|c| c.id.as_str());
+        report
+            .warnings
+            .extend(crate::waivers::unknown_policies(waivers, loaded));
+    }
     let mut notes: Vec<String> = report
         .warnings
         .iter()
