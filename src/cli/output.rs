@@ -14,33 +14,6 @@ use crate::commands::Output;
 use crate::error::Error;
 use crate::report;
 
-/// Refuses an output file that is one of the files the command reads
-/// (`-o ev/credential-report.json`): the rename would replace the evidence
-/// with the report. Compared as the file system sees them (symlinks and
-/// `..` resolved), so another spelling of the same file is caught too.
-pub fn refuse_overwriting<'a>(
-    destination: Option<&Path>,
-    inputs: impl IntoIterator<Item = &'a Path>,
-) -> Result<(), Error> {
-    let Some(output) = destination else {
-        return Ok(());
-    };
-    // A file that does not exist yet cannot be one that was read.
-    let Ok(output_real) = fs::canonicalize(output) else {
-        return Ok(());
-    };
-    for input in inputs {
-        if fs::canonicalize(input).is_ok_and(|real| real == output_real) {
-            return Err(Error::Usage(format!(
-                "`-o {}` is `{}`, a file this run reads: the output would replace it; write the output elsewhere",
-                crate::text::escape_text(&output.display().to_string()),
-                crate::text::escape_text(&input.display().to_string()),
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// Writes `output` to `destination`, or to stdout.
 pub fn write(output: &Output, destination: Option<&Path>) -> Result<(), Error> {
     write_with(destination, |w| match output {
@@ -145,20 +118,6 @@ mod tests {
         }
         let left: Vec<_> = fs::read_dir(dir.path()).expect("lists").collect();
         assert_eq!(left.len(), 1, "no temporary file is left behind");
-    }
-
-    #[test]
-    fn an_output_that_is_an_input_is_refused_under_any_spelling() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let evidence = dir.path().join("credential-report.json");
-        fs::write(&evidence, "{}").expect("writes");
-        let other = dir.path().join("sub/../credential-report.json");
-        fs::create_dir(dir.path().join("sub")).expect("mkdir");
-        let e = refuse_overwriting(Some(&other), [evidence.as_path()]).expect_err("refused");
-        assert!(e.to_string().contains("a file this run reads"), "{e}");
-        let fresh = dir.path().join("report.json");
-        assert!(refuse_overwriting(Some(&fresh), [evidence.as_path()]).is_ok());
-        assert!(refuse_overwriting(None, [evidence.as_path()]).is_ok());
     }
 
     #[cfg(unix)]

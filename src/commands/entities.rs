@@ -1,19 +1,11 @@
 //! `iam-audit entities`: a snapshot's Cedar entities, in Cedar's JSON
 //! entity format.
 
-use super::{prepare_one, OneSnapshot, Outcome};
+use super::{print_one, OneSnapshot, Outcome};
 use crate::error::Error;
 
 pub fn run(options: &OneSnapshot) -> Result<Outcome, Error> {
-    let schema = crate::engine::schema()?;
-    let prepared = prepare_one(
-        &options.paths,
-        &schema,
-        options.as_of,
-        "entities",
-        options.output.as_deref(),
-    )?;
-    let mut outcome = Outcome::text(crate::model::entities_json(&prepared.entities)?, 0);
-    outcome.destination = options.output.clone();
-    Ok(outcome)
+    print_one(options, "entities", |p| {
+        crate::model::entities_json(&p.entities)
+    })
 }

@@ -75,7 +75,7 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
     let read = sources
         .iter()
         .flat_map(|s| s.files.iter().map(|(_, path)| path.as_path()));
-    crate::cli::output::refuse_overwriting(
+    files::refuse_overwriting(
         options.output.as_deref(),
         read.chain(options.waivers.as_deref()),
     )?;

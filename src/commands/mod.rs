@@ -126,6 +126,21 @@ pub struct OneSnapshot {
     pub output: Option<PathBuf>,
 }
 
+/// `entities` and `requests`: one snapshot, every attribute in its
+/// entities, printed by `print`.
+pub fn print_one(
+    options: &OneSnapshot,
+    command: &str,
+    print: impl FnOnce(&Prepared) -> Result<String, Error>,
+) -> Result<Outcome, Error> {
+    let schema = crate::engine::schema()?;
+    let destination = options.output.as_deref();
+    let prepared = prepare_one(&options.paths, &schema, options.as_of, command, destination)?;
+    let mut outcome = Outcome::text(print(&prepared)?, 0);
+    outcome.destination = options.output.clone();
+    Ok(outcome)
+}
+
 /// Loads the one snapshot that `entities`, `requests` and `explain` look
 /// at, every attribute in its entities.
 /// `destination` is where the command will write, refused when it is one of
@@ -141,7 +156,7 @@ pub fn prepare_one(
     let read = sources
         .iter()
         .flat_map(|s| s.files.iter().map(|(_, p)| p.as_path()));
-    crate::cli::output::refuse_overwriting(destination, read)?;
+    files::refuse_overwriting(destination, read)?;
     let [source] = sources.as_slice() else {
         return Err(Error::Usage(format!(
             "`{command}` looks at one snapshot; the paths given hold {}{}",

@@ -3,23 +3,13 @@
 
 use serde_json::{json, Value};
 
-use super::{prepare_one, OneSnapshot, Outcome};
+use super::{print_one, OneSnapshot, Outcome};
 use crate::error::Error;
 use crate::model::cedar::Type;
 use crate::model::{AccessRequest, Model};
 
 pub fn run(options: &OneSnapshot) -> Result<Outcome, Error> {
-    let schema = crate::engine::schema()?;
-    let prepared = prepare_one(
-        &options.paths,
-        &schema,
-        options.as_of,
-        "requests",
-        options.output.as_deref(),
-    )?;
-    let mut outcome = Outcome::text(requests_text(&prepared.model)?, 0);
-    outcome.destination = options.output.clone();
-    Ok(outcome)
+    print_one(options, "requests", |p| requests_text(&p.model))
 }
 
 /// One request in Cedar's request JSON (`principal`, `action`, `resource`
