@@ -244,6 +244,9 @@ impl Benchmark {
             set,
             builtin_version: pack.builtin_version,
             schema: pack.schema,
+            // What the whole pack reads: a superset of what these controls
+            // read, so the same decisions.
+            reading: pack.reading,
         })
     }
 

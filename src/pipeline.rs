@@ -179,7 +179,7 @@ pub fn evaluate(
         as_of: run.as_of,
         thresholds: run.thresholds.clone(),
         // The entities hold only what the policies of the run can read.
-        reads: EntityReads::of_policies(&pack.set, &pack.schema),
+        reads: EntityReads::of_policies(&pack.reading, &pack.schema),
     };
     // The executor goes to the accounts of an organization, or to the
     // requests of a lone snapshot.
@@ -344,7 +344,7 @@ when { principal in [Iam::ManagedPolicy::"arn:aws:iam::123456789012:policy/deplo
                     )
                 };
                 for (n, pack) in packs.iter().enumerate() {
-                    let reads = EntityReads::of_policies(&pack.set, &schema);
+                    let reads = EntityReads::of_policies(&pack.reading, &schema);
                     let (full, sliced) =
                         match (prepared(&EntityReads::everything()), prepared(&reads)) {
                             (Ok(full), Ok(sliced)) => (full, sliced),

@@ -21,7 +21,9 @@ use cedar_policy::{
     Request, ResourceConstraint,
 };
 
+use super::message::render::Facts;
 use super::{Control, PolicyPack, Requirement};
+use crate::evidence::time::Timestamp;
 use crate::exec::Executor;
 use crate::model::cedar::Type;
 use crate::model::{AccessRequest, Model};
@@ -97,7 +99,7 @@ pub fn judge<'p>(
         .filter(|share: &Vec<_>| !share.is_empty())
         .collect();
     let shares = crate::exec::map(exec, &shares, threads, |share| {
-        judge_requests(share, &runnable, entities, threads > 1)
+        judge_requests(share, &runnable, entities, threads > 1, model.as_of.time)
     });
     Judgement {
         unrunnable,
@@ -131,6 +133,7 @@ fn judge_requests(
     runnable: &[&Control],
     entities: &Entities,
     beside_others: bool,
+    as_of: Option<Timestamp>,
 ) -> Vec<Verdict> {
     let authorizer = Authorizer::new();
     let scopes: Vec<Scope> = runnable.iter().map(|c| Scope::of(c)).collect();
@@ -177,6 +180,9 @@ fn judge_requests(
                 sets.entry(in_scope.clone()).or_insert(set)
             }
         };
+        // For the controls' `@message`s: the entities as Cedar sees them.
+        let principal = entities.get(&uids.principal);
+        let resource = entities.get(&uids.resource);
         let decided = match set {
             Ok(set) => decide(&authorizer, req, uids, set, entities),
             Err(why) => Decided {
@@ -186,7 +192,15 @@ fn judge_requests(
             },
         };
         for &control in &in_scope {
-            let (status, message) = verdict_of(runnable[control], req, &decided);
+            let (status, mut message) = verdict_of(runnable[control], req, &decided);
+            if let (None, Some(template)) = (&message, &runnable[control].message) {
+                message = Some(template.render(&Facts {
+                    principal,
+                    resource,
+                    context: &req.context_json,
+                    as_of,
+                }));
+            }
             verdicts.push(Verdict {
                 request: index,
                 message: message.map(Box::new),

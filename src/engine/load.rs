@@ -65,6 +65,8 @@ pub fn load_selected(
     let mut first_seen: BTreeMap<String, String> = BTreeMap::new();
     // policy id → source index, to render validation errors against their file.
     let mut origin: BTreeMap<String, usize> = BTreeMap::new();
+    // policy id → where the policy starts in its file.
+    let mut starts: BTreeMap<String, usize> = BTreeMap::new();
 
     for (index, source) in sources.iter().enumerate() {
         let parsed = match PolicySet::from_str(&source.text) {
@@ -111,6 +113,7 @@ pub fn load_selected(
                     }
                     first_seen.insert(c.id.clone(), here);
                     origin.insert(c.id.clone(), index);
+                    starts.insert(c.id.clone(), offset);
                     controls.push(c);
                 }
                 Err(problem) => problems.push(render(&problem, &source.name, &source.text)),
@@ -171,6 +174,35 @@ pub fn load_selected(
         problems.extend(rendered.into_iter().map(|(_, _, r)| r));
     }
 
+    // Every `@message` against the schema (its policy validated or not: a
+    // typo in a message is worth reporting beside a typo in a condition).
+    let templated: Vec<(
+        &str,
+        &cedar_policy::Policy,
+        &super::message::MessageTemplate,
+    )> = controls
+        .iter()
+        .filter_map(|c| Some((c.id.as_str(), &c.policy, c.message.as_ref()?)))
+        .collect();
+    let checked = super::message::check::check(&templated, &schema);
+    for unsound in &checked.unsound {
+        let (id, _, _) = templated[unsound.control];
+        let Some(src) = origin.get(id).and_then(|i| sources.get(*i)) else {
+            continue;
+        };
+        let at = starts
+            .get(id)
+            .and_then(|policy_at| text_offset(&src.text, *policy_at, "@message"))
+            .unwrap_or(0);
+        let problem = PolicyProblem {
+            message: format!("policy `{id}`: `@message`: {}", unsound.message),
+            help: unsound.help.clone(),
+            offset: at,
+            len: "@message".len(),
+        };
+        problems.push(render(&problem, &src.name, &src.text));
+    }
+
     if !problems.is_empty() {
         let count = problems.len();
         let mut text = problems.join("\n");
@@ -181,9 +213,16 @@ pub fn load_selected(
         return Err(Error::Policy(text));
     }
     controls.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut reading = set.clone();
+    for p in checked.reading {
+        // The checks' ids (`message-check/...`) cannot clash with an `@id`,
+        // which holds no `/`.
+        let _ = reading.add(p);
+    }
     Ok(PolicyPack {
         controls,
         set,
+        reading,
         builtin_version: if builtin { builtin::version() } else { None },
         schema,
     })
@@ -300,6 +339,17 @@ fn control(
             ))
         }
     };
+    let message = match policy.annotation("message") {
+        None => None,
+        Some(text) => Some(super::message::MessageTemplate::parse(text).map_err(|e| {
+            let mut p = problem(format!("policy `{id}`: `@message`: {}", e.message), &e.help);
+            if let Some(at) = text_offset(&source.text, offset, "@message") {
+                p.offset = at;
+                p.len = "@message".len();
+            }
+            p
+        })?),
+    };
     let cis_aws = match policy.annotation("cis_aws") {
         None => BTreeMap::new(),
         Some(s) => parse_cis(s).map_err(|m| {
@@ -317,11 +367,24 @@ fn control(
         requires,
         cis_aws,
         subject_is_resource,
+        message,
         source: source.report_name.clone(),
         sha256: sha256_hex(text.as_bytes()),
         policy: policy.new_id(PolicyId::new(&id)),
         id,
     })
+}
+
+/// Where `what` (an annotation's `@name`) is in the policy that starts at
+/// `policy_at` of the file, if it is there: its own line for a diagnostic.
+fn text_offset(file: &str, policy_at: usize, what: &str) -> Option<usize> {
+    let rest = file.get(policy_at..)?;
+    // The policy's annotations come before its `forbid`/`permit`.
+    let head = rest
+        .find("forbid")
+        .or_else(|| rest.find("permit"))
+        .unwrap_or(rest.len());
+    rest[..head].find(what).map(|i| policy_at + i)
 }
 
 fn is_semver(v: &str) -> bool {

@@ -5,6 +5,7 @@ pub mod builtin;
 pub mod diagnostics;
 pub mod evaluate;
 pub mod load;
+pub mod message;
 pub mod select;
 
 use std::collections::BTreeMap;
@@ -54,6 +55,9 @@ pub struct Control {
     /// `@subject("resource")`: results name the resource's ARN (a managed
     /// policy; the holder of an inline policy) instead of the path's subject.
     pub subject_is_resource: bool,
+    /// `@message`: what each result says, from the request's facts. Without
+    /// one, a result says what the model wrote about its access path.
+    pub message: Option<message::MessageTemplate>,
     /// Where the policy came from (`builtin/<file>` or the path given).
     pub source: String,
     /// SHA-256 of the policy's own text.
@@ -71,6 +75,9 @@ pub struct PolicyPack {
     /// The schema the controls were validated against, parsed once per run
     /// (3 ms, a tenth of the time to load the built-in pack).
     pub schema: Schema,
+    /// The controls and the checks of their `@message` placeholders: what
+    /// the run's entity store must hold (`model::EntityReads::of_policies`).
+    pub reading: PolicySet,
 }
 
 impl Requirement {

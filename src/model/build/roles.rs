@@ -201,6 +201,7 @@ fn trust_context(path: &TrustPath) -> Map<String, Value> {
     m.insert("principal_kind".into(), json!(path.principal.kind.as_str()));
     m.insert("mfa_gate".into(), json!(path.mfa_gate.as_str()));
     m.insert("mfa_gated".into(), json!(path.mfa_gate.is_gated()));
+    m.insert("mfa_reason".into(), json!(path.mfa_gate.explanation()));
     m.insert(
         "external_id_required".into(),
         json!(path.external_id_required),
@@ -220,6 +221,7 @@ fn trust_context_unknown() -> Map<String, Value> {
     m.insert("principal_kind".into(), json!("other"));
     m.insert("mfa_gate".into(), json!("none"));
     m.insert("mfa_gated".into(), json!(false));
+    m.insert("mfa_reason".into(), json!(""));
     m.insert("external_id_required".into(), json!(false));
     m.insert("cross_account".into(), json!(false));
     m.insert("condition_keys".into(), json!([]));
