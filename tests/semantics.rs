@@ -513,3 +513,77 @@ fn root_use_in_a_sixteen_column_report_is_never_a_guess() {
     // Made 243 days before, and the report cannot show its use since.
     assert_eq!(status("2015-06-01"), ["not-evaluated"]);
 }
+
+/// A 16-column report cannot show whether or when a user's key was used:
+/// `access-keys-not-created-at-setup` cannot tell a never-used key, and
+/// `credentials-unused-45-days` cannot judge a key older than the limit (a
+/// younger one cannot have been idle that long, so it passes).
+#[test]
+fn user_key_use_in_a_sixteen_column_report_is_never_a_guess() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_2_active,access_key_2_last_rotated,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n\
+<root_account>,arn:aws:iam::123456789012:root,2012-02-11T09:14:33+00:00,not_supported,N/A,not_supported,not_supported,true,false,N/A,false,N/A,false,N/A,false,N/A\n\
+old,arn:aws:iam::123456789012:user/old,2013-01-01T00:00:00+00:00,true,2014-11-01T00:00:00+00:00,2013-01-01T00:00:00+00:00,N/A,true,true,2014-01-01T00:00:00+00:00,false,N/A,false,N/A,false,N/A\n\
+young,arn:aws:iam::123456789012:user/young,2013-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2014-11-10T00:00:00+00:00,false,N/A,false,N/A,false,N/A\n";
+    let file = tmp.path().join("credential-report.csv");
+    std::fs::write(&file, csv).unwrap();
+    let (_, report) = json_report(&[file.to_str().unwrap(), "--as-of", "2014-11-20"]);
+    let status_of = |policy: &str, who: &str| -> Vec<String> {
+        results_of(&report, policy)
+            .into_iter()
+            .filter(|r| r.0.ends_with(&format!("user/{who}")))
+            .map(|r| r.2.to_string())
+            .collect()
+    };
+    assert_eq!(
+        status_of("access-keys-not-created-at-setup", "old"),
+        ["not-evaluated"]
+    );
+    assert_eq!(
+        status_of("credentials-unused-45-days", "old"),
+        ["pass", "not-evaluated"]
+    );
+    // The console path (no password) and the key made 10 days before.
+    assert_eq!(
+        status_of("credentials-unused-45-days", "young"),
+        ["pass", "pass"]
+    );
+    // The key's age is known: rotation is judged as usual.
+    assert_eq!(status_of("access-keys-rotated-90-days", "old"), ["fail"]);
+    let text = report.to_string();
+    assert!(
+        text.contains("cannot show whether or when a key was used"),
+        "{text}"
+    );
+}
+
+/// Root's facts completed from the account summary (the report has no root
+/// row) cannot show when root was used.
+#[test]
+fn root_use_from_the_account_summary_is_not_evaluated() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("credential-report.csv"),
+        "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n\
+ann,arn:aws:iam::123456789012:user/ann,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("account-summary.json"),
+        r#"{"SummaryMap": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0, "Users": 1}}"#,
+    )
+    .unwrap();
+    let (_, report) = json_report(&[tmp.path().to_str().unwrap(), "--as-of", "2026-11-20"]);
+    let statuses: Vec<String> = results_of(&report, "root-not-used-recently")
+        .into_iter()
+        .map(|r| r.2.to_string())
+        .collect();
+    assert_eq!(statuses, ["not-evaluated"], "{report:#}");
+    assert_eq!(
+        results_of(&report, "root-mfa")
+            .into_iter()
+            .map(|r| r.2.to_string())
+            .collect::<Vec<_>>(),
+        ["pass"]
+    );
+}

@@ -82,6 +82,16 @@ pub(super) fn root_key_use_unknown(window_days: i64) -> String {
     )
 }
 
+/// Why root's last use is unknown when its facts come from the account summary.
+pub(super) const ROOT_USE_NOT_IN_SUMMARY: &str = "the credential report has no root row (`<root_account>`), and the account summary it was completed from cannot show when root was used (export a complete credential report)";
+
+/// Why a user's key use is unknown in a 16-column report.
+pub(super) fn key_use_unknown(slot: usize, owner_arn: &str) -> String {
+    format!(
+        "access key {slot} of `{owner_arn}` is active, and the credential report has the 16 columns of before 2015, which cannot show whether or when a key was used (export a current credential report)"
+    )
+}
+
 /// Why an active key's age is unknown.
 pub(super) fn key_without_rotation(slot: usize, owner_arn: &str) -> String {
     format!(

@@ -40,6 +40,10 @@ impl Builder<'_> {
         facts: &mut RootFacts,
         row: Option<&CredentialRow>,
     ) -> Vec<(&'static str, String)> {
+        if facts.source == "account-summary" {
+            // The summary tells MFA and keys, never when root was used.
+            return vec![("last_used", messages::ROOT_USE_NOT_IN_SUMMARY.to_string())];
+        }
         let (true, Some(row)) = (facts.key_use_unknown, row) else {
             return Vec::new();
         };

@@ -243,6 +243,12 @@ impl<'s> Builder<'s> {
         (owner, owner_type): (&EntityUid, Type),
         owner_ancestors: &[EntityUid],
     ) -> Result<(), Error> {
+        let report_has_key_use = self
+            .snapshot
+            .credential_report
+            .as_ref()
+            .is_some_and(|(_, r)| r.has_last_used_columns);
+        let (as_of, unused_days) = (self.as_of.time, self.thresholds.get("unused-days"));
         for (i, key) in row.access_keys.iter().enumerate() {
             let slot = i + 1;
             // A slot holds a key when it is active or AWS recorded a rotation
@@ -289,6 +295,22 @@ impl<'s> Builder<'s> {
                     "last_rotated",
                     messages::key_without_rotation(slot, &row.arn),
                 ));
+            }
+            // A 16-column report has no `access_key_N_last_used_date`: whether
+            // an active key was ever used is unknown. Its age still bounds
+            // its idleness: a key made less than `unused-days` ago cannot
+            // have been idle that long, so `last_used` is unknown only for
+            // older keys (or without an as-of time).
+            if key.active && !report_has_key_use {
+                let why = messages::key_use_unknown(slot, &row.arn);
+                req.unknown.push(("last_used_state", why.clone()));
+                let young = match (key.last_rotated.timestamp(), as_of) {
+                    (Some(made), Some(now)) => now.days_since(made) < unused_days,
+                    _ => false,
+                };
+                if !young {
+                    req.unknown.push(("last_used", why));
+                }
             }
         }
         Ok(())
