@@ -169,6 +169,11 @@ pub struct AccessRequest {
     /// Where the evidence for this path is, when one place holds it
     /// (shared by the paths of one identity and by their findings).
     pub location: Option<Arc<EvidenceLocation>>,
+    /// For a review, which judges facts from several exports: where each
+    /// export holds them (a user's credential report row and its
+    /// `/UserDetailList/N`). A result points at the place in the export its
+    /// control requires, else at [`location`](Self::location).
+    pub sources: Vec<(EvidenceKind, Arc<EvidenceLocation>)>,
 }
 
 /// An entity named by its type and id: how a request keeps its principal and

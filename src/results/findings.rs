@@ -10,7 +10,7 @@ use super::{Finding, Findings, Labels, ResultId, Status};
 use crate::engine::{judge, Control, Judgement, PolicyPack, Verdict};
 use crate::exec::Sequential;
 use crate::model::cedar::Type;
-use crate::model::{AccessRequest, Model};
+use crate::model::{AccessRequest, EvidenceLocation, Model};
 
 /// Judges one snapshot on the calling thread and writes its findings.
 pub fn evaluate(pack: &PolicyPack, model: &Model, entities: &Entities) -> Findings {
@@ -94,13 +94,29 @@ pub fn findings(mut judgement: Judgement<'_>, model: &Model) -> Findings {
                 None => req.message.clone(),
             },
             labels: Labels::default(),
-            location: req.location.clone(),
+            location: location_for(control, req),
         }));
     }
     for (control, status, message) in about_the_account {
         findings.push(account.finding(control, status, message));
     }
     findings
+}
+
+/// Where a result's evidence is: for a review, the place in the export the
+/// control requires (a user's report row for a key count, its
+/// `/UserDetailList/N` for its policies); else the path's own place.
+fn location_for(control: &Control, req: &AccessRequest) -> Option<Arc<EvidenceLocation>> {
+    control
+        .requires
+        .iter()
+        .find_map(|r| {
+            req.sources
+                .iter()
+                .find(|(kind, _)| r.names(*kind))
+                .map(|(_, at)| at.clone())
+        })
+        .or_else(|| req.location.clone())
 }
 
 /// What a control's result on a request is about: the request's subject, or

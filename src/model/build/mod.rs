@@ -125,6 +125,19 @@ pub fn normalize(
         &support_roles,
         snapshot.password_policy.as_ref().map(|(_, p)| p),
     );
+    // The account review's facts: the password policy export is one place.
+    let account_sources = snapshot
+        .password_policy
+        .as_ref()
+        .map(|(file, _)| {
+            let at = EvidenceLocation {
+                file: file.clone(),
+                line: None,
+                pointer: None,
+            };
+            vec![(EvidenceKind::PasswordPolicy, Arc::new(at))]
+        })
+        .unwrap_or_default();
     let (available, incomplete) = availability(snapshot);
     let mut reviews = b.reviews;
     reviews.extend(role_builder.reviews);
@@ -148,6 +161,7 @@ pub fn normalize(
         reviews,
         review_context,
         account_message,
+        account_sources,
     })
 }
 
@@ -167,6 +181,7 @@ pub struct Normalized {
     /// The one context every review carries.
     review_context: cedar::BuiltContext,
     account_message: String,
+    account_sources: Vec<(EvidenceKind, Arc<EvidenceLocation>)>,
 }
 
 /// What one part of the normalization made.
@@ -203,10 +218,12 @@ impl Normalized {
             );
             req.missing = pending.missing;
             req.unknown = pending.unknown;
+            req.location = pending.sources.first().map(|(_, l)| l.clone());
+            req.sources = pending.sources;
             requests.push(req);
         }
         let id = self.account.root_arn();
-        requests.push(access_request(
+        let mut review = access_request(
             id.clone(),
             Action::Review,
             account(),
@@ -214,7 +231,9 @@ impl Normalized {
             self.review_context,
             id.into(),
             self.account_message.into(),
-        ));
+        );
+        review.sources = self.account_sources;
+        requests.push(review);
         Model {
             account: self.account,
             as_of: self.as_of,
@@ -253,6 +272,7 @@ fn access_request(
         unknown: Vec::new(),
         unreadable: None,
         location: None,
+        sources: Vec::new(),
     }
 }
 
@@ -343,6 +363,8 @@ struct PendingReview {
     message: String,
     missing: Vec<(EvidenceKind, String)>,
     unknown: Vec<(&'static str, String)>,
+    /// Where each export holds the identity's facts.
+    sources: Vec<(EvidenceKind, Arc<EvidenceLocation>)>,
 }
 
 impl<'s> Builder<'s> {

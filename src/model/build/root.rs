@@ -8,9 +8,10 @@ use super::{messages, Builder, PendingReview, RequestContext};
 use crate::error::Error;
 use crate::evidence::credential_report::{CredentialRow, PasswordEnabled};
 use crate::evidence::time::Timestamp;
+use crate::evidence::EvidenceKind;
 use crate::model::arn;
 use crate::model::cedar::{self, Type};
-use crate::model::{Action, EntityRef};
+use crate::model::{Action, EntityRef, EvidenceLocation};
 
 /// What the evidence says about root, from either export.
 pub(super) struct RootFacts {
@@ -184,6 +185,20 @@ impl Builder<'_> {
             self.access_keys(r, (&uid, Type::Root), &parents)?;
         }
         let message = messages::root_message(&facts, virtual_list.map(|_| has_virtual_mfa));
+        // Root's facts: its report row, else the account summary's map.
+        let source = match row {
+            Some(r) => self
+                .row_location(r)
+                .map(|at| (EvidenceKind::CredentialReport, at)),
+            None => self.snapshot.account_summary.as_ref().map(|(file, _)| {
+                let at = EvidenceLocation {
+                    file: file.clone(),
+                    line: None,
+                    pointer: Some("/SummaryMap".into()),
+                };
+                (EvidenceKind::AccountSummary, Arc::new(at))
+            }),
+        };
         self.reviews.push(PendingReview {
             id: format!("{}/review", facts.arn),
             principal: EntityRef::named(Type::Root, &root_name),
@@ -191,6 +206,7 @@ impl Builder<'_> {
             message,
             missing: Vec::new(),
             unknown,
+            sources: source.into_iter().collect(),
         });
         Ok(())
     }

@@ -224,6 +224,14 @@ impl<'s> Builder<'s> {
                 messages::USER_NOT_IN_DETAILS.into(),
             ));
         }
+        let mut sources = Vec::new();
+        if let Some(at) = row.and_then(|r| self.row_location(r)) {
+            sources.push((EvidenceKind::CredentialReport, at));
+        }
+        if let Some(d) = facts.detail {
+            let at = Arc::new(detail_location(&d.file, &d.pointer));
+            sources.push((EvidenceKind::AuthorizationDetails, at));
+        }
         self.reviews.push(PendingReview {
             id: format!("{arn}/review"),
             principal: EntityRef::named(Type::User, &name),
@@ -231,6 +239,7 @@ impl<'s> Builder<'s> {
             message: messages::user_review_message(row, facts.detail),
             missing,
             unknown: Vec::new(),
+            sources,
         });
         Ok(())
     }
