@@ -50,6 +50,10 @@ pub enum Command {
     /// Check that a JSON report was produced from exactly these evidence files and policies
     /// (exit 0 identical, 1 something differs, 2 the report is unreadable).
     Verify(VerifyArgs),
+    /// Print a bash script that collects complete evidence with the AWS CLI v2:
+    /// `iam-audit collect-script > collect.sh`, then the account owner runs
+    /// `bash collect.sh OUTDIR [--profile P]... [--role-arn ARN]...`.
+    CollectScript,
 }
 
 #[derive(Debug, Args)]

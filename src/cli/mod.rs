@@ -78,6 +78,7 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
             subject: args.subject,
             as_of: args.as_of,
         }),
+        Command::CollectScript => commands::Command::CollectScript,
         Command::Test(args) => commands::Command::Test(test::Options { dir: args.dir }),
         Command::Verify(args) => commands::Command::Verify(verify::Options {
             policies: args.policy.options(),

@@ -7,6 +7,7 @@
 //! (a failed control, a new failure, a failed test, a report that does not
 //! verify), 2 unusable input, policy or arguments (an [`Error`]).
 
+pub mod collect_script;
 pub mod diff;
 pub mod entities;
 pub mod evaluate;
@@ -41,6 +42,7 @@ pub enum Command {
     Explain(explain::Options),
     Test(test::Options),
     Verify(verify::Options),
+    CollectScript,
 }
 
 /// What a command produced.
@@ -90,6 +92,7 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         Command::Explain(o) => explain::run(&o),
         Command::Test(o) => test::run(&o),
         Command::Verify(o) => verify::run(&o),
+        Command::CollectScript => Ok(collect_script::run()),
     }
 }
 
