@@ -26,10 +26,14 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let outcome = cli::command(args.command).and_then(commands::run);
+    // `--quiet` keeps errors: only the notes that are warnings go.
+    let quiet = args.quiet;
+    let outcome = cli::command(args).and_then(commands::run);
     let written = outcome.and_then(|outcome| {
         for note in &outcome.notes {
-            eprintln!("{note}");
+            if !(quiet && note.starts_with("warning:")) {
+                eprintln!("{note}");
+            }
         }
         output::write(&outcome.output, outcome.destination.as_deref())?;
         let code = outcome.code;

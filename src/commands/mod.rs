@@ -8,10 +8,12 @@
 //! verify), 2 unusable input, policy or arguments (an [`Error`]).
 
 pub mod collect_script;
+pub mod completions;
 pub mod diff;
 pub mod entities;
 pub mod evaluate;
 pub mod explain;
+pub mod man;
 pub mod policies;
 pub mod requests;
 pub mod schema;
@@ -43,6 +45,8 @@ pub enum Command {
     Test(test::Options),
     Verify(verify::Options),
     CollectScript,
+    Completions(completions::Options),
+    Man(man::Options),
 }
 
 /// What a command produced.
@@ -93,6 +97,8 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         Command::Test(o) => test::run(&o),
         Command::Verify(o) => verify::run(&o),
         Command::CollectScript => Ok(collect_script::run()),
+        Command::Completions(o) => Ok(completions::run(o)),
+        Command::Man(o) => man::run(o),
     }
 }
 
