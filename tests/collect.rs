@@ -253,14 +253,23 @@ fn several_profiles_and_roles_make_an_organization() {
         .collect();
     assert_eq!(accounts, ["123456789012", "222222222222"]);
 
-    // Two profiles are an organization too.
-    let out = desk.collect(&["two", "--profile", "default", "--profile=dev"], &[]);
+    // Two profiles are an organization too (in a folder whose name has a
+    // space, which the closing hint quotes for the shell).
+    let out = desk.collect(
+        &["two accounts", "--profile", "default", "--profile=dev"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).ends_with("next: iam-audit evaluate two\\ accounts\n"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(
-        files_of(&desk.path("two")),
+        files_of(&desk.path("two accounts")),
         ["123456789012-acme-demo", "222222222222"]
     );
-    evaluates_cleanly(&desk.path("two"));
+    evaluates_cleanly(&desk.path("two accounts"));
 }
 
 #[test]

@@ -270,7 +270,7 @@ publish() {
 if ((${#targets[@]} <= 1)); then
   collect "${targets[0]:-default}" "$work/snapshot"
   publish "$work/snapshot"
-  say "wrote the snapshot of account $account_id to \`$outdir\`; next: iam-audit evaluate $outdir"
+  say "wrote the snapshot of account $account_id to \`$outdir\`; next: iam-audit evaluate $(printf '%q' "$outdir")"
   exit 0
 fi
 
@@ -283,4 +283,4 @@ for spec in "${targets[@]}"; do
   mv -- "$work/account" "$work/organization/$name"
 done
 publish "$work/organization"
-say "wrote ${#targets[@]} account snapshots to \`$outdir\`; next: iam-audit evaluate $outdir"
+say "wrote ${#targets[@]} account snapshots to \`$outdir\`; next: iam-audit evaluate $(printf '%q' "$outdir")"
