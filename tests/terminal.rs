@@ -123,6 +123,11 @@ fn color_is_auto_always_or_never_and_no_color_is_honoured() {
         &["evaluate", "snapshots/demo", "--color", "never"],
         None
     ));
+    // clap's own help follows the flag too.
+    let help = run(&["evaluate", "--help", "--color", "always"]);
+    assert!(stdout(&help).contains("\u{1b}["), "{}", stdout(&help));
+    let help = run(&["--color=never", "evaluate", "--help"]);
+    assert!(!stdout(&help).contains("\u{1b}["));
     let out = run(&["evaluate", "snapshots/demo", "--color", "sometimes"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("[possible values: auto, always, never]"));

@@ -124,6 +124,34 @@ pub fn error_text(e: &Error) -> String {
     }
 }
 
+/// `--color` as clap's own help and errors should follow it, read from the
+/// raw arguments (clap colours its messages before the parse is done):
+/// the last `--color WHEN` or `--color=WHEN` wins, as in the parse.
+pub fn clap_color(args: impl IntoIterator<Item = std::ffi::OsString>) -> clap::ColorChoice {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut choice = clap::ColorChoice::Auto;
+    for (i, arg) in args.iter().enumerate() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.get(i + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        match value.map(str::to_ascii_lowercase).as_deref() {
+            Some("always") => choice = clap::ColorChoice::Always,
+            Some("never") => choice = clap::ColorChoice::Never,
+            Some("auto") => choice = clap::ColorChoice::Auto,
+            _ => {}
+        }
+    }
+    choice
+}
+
 /// How the table is drawn where it goes. Colours: `--color`, and for
 /// `auto` a terminal on stdout without `NO_COLOR`. Width: a file gets
 /// [`PIPE_WIDTH`] (the same bytes whatever the environment); stdout gets
