@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use iam_audit::cli::{self, args::Cli, output};
 use iam_audit::commands;
@@ -19,17 +19,27 @@ use iam_audit::commands;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = match Cli::try_parse() {
+    // clap's own help and errors follow `--color` too, so it is read
+    // before the parse.
+    let definitions = Cli::command().color(cli::clap_color(std::env::args_os()));
+    let parsed = definitions.try_get_matches().and_then(|mut matches| {
+        Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut Cli::command()))
+    });
+    let args = match parsed {
         Ok(args) => args,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let outcome = cli::command(args.command).and_then(commands::run);
+    // `--quiet` keeps errors: only the notes that are warnings go.
+    let quiet = args.quiet;
+    let outcome = cli::command(args).and_then(commands::run);
     let written = outcome.and_then(|outcome| {
         for note in &outcome.notes {
-            eprintln!("{note}");
+            if !(quiet && note.starts_with("warning:")) {
+                eprintln!("{note}");
+            }
         }
         output::write(&outcome.output, outcome.destination.as_deref())?;
         let code = outcome.code;

@@ -21,10 +21,23 @@ fn one_error_never_hides_the_next() {
         [
             "error: tests/fixtures/policies/many-errors/b-syntax.cedar:4:1: unexpected token `when`",
             "error: tests/fixtures/policies/many-errors/c-annotations.cedar:2:1: policy has no `@id` annotation",
-            "error: tests/fixtures/policies/many-errors/c-annotations.cedar:4:1: policy `many-errors-severity`: unknown `@severity(\"urgent\")`",
+            "error: tests/fixtures/policies/many-errors/c-annotations.cedar:5:1: policy `many-errors-severity`: unknown `@severity(\"urgent\")`",
             "error: tests/fixtures/policies/many-errors/a-misspelt.cedar:5:8: for policy `many-errors-first`, attribute `mfa_actve` on entity type `Iam::User` not found",
             "error: tests/fixtures/policies/many-errors/a-misspelt.cedar:10:8: for policy `many-errors-second`, attribute `password_enabld` on entity type `Iam::User` not found",
         ]
+    );
+    // Each message once: the header line, not again in the drawing below it,
+    // and a bad `@severity` drawn on its own line.
+    assert_eq!(
+        err.matches("unknown `@severity(\"urgent\")`").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(err.matches("attribute `mfa_actve`").count(), 1, "{err}");
+    assert!(!err.contains('×'), "{err}");
+    assert!(
+        err.contains(" 5 │ @severity(\"urgent\")\n   · ───"),
+        "{err}"
     );
     assert!(err.contains("help: did you mean `mfa_active`?"), "{err}");
     assert!(

@@ -134,7 +134,11 @@ fn everything_waived_exits_0_and_the_table_shows_the_waivers() {
         [("applied".into(), 2, 2), ("applied".into(), 1, 1)]
     );
 
-    let out = run(&three(&["evaluate", "snapshots/demo", "--waivers", &file]));
+    // Wide enough that no cell wraps (a pipe gets 100 columns).
+    let out = cmd(&three(&["evaluate", "snapshots/demo", "--waivers", &file]))
+        .env("COLUMNS", "1000")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let table = stdout(&out);
     assert!(table.contains("Waived"), "{table}");
@@ -833,7 +837,10 @@ fn hostile_waiver_text_is_escaped_in_the_table_and_kept_exactly_in_json() {
                 "reason": "{reason}", "approver": "a\u202eb", "expires": "2027-01-01"}}]}}"#
         ),
     );
-    let out = run(&["evaluate", "snapshots/demo", "--waivers", &file]);
+    let out = cmd(&["evaluate", "snapshots/demo", "--waivers", &file])
+        .env("COLUMNS", "1000")
+        .output()
+        .unwrap();
     let table = stdout(&out);
     assert!(
         !table.contains('\u{1b}'),

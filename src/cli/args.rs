@@ -22,8 +22,34 @@ use crate::model::Thresholds;
         Exit codes: 0 no control failed; 1 a control failed or errored; 2 unusable input, policy or arguments."
 )]
 pub struct Cli {
+    /// When to colour the table: `auto` (stdout is a terminal and `NO_COLOR` is unset or empty),
+    /// `always` or `never`.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        ignore_case = true,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub color: ColorWhen,
+    /// No progress bar and no warnings on stderr (errors are still printed; the report still
+    /// lists its warnings).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colours when stdout is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    /// Colours wherever the table goes.
+    Always,
+    /// No colours.
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,6 +76,28 @@ pub enum Command {
     /// Check that a JSON report was produced from exactly these evidence files and policies
     /// (exit 0 identical, 1 something differs, 2 the report is unreadable).
     Verify(VerifyArgs),
+    /// Print the completion script of a shell (`source <(iam-audit completions bash)`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) of iam-audit, or of one command: `iam-audit man | man -l -`.
+    Man(ManArgs),
+    /// Print a bash script that collects complete evidence with the AWS CLI v2:
+    /// `iam-audit collect-script > collect.sh`, then the account owner runs
+    /// `bash collect.sh OUTDIR [--profile P]... [--role-arn ARN]...`.
+    CollectScript,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, ignore_case = true)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command (`evaluate`, `diff`, ...): its own page, `iam-audit-COMMAND(1)`.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -60,9 +108,9 @@ pub struct PoliciesArgs {
     /// and the controls exported evidence cannot decide (`cis-aws-v1.4` ... `cis-aws-v6.0`).
     #[arg(long, value_name = "BENCHMARK", value_parser = parse_benchmark)]
     pub benchmark: Option<Benchmark>,
-    /// Output format (`table` or `json`).
+    /// Output format.
     #[arg(long, value_enum, ignore_case = true, default_value = "table")]
-    pub format: Format,
+    pub format: TableOrJson,
 }
 
 #[derive(Debug, Args)]
@@ -73,9 +121,9 @@ pub struct ExplainArgs {
     /// The ARN (or account id, or name) the requests are about: as result subject, principal or resource.
     #[arg(long, value_name = "ARN")]
     pub subject: String,
-    /// Output format: `table` (text) or `json`.
+    /// Output format.
     #[arg(long, value_enum, ignore_case = true, default_value = "table")]
-    pub format: Format,
+    pub format: TableOrJson,
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// The time the evidence describes (RFC 3339 or a date); default: the credential report's
@@ -260,8 +308,10 @@ impl SeverityArg {
     }
 }
 
+/// `--format` of the commands that print a table or JSON only (`diff`,
+/// `policies`, `explain`): only what they accept is listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
+pub enum TableOrJson {
     /// Tables for a terminal.
     Table,
     /// A JSON document (stable keys, sorted lists).
@@ -278,7 +328,7 @@ pub struct DiffArgs {
     pub new: PathBuf,
     /// Output format.
     #[arg(long, value_enum, ignore_case = true, default_value = "table")]
-    pub format: DiffFormat,
+    pub format: TableOrJson,
     /// Write to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

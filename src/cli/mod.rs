@@ -12,41 +12,51 @@ pub mod threads;
 
 use std::io::IsTerminal;
 
-use crate::commands::{self, diff, evaluate, explain, policies, test, verify};
+use clap::CommandFactory;
+
+use crate::commands::{self, completions, diff, evaluate, explain, man, policies, test, verify};
 use crate::error::Error;
-use crate::report::{table, Format};
-use args::Command;
+use crate::report::table;
+use args::{Cli, ColorWhen, Command, TableOrJson};
+
+/// The width a table is wrapped to when it goes to a pipe or a file (and
+/// `COLUMNS` does not say otherwise): rows stay readable in a pager, a log
+/// or an editor instead of running to hundreds of characters.
+pub const PIPE_WIDTH: u16 = 100;
+
+/// Narrower than this, a table cannot be laid out at all; a smaller
+/// terminal or `COLUMNS` gets this width (and the terminal wraps).
+const MIN_WIDTH: u16 = 40;
 
 /// The options of the command the arguments name.
-pub fn command(command: Command) -> Result<commands::Command, Error> {
+pub fn command(cli: Cli) -> Result<commands::Command, Error> {
+    let Cli {
+        color,
+        quiet,
+        command,
+    } = cli;
     Ok(match command {
-        Command::Evaluate(args) => {
-            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-            commands::Command::Evaluate(evaluate::Options {
-                policies: args.policy.options(),
-                paths: args.paths,
-                as_of: args.as_of,
-                waivers: args.waivers,
-                jobs: args.jobs.map(usize::from),
-                progress: std::io::stderr().is_terminal(),
-                thresholds: crate::model::Thresholds::from_settings(&args.thresholds)
-                    .map_err(Error::Usage)?,
-                benchmark: args.benchmark,
-                limits: files::Limits {
-                    max_input_size: args.max_input_size,
-                },
-                exit_policy: crate::results::ExitPolicy {
-                    statuses: args.fail_on.iter().map(|s| s.status()).collect(),
-                    min_severity: args.min_severity.map(|s| s.severity()),
-                },
-                format: args.format,
-                style: table::Style {
-                    color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-                    width: if to_terminal { terminal_width() } else { None },
-                },
-                output: args.output,
-            })
-        }
+        Command::Evaluate(args) => commands::Command::Evaluate(evaluate::Options {
+            policies: args.policy.options(),
+            paths: args.paths,
+            as_of: args.as_of,
+            waivers: args.waivers,
+            jobs: args.jobs.map(usize::from),
+            progress: !quiet && std::io::stderr().is_terminal(),
+            thresholds: crate::model::Thresholds::from_settings(&args.thresholds)
+                .map_err(Error::Usage)?,
+            benchmark: args.benchmark,
+            limits: files::Limits {
+                max_input_size: args.max_input_size,
+            },
+            exit_policy: crate::results::ExitPolicy {
+                statuses: args.fail_on.iter().map(|s| s.status()).collect(),
+                min_severity: args.min_severity.map(|s| s.severity()),
+            },
+            format: args.format,
+            style: table_style(color, args.output.is_some()),
+            output: args.output,
+        }),
         Command::Validate(args) => commands::Command::Validate(args.options()),
         Command::Entities(args) => commands::Command::Entities(commands::OneSnapshot {
             paths: args.paths,
@@ -57,14 +67,14 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
         Command::Diff(args) => commands::Command::Diff(diff::Options {
             old: args.old,
             new: args.new,
-            json: args.format == args::DiffFormat::Json,
+            json: args.format == TableOrJson::Json,
             output: args.output,
             fail_on_lost: args.fail_on_lost,
         }),
         Command::Policies(args) => commands::Command::Policies(policies::Options {
             policies: args.policy.options(),
             benchmark: args.benchmark,
-            json: table_or_json("policies", args.format)?,
+            json: args.format == TableOrJson::Json,
         }),
         Command::Requests(args) => commands::Command::Requests(commands::OneSnapshot {
             paths: args.paths,
@@ -72,11 +82,20 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
             output: args.output,
         }),
         Command::Explain(args) => commands::Command::Explain(explain::Options {
-            json: table_or_json("explain", args.format)?,
+            json: args.format == TableOrJson::Json,
             policies: args.policy.options(),
             paths: args.paths,
             subject: args.subject,
             as_of: args.as_of,
+        }),
+        Command::CollectScript => commands::Command::CollectScript,
+        Command::Completions(args) => commands::Command::Completions(completions::Options {
+            cli: Cli::command(),
+            shell: args.shell,
+        }),
+        Command::Man(args) => commands::Command::Man(man::Options {
+            cli: Cli::command(),
+            command: args.command,
         }),
         Command::Test(args) => commands::Command::Test(test::Options { dir: args.dir }),
         Command::Verify(args) => commands::Command::Verify(verify::Options {
@@ -88,17 +107,6 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
             },
         }),
     })
-}
-
-/// `true` for JSON; commands that print only a table or JSON refuse the rest.
-fn table_or_json(command: &str, format: Format) -> Result<bool, Error> {
-    match format {
-        Format::Json => Ok(true),
-        Format::Table => Ok(false),
-        other => Err(Error::Usage(format!(
-            "`{command}` prints `table` or `json`, not `{other:?}`"
-        ))),
-    }
 }
 
 /// An error as the command line prints it (policy diagnostics come
@@ -116,9 +124,74 @@ pub fn error_text(e: &Error) -> String {
     }
 }
 
-fn terminal_width() -> Option<u16> {
+/// `--color` as clap's own help and errors should follow it, read from the
+/// raw arguments (clap colours its messages before the parse is done):
+/// the last `--color WHEN` or `--color=WHEN` wins, as in the parse.
+pub fn clap_color(args: impl IntoIterator<Item = std::ffi::OsString>) -> clap::ColorChoice {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut choice = clap::ColorChoice::Auto;
+    for (i, arg) in args.iter().enumerate() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.get(i + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        match value.map(str::to_ascii_lowercase).as_deref() {
+            Some("always") => choice = clap::ColorChoice::Always,
+            Some("never") => choice = clap::ColorChoice::Never,
+            Some("auto") => choice = clap::ColorChoice::Auto,
+            _ => {}
+        }
+    }
+    choice
+}
+
+/// How the table is drawn where it goes. Colours: `--color`, and for
+/// `auto` a terminal on stdout without `NO_COLOR`. Width: a file gets
+/// [`PIPE_WIDTH`] (the same bytes whatever the environment); stdout gets
+/// `COLUMNS` when it is set, else the terminal's width, else (a pipe)
+/// [`PIPE_WIDTH`].
+fn table_style(color: ColorWhen, to_file: bool) -> table::Style {
+    let terminal = !to_file && std::io::stdout().is_terminal();
+    let color = match color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let width = if to_file {
+        PIPE_WIDTH
+    } else {
+        columns()
+            .or_else(|| if terminal { terminal_width() } else { None })
+            .unwrap_or(PIPE_WIDTH)
+    };
+    table::Style {
+        color,
+        width: Some(width.max(MIN_WIDTH)),
+    }
+}
+
+/// `COLUMNS`, when it holds a width.
+fn columns() -> Option<u16> {
     std::env::var("COLUMNS")
         .ok()
-        .and_then(|c| c.parse().ok())
-        .or(Some(120))
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|&w| w > 0)
+}
+
+/// The width of the terminal on stdout.
+#[cfg(not(target_arch = "wasm32"))]
+fn terminal_width() -> Option<u16> {
+    terminal_size::terminal_size().map(|(terminal_size::Width(w), _)| w)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn terminal_width() -> Option<u16> {
+    None
 }

@@ -7,10 +7,13 @@
 //! (a failed control, a new failure, a failed test, a report that does not
 //! verify), 2 unusable input, policy or arguments (an [`Error`]).
 
+pub mod collect_script;
+pub mod completions;
 pub mod diff;
 pub mod entities;
 pub mod evaluate;
 pub mod explain;
+pub mod man;
 pub mod policies;
 pub mod requests;
 pub mod schema;
@@ -41,6 +44,9 @@ pub enum Command {
     Explain(explain::Options),
     Test(test::Options),
     Verify(verify::Options),
+    CollectScript,
+    Completions(completions::Options),
+    Man(man::Options),
 }
 
 /// What a command produced.
@@ -90,6 +96,9 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         Command::Explain(o) => explain::run(&o),
         Command::Test(o) => test::run(&o),
         Command::Verify(o) => verify::run(&o),
+        Command::CollectScript => Ok(collect_script::run()),
+        Command::Completions(o) => Ok(completions::run(o)),
+        Command::Man(o) => man::run(o),
     }
 }
 

@@ -74,9 +74,30 @@ pub fn render(inner: &dyn Diagnostic, file: &str, text: &str) -> String {
         GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
     let mut drawn = String::new();
     if handler.render_report(&mut drawn, &wrapped).is_ok() {
-        out.push_str(&drawn);
+        out.push_str(&without_message(&drawn));
     }
     out
+}
+
+/// miette's drawing without its first lines, `  × <message>` (and the
+/// message's wrapped lines, `  │ ...`): the `error: file:line:col:
+/// message` line above already says it, and a message printed twice reads
+/// as two errors.
+fn without_message(drawn: &str) -> String {
+    let mut lines = drawn.split_inclusive('\n').peekable();
+    if lines
+        .peek()
+        .is_some_and(|l| l.trim_start().starts_with('×'))
+    {
+        lines.next();
+        while lines
+            .peek()
+            .is_some_and(|l| l.trim_start().starts_with('│'))
+        {
+            lines.next();
+        }
+    }
+    lines.collect()
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -126,7 +126,7 @@ pub fn load_selected(
         let unmatched = selection.unmatched(&ids);
         if !unmatched.is_empty() {
             return Err(Error::Usage(format!(
-                "{} match{} no loaded policy id (`iam-audit validate` lists the loaded policies; globs use `*` and `?`)",
+                "{} match{} no loaded policy id (`iam-audit policies`, with the same `--policies` flags, lists them; globs use `*` and `?`)",
                 unmatched.join(", "),
                 if unmatched.len() == 1 { "es" } else { "" }
             )));
@@ -190,15 +190,18 @@ pub fn load_selected(
         let Some(src) = origin.get(id).and_then(|i| sources.get(*i)) else {
             continue;
         };
-        let at = starts
+        let (offset, len) = starts
             .get(id)
-            .and_then(|policy_at| text_offset(&src.text, *policy_at, "@message"))
-            .unwrap_or(0);
+            .and_then(|&at| {
+                let (within, len) = annotation_span(src.text.get(at..)?, "message")?;
+                Some((at + within, len))
+            })
+            .unwrap_or((0, 1));
         let problem = PolicyProblem {
             message: format!("policy `{id}`: `@message`: {}", unsound.message),
             help: unsound.help.clone(),
-            offset: at,
-            len: "@message".len(),
+            offset,
+            len,
         };
         problems.push(render(&problem, &src.name, &src.text));
     }
@@ -236,16 +239,29 @@ fn control(
     policy: &cedar_policy::Policy,
 ) -> Result<Control, PolicyProblem> {
     let text = policy.to_cedar().unwrap_or_default();
-    let problem = |message: String, help: &str| PolicyProblem {
-        message,
-        help: if help.is_empty() {
-            None
-        } else {
-            Some(help.to_string())
-        },
-        offset,
-        len: text.find('\n').unwrap_or(text.len()).max(1),
+    // The policy's text where it stands in its file (when it is found
+    // there), to point at the annotation a problem is about.
+    let in_file = source
+        .text
+        .get(offset..)
+        .is_some_and(|t| t.starts_with(&text));
+    let problem_at = |annotation: &str, message: String, help: &str| {
+        let (at, len) = in_file
+            .then(|| annotation_span(&text, annotation))
+            .flatten()
+            .unwrap_or((0, text.find('\n').unwrap_or(text.len())));
+        PolicyProblem {
+            message,
+            help: if help.is_empty() {
+                None
+            } else {
+                Some(help.to_string())
+            },
+            offset: offset + at,
+            len: len.max(1),
+        }
     };
+    let problem = |message: String, help: &str| problem_at("id", message, help);
     let Some(id) = policy.annotation("id") else {
         return Err(problem(
             "policy has no `@id` annotation".into(),
@@ -272,7 +288,8 @@ fn control(
     let severity = match policy.annotation("severity") {
         None => Severity::Medium,
         Some(s) => Severity::parse(s).ok_or_else(|| {
-            problem(
+            problem_at(
+                "severity",
                 format!("policy `{id}`: unknown `@severity(\"{s}\")`"),
                 "use one of `critical`, `high`, `medium`, `low`, `info`",
             )
@@ -280,7 +297,8 @@ fn control(
     };
     let version = policy.annotation("version").unwrap_or("0.0.0").to_string();
     if !is_semver(&version) {
-        return Err(problem(
+        return Err(problem_at(
+                "version",
             format!("policy `{id}`: `@version(\"{version}\")` is not a semantic version"),
             "write `MAJOR.MINOR.PATCH`, e.g. `@version(\"1.0.0\")`, and bump it whenever the policy text changes",
         ));
@@ -296,7 +314,8 @@ fn control(
                     match EvidenceKind::parse(alt) {
                         Some(k) => kinds.push(k),
                         None => {
-                            return Err(problem(
+                            return Err(problem_at(
+                                "requires",
                                 format!("policy `{id}`: `@requires` names `{alt}`, which is not an evidence kind"),
                                 "alternatives are evidence kinds separated by `|`, e.g. `credential-report|account-summary`",
                             ))
@@ -312,7 +331,8 @@ fn control(
                 let known = EvidenceKind::ALL
                     .map(|k| format!("`{}`", k.as_str()))
                     .join(", ");
-                return Err(problem(
+                return Err(problem_at(
+                    "requires",
                     format!(
                         "policy `{id}`: `@requires` names `{item}`, which is not an evidence kind"
                     ),
@@ -333,7 +353,8 @@ fn control(
         Some("resource") => true,
         Some("path") => false,
         Some(other) => {
-            return Err(problem(
+            return Err(problem_at(
+                "subject",
                 format!("policy `{id}`: unknown `@subject(\"{other}\")`"),
                 "use `@subject(\"resource\")` to name results by the resource's ARN (a managed policy, or an inline policy's holder), or leave it out",
             ))
@@ -342,18 +363,18 @@ fn control(
     let message = match policy.annotation("message") {
         None => None,
         Some(text) => Some(super::message::MessageTemplate::parse(text).map_err(|e| {
-            let mut p = problem(format!("policy `{id}`: `@message`: {}", e.message), &e.help);
-            if let Some(at) = text_offset(&source.text, offset, "@message") {
-                p.offset = at;
-                p.len = "@message".len();
-            }
-            p
+            problem_at(
+                "message",
+                format!("policy `{id}`: `@message`: {}", e.message),
+                &e.help,
+            )
         })?),
     };
     let cis_aws = match policy.annotation("cis_aws") {
         None => BTreeMap::new(),
         Some(s) => parse_cis(s).map_err(|m| {
-            problem(
+            problem_at(
+                "cis_aws",
                 format!("policy `{id}`: {m}"),
                 "write `@cis_aws(\"<benchmark version>=<control> ...\")`, e.g. `@cis_aws(\"3.0=1.10 5.0=1.9\")`",
             )
@@ -375,16 +396,30 @@ fn control(
     })
 }
 
-/// Where `what` (an annotation's `@name`) is in the policy that starts at
-/// `policy_at` of the file, if it is there: its own line for a diagnostic.
-fn text_offset(file: &str, policy_at: usize, what: &str) -> Option<usize> {
-    let rest = file.get(policy_at..)?;
-    // The policy's annotations come before its `forbid`/`permit`.
-    let head = rest
-        .find("forbid")
-        .or_else(|| rest.find("permit"))
-        .unwrap_or(rest.len());
-    rest[..head].find(what).map(|i| policy_at + i)
+/// Where `@name(...)` stands in a policy's text: its offset and length up to
+/// the end of its line. Annotations come before the effect, one per line as
+/// written in practice; the search stops at the line that starts the
+/// effect, and anything else (an annotation sharing a line) is not found.
+fn annotation_span(text: &str, name: &str) -> Option<(usize, usize)> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end();
+        let trimmed = content.trim_start();
+        if trimmed.starts_with("forbid") || trimmed.starts_with("permit") {
+            return None;
+        }
+        if let Some(after) = trimmed.strip_prefix('@').map(str::trim_start) {
+            if after
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.trim_start().starts_with('('))
+            {
+                let indent = content.len() - trimmed.len();
+                return Some((start + indent, trimmed.len()));
+            }
+        }
+        start += line.len();
+    }
+    None
 }
 
 fn is_semver(v: &str) -> bool {

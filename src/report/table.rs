@@ -6,7 +6,7 @@
 //! report (`--format json` lists them all).
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, ContentArrangement, Table};
+use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width as ComfyWidth};
 
 use super::{escape_text, Report};
 use crate::results::{Finding, Status};
@@ -15,7 +15,8 @@ use crate::results::{Finding, Status};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {
     pub color: bool,
-    /// Terminal width, when stdout is one (tables then wrap to fit).
+    /// The width tables wrap to (the command line gives the terminal's,
+    /// `COLUMNS`, or 100 for a pipe or a file); `None`: never wrapped.
     pub width: Option<u16>,
 }
 
@@ -69,6 +70,7 @@ pub fn render(report: &Report, style: Style) -> String {
         }
         controls.add_row(row);
     }
+    keep_whole(&mut controls, 0, report.policies.iter().map(|p| p.id.len()));
     out.push_str(&controls.to_string());
     out.push('\n');
 
@@ -82,37 +84,8 @@ pub fn render(report: &Report, style: Style) -> String {
         (a.status, &a.policy, &a.subject, &a.id).cmp(&(b.status, &b.policy, &b.subject, &b.id))
     });
     if !findings.is_empty() {
-        let several_accounts = report.snapshots.len() > 1;
-        let mut table = new_table(style);
-        let mut header = vec!["Status", "Control", "Subject", "Principal", "Finding"];
-        if several_accounts {
-            header.insert(2, "Account");
-        }
-        table.set_header(header);
-        for f in findings {
-            let mut row = vec![
-                status_cell(f.status, style),
-                Cell::new(&f.policy),
-                Cell::new(escape_text(&f.subject)),
-                Cell::new(escape_text(&f.principal)),
-                Cell::new(match &f.labels.waiver {
-                    Some(w) => format!(
-                        "{} (waived until {} by {}: {})",
-                        escape_text(&f.message),
-                        w.expires,
-                        escape_text(&w.approver),
-                        escape_text(&w.reason)
-                    ),
-                    None => escape_text(&f.message),
-                }),
-            ];
-            if several_accounts {
-                row.insert(2, Cell::new(escape_text(&f.account)));
-            }
-            table.add_row(row);
-        }
         out.push('\n');
-        out.push_str(&table.to_string());
+        out.push_str(&findings_list(report, &findings, style));
         out.push('\n');
     }
     if report.snapshots.len() > 1 {
@@ -139,6 +112,130 @@ pub fn render(report: &Report, style: Style) -> String {
     out.push('\n');
     out.push_str(&summary_line(report));
     out
+}
+
+/// Every result that is not a pass: a table when it fits the width, else
+/// one block per result (a table of ARNs and sentences squeezed into 100
+/// columns wraps every cell, and a wrapped ARN can no longer be searched
+/// for):
+///
+/// ```text
+/// fail  console-password-requires-mfa
+///   subject    arn:aws:iam::123456789012:user/bob
+///   principal  arn:aws:iam::123456789012:user/bob
+///   finding    console password enabled, no MFA device active
+/// ```
+fn findings_list(report: &Report, findings: &[&Finding], style: Style) -> String {
+    let several_accounts = report.snapshots.len() > 1;
+    let rows: Vec<[String; 6]> = findings
+        .iter()
+        .map(|f| {
+            [
+                f.status.as_str().to_string(),
+                f.policy.to_string(),
+                escape_text(&f.account),
+                escape_text(&f.subject),
+                escape_text(&f.principal),
+                match &f.labels.waiver {
+                    Some(w) => format!(
+                        "{} (waived until {} by {}: {})",
+                        escape_text(&f.message),
+                        w.expires,
+                        escape_text(&w.approver),
+                        escape_text(&w.reason)
+                    ),
+                    None => escape_text(&f.message),
+                },
+            ]
+        })
+        .collect();
+    let mut header = vec![
+        "Status",
+        "Control",
+        "Account",
+        "Subject",
+        "Principal",
+        "Finding",
+    ];
+    let shown: Vec<usize> = (0..6).filter(|&i| i != 2 || several_accounts).collect();
+    // The table's width unwrapped: each column's widest cell, one space of
+    // padding either side, a border between and around them.
+    let natural: usize = shown
+        .iter()
+        .map(|&i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+                + 3
+        })
+        .sum::<usize>()
+        + 1;
+    if style.width.is_some_and(|w| natural > usize::from(w)) {
+        let mut out = String::new();
+        for (f, row) in findings.iter().zip(&rows) {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            let status = if style.color {
+                paint_text(&row[0], f.status)
+            } else {
+                row[0].clone()
+            };
+            out.push_str(&format!("{status}  {}\n", row[1]));
+            if several_accounts {
+                out.push_str(&format!("  account    {}\n", row[2]));
+            }
+            out.push_str(&format!("  subject    {}\n", row[3]));
+            out.push_str(&format!("  principal  {}\n", row[4]));
+            out.push_str(&format!("  finding    {}\n", row[5]));
+        }
+        out.pop();
+        return out;
+    }
+    let mut table = new_table(style);
+    if !several_accounts {
+        header.remove(2);
+    }
+    table.set_header(header);
+    for (f, row) in findings.iter().zip(&rows) {
+        let mut cells = vec![status_cell(f.status, style)];
+        cells.extend(shown[1..].iter().map(|&i| Cell::new(&row[i])));
+        table.add_row(cells);
+    }
+    keep_whole(&mut table, 0, rows.iter().map(|r| r[0].len()));
+    keep_whole(&mut table, 1, rows.iter().map(|r| r[1].len()));
+    table.to_string()
+}
+
+/// A status word in its colour, for text outside a table.
+fn paint_text(text: &str, status: Status) -> String {
+    let code = match status {
+        Status::Fail => 31,
+        Status::Error => 35,
+        Status::NotEvaluated | Status::NotApplicable => 33,
+        Status::Waived => 36,
+        Status::Pass => 32,
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// Keeps the words of column `index` whole when a width makes the table
+/// wrap (a control id cut as `access-keys-not-created-at-set|up` reads as
+/// two words): the column is at least as wide as its longest entry, up to
+/// half of the table.
+fn keep_whole(t: &mut Table, index: usize, lengths: impl Iterator<Item = usize>) {
+    let Some(width) = t.width() else { return };
+    let longest = lengths.max().unwrap_or(0);
+    // The constraint counts the cell's padding, one space either side.
+    let longest = u16::try_from(longest)
+        .unwrap_or(u16::MAX)
+        .saturating_add(2)
+        .min(width / 2);
+    if let Some(column) = t.column_mut(index) {
+        column.set_constraint(ColumnConstraint::LowerBoundary(ComfyWidth::Fixed(longest)));
+    }
 }
 
 /// Per-account totals of an organization (unusable accounts included).
