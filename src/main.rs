@@ -2,6 +2,7 @@
 //! output and exits with its code (0 clean, 1 a control failed or errored,
 //! 2 unusable input, policy or arguments). All the work is in the library.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -28,10 +29,22 @@ fn main() -> ExitCode {
     };
     let outcome = cli::command(args.command).and_then(commands::run);
     let written = outcome.and_then(|outcome| {
-        for note in &outcome.notes {
-            eprintln!("{note}");
+        // On a terminal the notes (warnings, unusable accounts) come after
+        // the output, where they are not scrolled away; elsewhere first, as
+        // a log reads best.
+        let notes_last = outcome.destination.is_none() && std::io::stdout().is_terminal();
+        let print_notes = || {
+            for note in &outcome.notes {
+                eprintln!("{note}");
+            }
+        };
+        if !notes_last {
+            print_notes();
         }
         output::write(&outcome.output, outcome.destination.as_deref())?;
+        if notes_last {
+            print_notes();
+        }
         let code = outcome.code;
         // The process exits next, and the system takes the memory back
         // whole: freeing a large account's 36,000 results string by string

@@ -24,6 +24,7 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
             let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
             commands::Command::Evaluate(evaluate::Options {
                 policies: args.policy.options(),
+                intake: args.intake.intake(args.max_input_size),
                 paths: args.paths,
                 as_of: args.as_of,
                 waivers: args.waivers,
@@ -45,10 +46,12 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
                     width: if to_terminal { terminal_width() } else { None },
                 },
                 output: args.output,
+                stdout_is_terminal: to_terminal,
             })
         }
         Command::Validate(args) => commands::Command::Validate(args.options()),
         Command::Entities(args) => commands::Command::Entities(commands::OneSnapshot {
+            intake: args.intake.intake(files::DEFAULT_MAX_INPUT_SIZE),
             paths: args.paths,
             as_of: args.as_of,
             output: args.output,
@@ -67,6 +70,7 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
             json: table_or_json("policies", args.format)?,
         }),
         Command::Requests(args) => commands::Command::Requests(commands::OneSnapshot {
+            intake: args.intake.intake(files::DEFAULT_MAX_INPUT_SIZE),
             paths: args.paths,
             as_of: args.as_of,
             output: args.output,
@@ -74,6 +78,7 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
         Command::Explain(args) => commands::Command::Explain(explain::Options {
             json: table_or_json("explain", args.format)?,
             policies: args.policy.options(),
+            intake: args.intake.intake(files::DEFAULT_MAX_INPUT_SIZE),
             paths: args.paths,
             subject: args.subject,
             as_of: args.as_of,
@@ -82,6 +87,7 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
         Command::Verify(args) => commands::Command::Verify(verify::Options {
             policies: args.policy.options(),
             report: args.report,
+            intake: args.intake.intake(args.max_input_size),
             paths: args.paths,
             limits: files::Limits {
                 max_input_size: args.max_input_size,

@@ -26,6 +26,8 @@ use crate::report::{Report, SCHEMA_VERSION};
 pub struct Options {
     pub report: PathBuf,
     pub paths: Vec<PathBuf>,
+    /// `--exclude`, `--organization`, `--snapshot`, as `evaluate` had them.
+    pub intake: files::Intake,
     pub policies: PolicyOptions,
     pub limits: Limits,
 }
@@ -106,7 +108,9 @@ pub fn verify(options: &Options) -> Result<Verification, Error> {
     let claims = read_claims(&shown, &bytes)?;
 
     let pack = load_pack(&options.policies)?;
-    let (sources, multi) = crate::pipeline::snapshots_of(files::resolve(&options.paths)?)?;
+    let (sources, multi) = crate::pipeline::snapshots_of(
+        files::resolve_with(&options.paths, &options.intake)?.targets,
+    )?;
 
     let mut result = Verification::default();
     let mut found: BTreeMap<String, Hashed> = BTreeMap::new();

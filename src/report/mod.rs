@@ -219,6 +219,10 @@ pub struct Report {
     /// and labelled with (`cis-aws-v5.0`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub benchmark: Option<String>,
+    /// How each folder given was read (one snapshot or an organization),
+    /// and why; absent when only files were given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub layout: Vec<crate::evidence::source::FolderLayout>,
 }
 
 impl Report {

@@ -1,7 +1,8 @@
 //! `--format table` (the default): what a person reads on a terminal.
 //!
 //! A summary per control, then every result that is not a pass, failing
-//! results first and grouped by control, then a one-line total. Passing
+//! results first and grouped by control, then the warnings and a one-line
+//! total. Passing
 //! results are counted, not listed: on a real account they are most of the
 //! report (`--format json` lists them all).
 
@@ -21,13 +22,6 @@ pub struct Style {
 
 pub fn render(report: &Report, style: Style) -> String {
     let mut out = String::new();
-    if !report.warnings.is_empty() {
-        out.push_str("Warnings:\n");
-        for w in &report.warnings {
-            out.push_str(&format!("  - {}\n", escape_text(w)));
-        }
-        out.push('\n');
-    }
     out.push_str(&scope_line(report));
 
     // The waived column only when waivers were given, so that reports
@@ -134,6 +128,14 @@ pub fn render(report: &Report, style: Style) -> String {
             for line in e.lines() {
                 out.push_str(&format!("  {}\n", escape_text(line)));
             }
+        }
+    }
+    // Warnings last, before the total: a folder of client files can add
+    // some, and the results must not scroll away under them.
+    if !report.warnings.is_empty() {
+        out.push_str("\nWarnings:\n");
+        for w in &report.warnings {
+            out.push_str(&format!("  - {}\n", escape_text(w)));
         }
     }
     out.push('\n');
