@@ -44,6 +44,47 @@ fn json_of(args: &[&str]) -> (i32, Value, String) {
     (code, report, err)
 }
 
+/// Runs a command to its end, or kills it and fails after `limit` (a run
+/// that blocks on a FIFO must fail the test, not hang it).
+fn output_within(
+    mut command: std::process::Command,
+    limit: std::time::Duration,
+) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // Drain the pipes on threads so that a large output cannot block it.
+    let mut out_pipe = child.stdout.take().expect("stdout");
+    let mut err_pipe = child.stderr.take().expect("stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut out_pipe, &mut buf).map(|_| buf)
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut err_pipe, &mut buf).map(|_| buf)
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("the run did not end within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: out_reader.join().expect("joins").expect("reads"),
+        stderr: err_reader.join().expect("joins").expect("reads"),
+    }
+}
+
 fn demo_copy(to: &Path) {
     copy_tree(&root().join("snapshots/demo"), to);
 }
@@ -300,4 +341,107 @@ fn exclude_leaves_out_matching_paths_relative_to_the_folder_given() {
         "*.md",
     ]);
     assert_eq!(code, 0, "{out}{err}");
+}
+
+/// One account folder broken in every way a folder can be: each makes
+/// only its account unusable, the others are reported, and every stderr
+/// line about an account names it.
+#[cfg(unix)]
+#[test]
+fn an_organization_survives_any_one_broken_account() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org");
+    let good = root().join("snapshots/org/111111111111-prod");
+    let account = |name: &str| {
+        let path = org.join(name);
+        copy_tree(&good, &path);
+        path
+    };
+    std::fs::create_dir(&org).unwrap();
+    account("a-good");
+    // A symlink back up the tree, directly and from a subfolder.
+    symlink("..", account("b-loop").join("loop")).unwrap();
+    let sub = account("c-loop-below").join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    symlink("../..", sub.join("up")).unwrap();
+    // Folders nested deeper than the walk goes.
+    let mut deep = account("d-deep");
+    for i in 0..20 {
+        deep = deep.join(format!("n{i}"));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    // A FIFO where a file should be (never opened blocking).
+    let fifo = account("e-fifo").join("pipe.json");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    // A dangling symlink.
+    symlink("nowhere.json", account("f-dangling").join("gone.json")).unwrap();
+    // A folder that cannot be read (unless the tests run as root).
+    let locked = account("g-locked").join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let locked_out = std::fs::read_dir(&locked).is_err();
+
+    let out = output_within(
+        cmd(&["evaluate", p(&org), "--format", "json"]),
+        std::time::Duration::from_secs(60),
+    );
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a report");
+    assert_valid_report(&report);
+    let status = |name: &str| {
+        report["snapshots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .map(|s| s["status"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no snapshot {name}"))
+    };
+    assert_eq!(status("a-good"), "evaluated");
+    for broken in ["b-loop", "c-loop-below", "d-deep", "e-fifo", "f-dangling"] {
+        assert_eq!(status(broken), "unusable", "{broken}");
+    }
+    assert_eq!(
+        status("g-locked"),
+        if locked_out { "unusable" } else { "evaluated" }
+    );
+    let err = stderr(&out);
+    for line in err.lines() {
+        if line.starts_with("error: ") || line.starts_with("  ") {
+            assert!(
+                [
+                    "b-loop",
+                    "c-loop-below",
+                    "d-deep",
+                    "e-fifo",
+                    "f-dangling",
+                    "g-locked"
+                ]
+                .iter()
+                .any(|a| line.contains(&format!("{a}: "))),
+                "a line that names no account: {line}"
+            );
+        }
+    }
+    assert!(
+        err.contains("error: b-loop: loop: a symbolic link loop"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: c-loop-below: sub/up: a symbolic link loop"),
+        "{err}"
+    );
+    assert!(err.contains("error: d-deep: n0/n1/"), "{err}");
+    assert!(
+        err.contains("error: e-fifo: pipe.json: not a regular file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: f-dangling: gone.json: cannot read"),
+        "{err}"
+    );
 }

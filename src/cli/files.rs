@@ -8,156 +8,31 @@
 //! bare file names, so a report never depends on where the evidence was
 //! unpacked.
 //!
-//! A file is checked against `--max-input-size` by its metadata before a byte
-//! is read, and the read itself stops one byte past the limit, so a file that
-//! grows while being read, a FIFO or a `/proc` file whose metadata says 0
-//! cannot make the tool allocate without bound either. Parsing needs a few
-//! times the file's size in memory; the default leaves room for the largest
-//! real exports (tens of MiB) on an ordinary machine.
+//! A folder with files and folders at its top is one snapshot when one of
+//! those files is evidence, else an organization (`--organization` and
+//! `--snapshot` decide instead); `--exclude` leaves entries out. Inside a
+//! snapshot's folder, whatever cannot be listed (a folder that cannot be
+//! read, a symlink loop, folders nested too deep) makes that snapshot
+//! unusable, never the run: an organization survives any one account.
+//!
+//! Files are read by [`super::read`]: opened once, checked on the handle.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::engine::PolicySource;
 use crate::error::{Error, InputError, Location};
 use crate::evidence::skipped::{self, Skipped};
-use crate::evidence::source::{EvidenceReader, FolderLayout, SnapshotSource, Target};
+use crate::evidence::source::{FolderLayout, SnapshotSource, Target};
 use crate::text::escape_text;
 use crate::waivers::Waiver;
 
+use super::read::{io_reason, open_regular, Refused};
+pub use super::read::{read_file, Files, Limits, DEFAULT_MAX_INPUT_SIZE};
+
 /// Deeper folders than this are not walked (a guard against symlink loops).
 const MAX_DEPTH: usize = 16;
-
-/// Reads evidence files from disk for the pipeline.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Files {
-    pub limits: Limits,
-}
-
-impl EvidenceReader for Files {
-    /// A listed file's key is its path, or its target's for an entry that
-    /// was a symlink when listed (see `Walk`): a symlink found there now
-    /// was put there since, and is refused.
-    fn read(&self, shown: &str, key: &Path) -> Result<Vec<u8>, InputError> {
-        read_checked(shown, key, &self.limits, false)
-    }
-}
-
-/// The default of `--max-input-size`: 512 MiB per file.
-pub const DEFAULT_MAX_INPUT_SIZE: u64 = 512 * 1024 * 1024;
-
-/// Limits on what a run reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// The largest evidence file read, in bytes.
-    pub max_input_size: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_input_size: DEFAULT_MAX_INPUT_SIZE,
-        }
-    }
-}
-
-/// Reads the file at `path` (shown as `shown` in messages), refusing one
-/// larger than `limits.max_input_size`. A symlink at `path` is followed
-/// (the user named it).
-pub fn read_file(shown: &str, path: &Path, limits: &Limits) -> Result<Vec<u8>, InputError> {
-    read_checked(shown, path, limits, true)
-}
-
-/// Opens `path` once and checks the open handle, never the path: checking
-/// by path and then opening leaves a moment in which the file can be
-/// swapped (for a FIFO, whose blocking open would hang the run, or a
-/// symlink to another file). On unix the open is non-blocking (a FIFO or
-/// device opens at once, and is then refused as not a regular file) and,
-/// unless `follow`, refuses a symlink at the last component (`ELOOP`).
-fn open_regular(path: &Path, follow: bool) -> Result<(File, u64), Refused> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
-        options.custom_flags(libc::O_NONBLOCK | nofollow);
-    }
-    #[cfg(not(unix))]
-    let _ = follow;
-    let file = options.open(path).map_err(Refused::Io)?;
-    let meta = file.metadata().map_err(Refused::Io)?;
-    // Only regular files are evidence: a FIFO may never end, nor a device.
-    if !meta.is_file() {
-        return Err(Refused::NotRegular(if meta.is_dir() {
-            "a folder where a file was listed (it was replaced while the run read it)"
-        } else {
-            "not a regular file (a FIFO, socket or device); evidence files are exported files"
-        }));
-    }
-    Ok((file, meta.len()))
-}
-
-/// Why [`open_regular`] refused a file.
-enum Refused {
-    Io(std::io::Error),
-    NotRegular(&'static str),
-}
-
-impl Refused {
-    /// The message, `what` naming the file (`cannot read the waivers file: ...`).
-    fn message(&self, what: &str) -> String {
-        match self {
-            Refused::Io(e) => format!("cannot read{what}: {}", io_reason(e)),
-            Refused::NotRegular(why) => (*why).to_string(),
-        }
-    }
-}
-
-/// [`read_file`], following a symlink at `path` or not.
-fn read_checked(
-    shown: &str,
-    path: &Path,
-    limits: &Limits,
-    follow: bool,
-) -> Result<Vec<u8>, InputError> {
-    let max = limits.max_input_size;
-    let (file, size) = open_regular(path, follow)
-        .map_err(|r| InputError::new(shown, Location::File, r.message("")))?;
-    if size > max {
-        return Err(too_large(shown, Some(size), max));
-    }
-    // The read stops one byte past the limit: a file that grows while it
-    // is read cannot make the tool allocate without bound.
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            InputError::new(
-                shown,
-                Location::File,
-                format!("cannot read: {}", io_reason(&e)),
-            )
-        })?;
-    if bytes.len() as u64 > max {
-        return Err(too_large(shown, None, max));
-    }
-    Ok(bytes)
-}
-
-fn too_large(shown: &str, size: Option<u64>, max: u64) -> InputError {
-    let message = match size {
-        Some(s) => {
-            format!("the file holds {s} bytes, more than the input limit of {max} bytes allows")
-        }
-        None => format!("the file holds more than the input limit of {max} bytes allows"),
-    };
-    InputError::new(shown, Location::File, message).with_help(
-        "no AWS IAM export of a real account comes near this size; if the file is genuine, \
-         raise the limit with `--max-input-size BYTES`",
-    )
-}
 
 /// How `--organization` or `--snapshot` read a folder whose top holds
 /// both files and folders.
@@ -318,19 +193,6 @@ pub fn resolve_with(paths: &[PathBuf], intake: &Intake) -> Result<Resolved, Erro
         );
     }
     Ok(Resolved { targets, layouts })
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    #[cfg(unix)]
-    if e.raw_os_error() == Some(libc::ELOOP) {
-        return "a symbolic link where a file was listed, or a loop of symbolic links (refused)"
-            .into();
-    }
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }
 
 /// A file or folder name as the report records it, reversibly: distinct
@@ -567,14 +429,19 @@ struct Walk<'a> {
     excludes: &'a Excludes,
     given: &'a str,
     out: &'a mut SnapshotSource,
-    /// The folders above the one being listed, by device and inode, to
-    /// tell a symlink loop at once (unix).
-    ancestors: Vec<(u64, u64)>,
+    /// The folders being walked, from the snapshot's down, as the file
+    /// system resolves them, to tell a symlink loop at once.
+    ancestors: Vec<PathBuf>,
 }
 
 impl Walk<'_> {
     fn folder(&mut self, dir: &Path, prefix: &str, depth: usize) {
-        let shown = dir.display().to_string();
+        // Errors name a subfolder by its path in the snapshot, as they
+        // name files; the snapshot's own folder as the user named it.
+        let shown = match prefix.strip_suffix('/') {
+            Some(rel) => rel.to_string(),
+            None => dir.display().to_string(),
+        };
         if depth > MAX_DEPTH {
             self.out.errors.push(InputError::new(
                 shown,
@@ -583,26 +450,21 @@ impl Walk<'_> {
             ));
             return;
         }
-        #[cfg(unix)]
-        let id = {
-            use std::os::unix::fs::MetadataExt;
-            match fs::metadata(dir) {
-                Ok(m) => Some((m.dev(), m.ino())),
-                Err(_) => None,
-            }
-        };
-        #[cfg(unix)]
-        if let Some(id) = id {
-            if self.ancestors.contains(&id) {
+        // A folder that holds one of the folders being walked (`loop ->
+        // ..`, `up -> ../..`) is a symlink loop: refused at once, rather
+        // than walked again and again down to the depth limit.
+        let real = fs::canonicalize(dir).ok();
+        if let Some(real) = &real {
+            if self.ancestors.iter().any(|a| a.starts_with(real)) {
                 self.out.errors.push(InputError::new(
                     shown,
                     Location::File,
-                    "a symbolic link loop: this folder is one of the folders it is in",
+                    "a symbolic link loop: this folder holds the folder it is in",
                 ));
                 return;
             }
-            self.ancestors.push(id);
         }
+        let pushed = real.map(|r| self.ancestors.push(r)).is_some();
         match read_dir_sorted(dir, &shown) {
             Err(e) => self.out.errors.push(e),
             Ok(entries) => {
@@ -634,8 +496,7 @@ impl Walk<'_> {
                 }
             }
         }
-        #[cfg(unix)]
-        if id.is_some() {
+        if pushed {
             self.ancestors.pop();
         }
     }
@@ -769,35 +630,71 @@ pub fn refuse_overwriting<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::source::EvidenceReader;
 
-    #[test]
-    fn refuses_a_file_over_the_limit_and_reads_one_at_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f");
-        std::fs::write(&path, [b'x'; 100]).unwrap();
-        let at = Limits {
-            max_input_size: 100,
-        };
-        assert_eq!(read_file("f", &path, &at).unwrap().len(), 100);
-        let under = Limits { max_input_size: 99 };
-        let e = read_file("f", &path, &under).unwrap_err();
-        assert_eq!(
-            e.message,
-            "the file holds 100 bytes, more than the input limit of 99 bytes allows"
-        );
-    }
-
+    /// A listed file swapped for a FIFO or a symlink before it is read is
+    /// refused at once on the open handle, never waited on or followed.
     #[cfg(unix)]
     #[test]
-    fn refuses_a_fifo_instead_of_blocking_on_it() {
+    fn a_file_swapped_after_the_listing_is_refused_on_the_open_handle() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("fifo");
-        let made = std::process::Command::new("mkfifo").arg(&path).status();
-        if !made.is_ok_and(|s| s.success()) {
-            return; // no mkfifo here: nothing to test
-        }
-        let e = read_file("fifo", &path, &Limits::default()).unwrap_err();
+        std::fs::write(dir.path().join("a.json"), "{}").unwrap();
+        std::fs::write(dir.path().join("b.json"), "{}").unwrap();
+        std::fs::write(dir.path().join("secret"), "not evidence").unwrap();
+        let source = walk_snapshot(".".into(), dir.path(), "", &Excludes(Vec::new()));
+        assert_eq!(source.files.len(), 3);
+        let key = |name: &str| {
+            source
+                .files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, k)| k.clone())
+                .unwrap()
+        };
+        std::fs::remove_file(dir.path().join("a.json")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("a.json"))
+            .status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        std::fs::remove_file(dir.path().join("b.json")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret"), dir.path().join("b.json")).unwrap();
+        let files = Files::default();
+        let e = files.read("a.json", &key("a.json")).unwrap_err();
         assert!(e.message.starts_with("not a regular file"), "{}", e.message);
+        let e = files.read("b.json", &key("b.json")).unwrap_err();
+        assert!(
+            e.message
+                .contains("a symbolic link where a file was listed"),
+            "{}",
+            e.message
+        );
+        // A symlink that was one when listed is read through its target.
+        std::os::unix::fs::symlink(dir.path().join("secret"), dir.path().join("c.json")).unwrap();
+        let source = walk_snapshot(".".into(), dir.path(), "", &Excludes(Vec::new()));
+        let (_, c) = source.files.iter().find(|(n, _)| n == "c.json").unwrap();
+        assert_eq!(files.read("c.json", c).unwrap(), b"not evidence");
+    }
+
+    #[test]
+    fn names_are_recorded_reversibly() {
+        use std::ffi::OsStr;
+        assert_eq!(
+            recorded_name(OsStr::new("credential-report.json")),
+            "credential-report.json"
+        );
+        assert_eq!(recorded_name(OsStr::new("a\\b")), "a\\\\b");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let fe = recorded_name(OsStr::from_bytes(b"x\xFE.json"));
+            let ff = recorded_name(OsStr::from_bytes(b"x\xFF.json"));
+            assert_eq!(fe, "x\\xFE.json");
+            assert_eq!(ff, "x\\xFF.json");
+            // The UTF-8 name that spells the escape is recorded differently.
+            assert_eq!(recorded_name(OsStr::new("x\\xFE.json")), "x\\\\xFE.json");
+            // A valid multi-byte character cut short is two escaped bytes.
+            assert_eq!(recorded_name(OsStr::from_bytes(b"\xC3(")), "\\xC3(");
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The command-line face: arguments ([`args`]) turned into a command's
-//! options ([`command`]), the file system ([`files`]), threads
+//! options ([`command`]), the file system ([`files`], [`read`]), threads
 //! ([`threads`]), the progress bar ([`progress`]) and output ([`output`]).
 //! Everything that touches the machine lives here; the pipeline below
 //! takes bytes and an executor.
@@ -8,6 +8,7 @@ pub mod args;
 pub mod files;
 pub mod output;
 pub mod progress;
+pub mod read;
 pub mod threads;
 
 use std::io::IsTerminal;

@@ -134,7 +134,15 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
             String::new()
         };
         for e in &s.errors {
-            notes.push(format!("error: {account}{}", escape_text(e)));
+            // Every line names the account, the help lines too.
+            for (i, line) in e.lines().enumerate() {
+                let line = escape_text(line);
+                notes.push(if i == 0 {
+                    format!("error: {account}{line}")
+                } else {
+                    format!("  {account}{}", line.trim_start())
+                });
+            }
         }
     }
     let code = if evaluation.unusable {
