@@ -22,9 +22,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let args = match Cli::try_parse() {
         Ok(args) => args,
+        // A usage error quotes what was typed, which may be a pasted name
+        // holding escape sequences: shown escaped, as every other error.
+        Err(e) if e.use_stderr() => {
+            eprint!("{}", iam_audit::text::escape_lines(&e.render().to_string()));
+            return ExitCode::from(2);
+        }
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::from(0);
         }
     };
     let outcome = cli::command(args.command).and_then(commands::run);
@@ -33,9 +39,11 @@ fn main() -> ExitCode {
         // the output, where they are not scrolled away; elsewhere first, as
         // a log reads best.
         let notes_last = outcome.destination.is_none() && std::io::stdout().is_terminal();
+        // Commands escape what they put in a note; escaping again here
+        // changes nothing then, and makes sure of it.
         let print_notes = || {
             for note in &outcome.notes {
-                eprintln!("{note}");
+                eprintln!("{}", iam_audit::text::escape_lines(note));
             }
         };
         if !notes_last {

@@ -16,6 +16,7 @@ use std::io::IsTerminal;
 use crate::commands::{self, diff, evaluate, explain, policies, test, verify};
 use crate::error::Error;
 use crate::report::{table, Format};
+use crate::text::{escape_lines, escape_text};
 use args::Command;
 
 /// The options of the command the arguments name.
@@ -110,11 +111,19 @@ fn table_or_json(command: &str, format: Format) -> Result<bool, Error> {
 
 /// An error as the command line prints it (policy diagnostics come
 /// rendered; input errors name their file and place).
+///
+/// This is where every error reaches the terminal, so every one is escaped
+/// here: input errors escape each of their parts
+/// ([`crate::report::input_error_text`]), a rendered policy diagnostic line by line (a `.cedar` file's
+/// name or text in its snippet), and the rest whole.
 pub fn error_text(e: &Error) -> String {
     let text = match e {
-        Error::Policy(rendered) => rendered.clone(),
-        Error::Input(_) => format!("{e}\n"),
-        other => format!("error: {other}\n"),
+        Error::Policy(rendered) => escape_lines(rendered),
+        Error::Input(errors) => errors
+            .iter()
+            .map(|e| format!("error: {}\n", crate::report::input_error_text(e)))
+            .collect(),
+        other => format!("error: {}\n", escape_text(&other.to_string())),
     };
     if text.ends_with('\n') {
         text

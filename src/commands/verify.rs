@@ -46,8 +46,10 @@ impl Verification {
     /// The text `verify` prints.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        // Notes and differences quote names from the report and the
+        // evidence: escaped, as every line on a terminal.
         for note in &self.notes {
-            out.push_str(&format!("note: {note}\n"));
+            out.push_str(&format!("note: {}\n", crate::text::escape_text(note)));
         }
         if self.differences.is_empty() {
             out.push_str(&format!(
@@ -59,7 +61,7 @@ impl Verification {
             ));
         } else {
             for d in &self.differences {
-                out.push_str(&format!("differs: {d}\n"));
+                out.push_str(&format!("differs: {}\n", crate::text::escape_text(d)));
             }
             out.push_str(&format!(
                 "not verified: {} difference{} between the report and these files and policies\n",

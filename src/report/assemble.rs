@@ -14,7 +14,7 @@ use std::sync::Arc;
 use super::{Pack, Report, SnapshotEntry, Summary, Tool, SCHEMA_VERSION};
 use crate::catalogue::Benchmark;
 use crate::engine::PolicyPack;
-use crate::error::{Error, InputError};
+use crate::error::Error;
 use crate::evidence::skipped::{self, Skipped};
 use crate::evidence::EvidenceFile;
 use crate::model::{AccountRef, AsOf, AsOfSource, Thresholds};
@@ -216,7 +216,7 @@ impl Labeller<'_> {
 
 fn error_lines(e: &Error) -> Vec<String> {
     match e {
-        Error::Input(errors) => errors.iter().map(InputError::to_string).collect(),
-        other => vec![other.to_string()],
+        Error::Input(errors) => errors.iter().map(super::input_error_text).collect(),
+        other => vec![super::escape_text(&other.to_string())],
     }
 }
