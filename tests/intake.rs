@@ -445,3 +445,46 @@ fn an_organization_survives_any_one_broken_account() {
         "{err}"
     );
 }
+
+/// On a terminal (`script` gives the run one), the warnings come after the
+/// report, and a table, which holds them itself, is not followed by them
+/// again on stderr.
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_warnings_come_after_the_report() {
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        return; // no way to give the run a terminal here
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    demo_copy(&snap);
+    std::fs::write(snap.join("scan.pdf"), b"%PDF-1.4").unwrap();
+    let on_terminal = |format: &str| {
+        let line = format!(
+            "'{}' evaluate '{}' --format {format}",
+            env!("CARGO_BIN_EXE_iam-audit"),
+            p(&snap)
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("script runs");
+        String::from_utf8_lossy(&out.stdout).replace('\r', "")
+    };
+    let json = on_terminal("json");
+    let report_end = json.rfind("\n}\n").expect("the report");
+    let warning = json
+        .find("warning: a PDF document; 1 entry skipped: `scan.pdf`")
+        .expect("the warning");
+    assert!(warning > report_end, "{json}");
+    let table = on_terminal("table");
+    assert_eq!(table.matches("a PDF document").count(), 1, "{table}");
+    let warnings = table.find("Warnings:").expect("the table's warnings");
+    let results = table.find("console-password-requires-mfa").expect("results");
+    assert!(warnings > results, "{table}");
+}
