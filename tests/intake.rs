@@ -485,6 +485,81 @@ fn on_a_terminal_warnings_come_after_the_report() {
     let table = on_terminal("table");
     assert_eq!(table.matches("a PDF document").count(), 1, "{table}");
     let warnings = table.find("Warnings:").expect("the table's warnings");
-    let results = table.find("console-password-requires-mfa").expect("results");
+    let results = table
+        .find("console-password-requires-mfa")
+        .expect("results");
     assert!(warnings > results, "{table}");
+}
+
+/// A file over `--max-input-size` that is no evidence by its first bytes
+/// (a screen recording) is skipped, hashed as it streams by; one that may
+/// be evidence stays an error. `verify` reads both as `evaluate` did.
+#[test]
+fn a_file_too_large_to_read_is_skipped_when_it_is_surely_no_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    demo_copy(&snap);
+    let limit = 200_000u64;
+    // An MP4 (no signature of the list: binary by its NUL bytes) and a PDF.
+    let mut video = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00".to_vec();
+    video.resize(300_000, 0x5A);
+    std::fs::write(snap.join("walkthrough.mp4"), &video).unwrap();
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(250_000, b'x');
+    std::fs::write(snap.join("request.pdf"), &pdf).unwrap();
+    let limit_arg = limit.to_string();
+    let (code, report, err) = json_of(&["evaluate", p(&snap), "--max-input-size", &limit_arg]);
+    assert_eq!(code, 1, "{err}");
+    let entry = report["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == "walkthrough.mp4")
+        .expect("listed");
+    assert_eq!(entry["bytes"], 300_000);
+    assert_eq!(entry["kind"], "not-evidence");
+    use sha2::Digest;
+    let expected: String = sha2::Sha256::digest(&video)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(entry["sha256"], expected.as_str());
+    assert!(
+        warnings(&report)
+            .iter()
+            .any(|w| w.contains("larger than `--max-input-size`") && w.contains("request.pdf")),
+        "{:?}",
+        warnings(&report)
+    );
+    // `verify` agrees with the report.
+    let out_path = dir.path().join("r.json");
+    let out = run(&[
+        "evaluate",
+        p(&snap),
+        "--max-input-size",
+        &limit_arg,
+        "--format",
+        "json",
+        "-o",
+        p(&out_path),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let (code, out, err) = run_in(&[
+        "verify",
+        p(&out_path),
+        p(&snap),
+        "--max-input-size",
+        &limit_arg,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    // A large file that may be evidence is still refused.
+    let mut json = b"{\"UserDetailList\": [".to_vec();
+    json.resize(300_000, b' ');
+    std::fs::write(snap.join("big.json"), &json).unwrap();
+    let (code, _, err) = run_in(&["evaluate", p(&snap), "--max-input-size", &limit_arg]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("big.json: the file holds 300000 bytes"),
+        "{err}"
+    );
 }

@@ -13,7 +13,8 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::error::{InputError, Location};
-use crate::evidence::source::EvidenceReader;
+use crate::evidence::source::{Contents, EvidenceReader};
+use sha2::{Digest, Sha256};
 
 /// Reads evidence files from disk for the pipeline.
 #[derive(Debug, Clone, Copy, Default)]
@@ -28,7 +29,51 @@ impl EvidenceReader for Files {
     fn read(&self, shown: &str, key: &Path) -> Result<Vec<u8>, InputError> {
         read_checked(shown, key, &self.limits, false)
     }
+
+    /// A file over the limit is not refused outright when its first bytes
+    /// show it is no evidence (a client's screen recording in the evidence
+    /// folder): it is skipped, its hash taken as it streams by, in constant
+    /// memory. A file over the limit that may be evidence stays an error.
+    fn contents(&self, shown: &str, key: &Path) -> Result<Contents, InputError> {
+        let max = self.limits.max_input_size;
+        let (file, size) = open_regular(key, false)
+            .map_err(|r| InputError::new(shown, Location::File, r.message("")))?;
+        if size <= max {
+            return read_handle(shown, file, size, max).map(Contents::Bytes);
+        }
+        let cannot = |e: std::io::Error| {
+            InputError::new(
+                shown,
+                Location::File,
+                format!("cannot read: {}", io_reason(&e)),
+            )
+        };
+        let mut head = Vec::with_capacity(HEAD_BYTES as usize);
+        (&file)
+            .take(HEAD_BYTES)
+            .read_to_end(&mut head)
+            .map_err(cannot)?;
+        let Some(what) = crate::evidence::detect::not_evidence_by_head(&head) else {
+            return Err(too_large(shown, Some(size), max));
+        };
+        let mut hasher = Sha256::new();
+        hasher.update(&head);
+        let rest = std::io::copy(&mut &file, &mut hasher).map_err(cannot)?;
+        let mut sha256 = String::with_capacity(64);
+        for b in hasher.finalize() {
+            sha256.push_str(&format!("{b:02x}"));
+        }
+        Ok(Contents::Skipped {
+            reason: format!("{what}, larger than `--max-input-size` (not read whole)"),
+            sha256,
+            bytes: head.len() as u64 + rest,
+        })
+    }
 }
+
+/// How much of a file over the size limit is read to tell whether it is
+/// evidence.
+const HEAD_BYTES: u64 = 4096;
 
 /// The default of `--max-input-size`: 512 MiB per file.
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 512 * 1024 * 1024;
@@ -111,6 +156,11 @@ fn read_checked(
     let max = limits.max_input_size;
     let (file, size) = open_regular(path, follow)
         .map_err(|r| InputError::new(shown, Location::File, r.message("")))?;
+    read_handle(shown, file, size, max)
+}
+
+/// Reads an open file whose handle says `size` bytes, within `max`.
+fn read_handle(shown: &str, file: File, size: u64, max: u64) -> Result<Vec<u8>, InputError> {
     if size > max {
         return Err(too_large(shown, Some(size), max));
     }

@@ -19,6 +19,7 @@ use super::{load_pack, Outcome, PolicyOptions};
 use crate::cli::files::{self, read_file, Limits};
 use crate::error::{Error, InputError, Location};
 use crate::evidence::sha256_hex;
+use crate::evidence::source::{Contents, EvidenceReader};
 use crate::report::{Report, SCHEMA_VERSION};
 
 /// What `verify` compares.
@@ -132,8 +133,13 @@ pub fn verify(options: &Options) -> Result<Verification, Error> {
         };
         for (rel, path) in &source.files {
             let reported = format!("{prefix}{rel}");
-            match read_file(&reported, path, &options.limits) {
-                Ok(bytes) => {
+            // Read as `evaluate` reads it: a file over the limit that is
+            // no evidence is hashed as it streams by.
+            let reader = files::Files {
+                limits: options.limits,
+            };
+            match reader.contents(&reported, path) {
+                Ok(Contents::Bytes(bytes)) => {
                     found.insert(
                         reported,
                         Hashed {
@@ -141,6 +147,9 @@ pub fn verify(options: &Options) -> Result<Verification, Error> {
                             bytes: bytes.len() as u64,
                         },
                     );
+                }
+                Ok(Contents::Skipped { sha256, bytes, .. }) => {
+                    found.insert(reported, Hashed { sha256, bytes });
                 }
                 Err(e) => read_errors.push(e),
             }

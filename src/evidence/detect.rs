@@ -106,6 +106,28 @@ pub fn looks_like_evidence(bytes: &[u8]) -> bool {
     matches!(first, Some(b'{') | Some(b'[')) || credential_report::looks_like_csv(body)
 }
 
+/// For a file too large to read, judged by its first bytes (a few KiB):
+/// what it is when it is surely no evidence (another format's signature,
+/// or binary data that does not look like evidence), else `None` (then the
+/// size limit stands, as for any export).
+pub fn not_evidence_by_head(head: &[u8]) -> Option<&'static str> {
+    if let Some(what) = signature(head) {
+        return Some(what);
+    }
+    if encoding::is_utf16(head) || looks_like_evidence(head) {
+        return None;
+    }
+    if head.contains(&0) {
+        return Some(BINARY_NUL);
+    }
+    // A multi-byte character cut at the end of the head is still text.
+    let text = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() || encoding::to_utf8("", head).is_ok(),
+    };
+    (!text).then_some(BINARY_NOT_TEXT)
+}
+
 /// A file's bytes after triage: its text, to be recognised, or the reason
 /// it is skipped.
 pub enum Triaged<'a> {
@@ -460,6 +482,30 @@ mod tests {
             _ => None,
         };
         assert!(empty.is_some_and(|e| e[0].message.contains("empty")));
+    }
+
+    #[test]
+    fn a_head_tells_a_large_file_that_is_surely_no_evidence() {
+        assert_eq!(
+            not_evidence_by_head(b"%PDF-1.4 xxx"),
+            Some("a PDF document")
+        );
+        assert_eq!(
+            not_evidence_by_head(b"\x00\x00\x00\x20ftypisom"),
+            Some(BINARY_NUL)
+        );
+        // May be evidence: the size limit stands.
+        assert_eq!(not_evidence_by_head(b"  {\"UserDetailList\": [\x00"), None);
+        assert_eq!(not_evidence_by_head(b"user,arn\n\x00"), None);
+        assert_eq!(
+            not_evidence_by_head(b"plain text, cut in a character \xC3"),
+            None
+        );
+        let utf16: Vec<u8> = "{\"a\": 1}"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(not_evidence_by_head(&utf16), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::evidence::detect::{detect, triage, Detected, Triaged, SIDE_BY_SIDE_MI
 use crate::evidence::manifest::Manifest;
 use crate::evidence::password_policy::PasswordPolicy;
 use crate::evidence::skipped::Skipped;
-use crate::evidence::source::{EvidenceReader, SnapshotSource};
+use crate::evidence::source::{Contents, EvidenceReader, SnapshotSource};
 use crate::evidence::virtual_mfa::VirtualMfaDevices;
 use crate::evidence::{sha256_hex, EvidenceFile, EvidenceKind};
 use crate::exec::Executor;
@@ -73,7 +73,21 @@ fn read_one(
     exec: &dyn Executor,
 ) -> Result<ReadFile, Vec<InputError>> {
     let parallel = exec.width() > 1;
-    let bytes = reader.read(shown, key).map_err(|e| vec![e])?;
+    let bytes = match reader.contents(shown, key).map_err(|e| vec![e])? {
+        Contents::Bytes(bytes) => bytes,
+        Contents::Skipped {
+            reason,
+            sha256,
+            bytes,
+        } => {
+            return Ok(ReadFile {
+                text_warning: None,
+                sha256,
+                bytes,
+                detected: Detected::NotEvidence(reason),
+            })
+        }
+    };
     // UTF-16 and Latin-1 are read with a warning; hashes stay those of the
     // bytes on disk. Another format's file, or binary data, is skipped
     // (still hashed: the report lists every file it looked at).

@@ -76,6 +76,28 @@ pub struct FolderLayout {
 pub trait EvidenceReader: Sync {
     /// The bytes of the file `key`, reported as `shown` in errors.
     fn read(&self, shown: &str, key: &Path) -> Result<Vec<u8>, InputError>;
+
+    /// The file's bytes, or, for a file too large to read whose first
+    /// bytes show it is no evidence (a client's video or disk image), that
+    /// it was skipped, with its hash and size. A face that holds every file
+    /// whole has only bytes to give.
+    fn contents(&self, shown: &str, key: &Path) -> Result<Contents, InputError> {
+        self.read(shown, key).map(Contents::Bytes)
+    }
+}
+
+/// What [`EvidenceReader::contents`] hands over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    /// Not read whole: too large, and no evidence by its first bytes.
+    Skipped {
+        /// Why, for the warning.
+        reason: String,
+        /// The SHA-256 (lowercase hex) of every byte, hashed as it streamed by.
+        sha256: String,
+        bytes: u64,
+    },
 }
 
 /// Files held in memory, by key: a browser's dropped files, a test's
