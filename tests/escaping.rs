@@ -383,3 +383,43 @@ fn names_that_are_not_utf8_are_recorded_reversibly() {
         stderr(&out)
     );
 }
+
+/// A custom policy's id and title are input too: the table, the policies
+/// list and `validate` show them escaped.
+#[test]
+fn a_custom_policys_id_and_title_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("nasty.cedar");
+    std::fs::write(
+        &policy,
+        "@id(\"nasty-title\") @title(\"t\\u{1b}]52;c;eA==\\u{7}\\u{202e}\") @severity(\"low\") @version(\"1.0.0\")\n\
+         forbid (principal is Iam::User, action == Iam::Action::\"SignInToConsole\", resource);\n",
+    )
+    .unwrap();
+    for (args, code) in [
+        (vec!["evaluate", "snapshots/demo"], 1),
+        (
+            vec!["evaluate", "snapshots/demo", "--format", "markdown"],
+            1,
+        ),
+        (vec!["policies"], 0),
+        (vec!["validate"], 0),
+    ] {
+        let mut all: Vec<&OsStr> = args.iter().map(|a| os(a)).collect();
+        all.extend([os("--policies"), p(&policy)]);
+        let out = run_os(&all);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert_clean(&format!("{args:?}"), &out);
+    }
+    // An id with such characters is refused; the refusal quotes it.
+    let bad = dir.path().join("bad-id.cedar");
+    std::fs::write(
+        &bad,
+        "@id(\"x\\u{1b}[2J\\u{202e}\") @title(\"t\") @severity(\"low\") @version(\"1.0.0\")\n\
+         forbid (principal is Iam::User, action == Iam::Action::\"SignInToConsole\", resource);\n",
+    )
+    .unwrap();
+    let out = run_os(&[os("validate"), os("--policies"), p(&bad)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_clean("a bad id", &out);
+}

@@ -50,7 +50,7 @@ pub fn render(report: &Report, style: Style) -> String {
                 .count()
         };
         let mut row = vec![
-            Cell::new(&p.id),
+            Cell::new(escape_text(&p.id)),
             Cell::new(p.severity),
             count_cell(of(Status::Fail), Hue::Red, style),
             count_cell(of(Status::Error), Hue::Magenta, style),
@@ -86,7 +86,7 @@ pub fn render(report: &Report, style: Style) -> String {
         for f in findings {
             let mut row = vec![
                 status_cell(f.status, style),
-                Cell::new(&f.policy),
+                Cell::new(escape_text(&f.policy)),
                 Cell::new(escape_text(&f.subject)),
                 Cell::new(escape_text(&f.principal)),
                 Cell::new(match &f.labels.waiver {
