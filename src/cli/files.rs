@@ -65,9 +65,10 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// The notes a face prints about how folders were read: only the
-    /// decisions that were not obvious (a folder with files and folders at
-    /// its top, or a flag), each naming the folder.
+    /// The notes a face prints about how folders were read, each naming
+    /// the folder: every organization, a folder with files and folders at
+    /// its top, a flag's decision (a folder of files read as one snapshot
+    /// goes without saying).
     pub fn notes(&self) -> Vec<String> {
         self.layouts
             .iter()
@@ -295,8 +296,11 @@ fn folder_target(
         }
         Some(ForcedLayout::Organization) => Some(("`--organization` was given".to_string(), true)),
         None if folders.is_empty() => None,
+        // Always said: reading a folder as several accounts is a decision
+        // the user should see (a snapshot whose files all sit in
+        // subfolders reads so too).
         None if top_files.is_empty() => {
-            Some(("every entry at its top is a folder".to_string(), false))
+            Some(("every entry at its top is a folder".to_string(), true))
         }
         None => {
             // Files and folders side by side: an evidence file at the top

@@ -62,8 +62,8 @@ pub struct FolderLayout {
     /// `snapshot` or `organization`.
     pub read_as: &'static str,
     pub reason: String,
-    /// Whether the folder held both files and folders at its top, or a
-    /// flag decided: then the decision is worth a note on stderr.
+    /// Whether the decision is worth a note on stderr: an organization, a
+    /// folder with both files and folders at its top, or a flag decided.
     #[serde(skip)]
     pub notable: bool,
     /// An organization with files at its top, which belong to no account
