@@ -563,3 +563,41 @@ fn a_file_too_large_to_read_is_skipped_when_it_is_surely_no_evidence() {
         "{err}"
     );
 }
+
+/// Every file a run reads is opened once and checked on the handle: a FIFO
+/// given as waivers, a report, a policy or test file is refused at once.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_any_input_is_refused_without_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.json");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let cedar_dir = dir.path().join("policies");
+    std::fs::create_dir(&cedar_dir).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(cedar_dir.join("p.cedar"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(cedar_dir.join("p.test.json"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let f = p(&fifo);
+    for args in [
+        vec!["evaluate", "snapshots/demo", "--waivers", f],
+        vec!["diff", f, f],
+        vec!["verify", f, "snapshots/demo"],
+        vec!["evaluate", f],
+        vec!["validate", "--policies", p(&cedar_dir)],
+        vec!["test", p(&cedar_dir)],
+    ] {
+        let out = output_within(cmd(&args), std::time::Duration::from_secs(30));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}

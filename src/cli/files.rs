@@ -18,7 +18,6 @@
 //! Files are read by [`super::read`]: opened once, checked on the handle.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::engine::PolicySource;
@@ -28,8 +27,8 @@ use crate::evidence::source::{FolderLayout, SnapshotSource, Target};
 use crate::text::escape_text;
 use crate::waivers::Waiver;
 
-use super::read::{io_reason, open_regular, Refused};
-pub use super::read::{read_file, Files, Limits, DEFAULT_MAX_INPUT_SIZE};
+use super::read::io_reason;
+pub use super::read::{read_file, read_limited, Files, Limits, DEFAULT_MAX_INPUT_SIZE};
 
 /// Deeper folders than this are not walked (a guard against symlink loops).
 const MAX_DEPTH: usize = 16;
@@ -506,6 +505,10 @@ impl Walk<'_> {
     }
 }
 
+/// The largest `.cedar` file read: policies are written by people, and the
+/// whole built-in pack is a few dozen KiB.
+const MAX_POLICY_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads `.cedar` files from a file or a folder (recursively, sorted), as
 /// `--policies PATH` names them.
 pub fn policy_sources(path: &Path) -> Result<Vec<PolicySource>, Error> {
@@ -544,8 +547,8 @@ pub fn policy_sources(path: &Path) -> Result<Vec<PolicySource>, Error> {
         } else {
             base_name.clone()
         };
-        let bytes = fs::read(&f)
-            .map_err(|e| Error::Policy(format!("error: {name}: cannot read: {e}\n")))?;
+        let bytes = read_limited(&name, &f, MAX_POLICY_FILE_BYTES, "the policy file")
+            .map_err(|e| Error::Policy(format!("error: {e}\n")))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::Policy(format!("error: {name}: not UTF-8 text\n")))?;
         out.push(PolicySource {
@@ -581,26 +584,7 @@ fn collect_cedar_files(
 pub fn waivers(path: &Path) -> Result<Vec<Waiver>, Error> {
     let file = path.display().to_string();
     let max = crate::waivers::MAX_FILE_BYTES;
-    let refused = |message: String| InputError::new(&file, Location::File, message);
-    let (handle, size) =
-        open_regular(path, true).map_err(|r| refused(r.message(" the waivers file")))?;
-    if size > max {
-        return Err(refused(format!(
-            "the waivers file is {size} bytes; at most {max} are read"
-        ))
-        .into());
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    handle
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| refused(Refused::Io(e).message(" the waivers file")))?;
-    if bytes.len() as u64 > max {
-        return Err(refused(format!(
-            "the waivers file holds more than {max} bytes; at most {max} are read"
-        ))
-        .into());
-    }
+    let bytes = read_limited(&file, path, max, "the waivers file")?;
     crate::waivers::parse(&file, &bytes)
 }
 

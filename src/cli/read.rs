@@ -146,6 +146,33 @@ impl Refused {
     }
 }
 
+/// Reads a file the user named that is not evidence (a waivers file, a
+/// report, a policy or test file), opened once and checked on the handle as
+/// evidence is, at most `max` bytes. `what` names it in messages (`the
+/// waivers file`): `cannot read the waivers file: …`, `the waivers file is N
+/// bytes; at most M are read`.
+pub fn read_limited(shown: &str, path: &Path, max: u64, what: &str) -> Result<Vec<u8>, InputError> {
+    let refused = |message: String| InputError::new(shown, Location::File, message);
+    let (handle, size) =
+        open_regular(path, true).map_err(|r| refused(r.message(&format!(" {what}"))))?;
+    if size > max {
+        return Err(refused(format!(
+            "{what} is {size} bytes; at most {max} are read"
+        )));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    handle
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| refused(Refused::Io(e).message(&format!(" {what}"))))?;
+    if bytes.len() as u64 > max {
+        return Err(refused(format!(
+            "{what} holds more than {max} bytes; at most {max} are read"
+        )));
+    }
+    Ok(bytes)
+}
+
 /// [`read_file`], following a symlink at `path` or not.
 fn read_checked(
     shown: &str,

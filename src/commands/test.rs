@@ -174,16 +174,13 @@ fn collect_tests(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> std::io::R
     Ok(())
 }
 
+/// The largest `*.test.json` file read (tests are written by people).
+const MAX_TEST_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 const STATUSES: [&str; 5] = ["fail", "pass", "error", "not-evaluated", "not-applicable"];
 
 fn parse_file(path: &Path, name: &str, pack: &PolicyPack) -> Result<Vec<Case>, Error> {
-    let bytes = fs::read(path).map_err(|e| {
-        Error::Input(vec![InputError::new(
-            name,
-            Location::File,
-            format!("cannot read: {e}"),
-        )])
-    })?;
+    let bytes = crate::cli::files::read_limited(name, path, MAX_TEST_FILE_BYTES, "the test file")?;
     let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
         Error::Input(vec![InputError::new(
             name,
