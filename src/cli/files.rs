@@ -293,14 +293,9 @@ fn folder_target(
                 "`--organization` was given, but the folder has no subfolders to read as accounts",
             ))
         }
-        Some(ForcedLayout::Organization) => Some(("`--organization` was given".to_string(), true)),
+        Some(ForcedLayout::Organization) => Some("`--organization` was given".to_string()),
         None if folders.is_empty() => None,
-        // Always said: reading a folder as several accounts is a decision
-        // the user should see (a snapshot whose files all sit in
-        // subfolders reads so too).
-        None if top_files.is_empty() => {
-            Some(("every entry at its top is a folder".to_string(), true))
-        }
+        None if top_files.is_empty() => Some("every entry at its top is a folder".to_string()),
         None => {
             // Files and folders side by side: an evidence file at the top
             // makes it one snapshot (its subfolders hold more of it); stray
@@ -319,11 +314,11 @@ fn folder_target(
                     );
                     return Ok((Target::Snapshot(source), layout("snapshot", reason, true)));
                 }
-                None => Some(("no file at its top is evidence".to_string(), true)),
+                None => Some("no file at its top is evidence".to_string()),
             }
         }
     };
-    let Some((mut reason, notable)) = organization else {
+    let Some(mut reason) = organization else {
         let reason = match intake.layout {
             Some(ForcedLayout::Snapshot) => "`--snapshot` was given".to_string(),
             _ => "it holds files and no subfolders".to_string(),
@@ -363,7 +358,10 @@ fn folder_target(
             names.join(", ")
         ));
     }
-    let mut layout = layout("organization", reason, notable);
+    // Always said: reading a folder as several accounts is a decision the
+    // user should see (a snapshot whose files all sit in subfolders reads
+    // so too).
+    let mut layout = layout("organization", reason, true);
     layout.ignores_files = !top_files.is_empty();
     Ok((
         Target::Organization {
