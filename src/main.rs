@@ -2,6 +2,7 @@
 //! output and exits with its code (0 clean, 1 a control failed or errored,
 //! 2 unusable input, policy or arguments). All the work is in the library.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -27,21 +28,42 @@ fn main() -> ExitCode {
     });
     let args = match parsed {
         Ok(args) => args,
+        // A usage error quotes what was typed, which may be a pasted name
+        // holding escape sequences: shown escaped, as every other error.
+        Err(e) if e.use_stderr() => {
+            eprint!("{}", iam_audit::text::escape_lines(&e.render().to_string()));
+            return ExitCode::from(2);
+        }
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::from(0);
         }
     };
     // `--quiet` keeps errors: only the notes that are warnings go.
     let quiet = args.quiet;
     let outcome = cli::command(args).and_then(commands::run);
     let written = outcome.and_then(|outcome| {
-        for note in &outcome.notes {
-            if !(quiet && note.starts_with("warning:")) {
-                eprintln!("{note}");
+        // On a terminal the notes (warnings, unusable accounts) come after
+        // the output, where they are not scrolled away; elsewhere first, as
+        // a log reads best.
+        let notes_last = outcome.destination.is_none() && std::io::stdout().is_terminal();
+        // Commands escape what they put in a note; escaping again here
+        // changes nothing then, and makes sure of it. `--quiet` keeps errors:
+        // only the notes that are warnings go.
+        let print_notes = || {
+            for note in &outcome.notes {
+                if !(quiet && note.starts_with("warning:")) {
+                    eprintln!("{}", iam_audit::text::escape_lines(note));
+                }
             }
+        };
+        if !notes_last {
+            print_notes();
         }
         output::write(&outcome.output, outcome.destination.as_deref())?;
+        if notes_last {
+            print_notes();
+        }
         let code = outcome.code;
         // The process exits next, and the system takes the memory back
         // whole: freeing a large account's 36,000 results string by string

@@ -14,6 +14,7 @@ use cedar_policy::{Entities, Schema};
 use crate::catalogue::Benchmark;
 use crate::engine::{self, PolicyPack};
 use crate::error::Error;
+use crate::evidence::skipped::Skipped;
 use crate::evidence::snapshot::{self, Snapshot};
 use crate::evidence::source::{EvidenceReader, SnapshotSource, Target};
 use crate::evidence::time::Timestamp;
@@ -54,6 +55,8 @@ pub struct Prepared {
     pub files: Vec<EvidenceFile>,
     /// The snapshot's warnings (the model has its own).
     pub warnings: Vec<String>,
+    /// What the snapshot left out (summarised in the report's warnings).
+    pub skipped: Vec<Skipped>,
     pub model: Model,
     pub entities: Entities,
 }
@@ -98,6 +101,7 @@ pub fn prepare(
     let normalized = model::normalize(&snapshot, &model_options, exec)?;
     let files = std::mem::take(&mut snapshot.files);
     let warnings = std::mem::take(&mut snapshot.warnings);
+    let skipped = std::mem::take(&mut snapshot.skipped);
     // The evidence goes before the model's lists are joined, the moment
     // memory peaks.
     exec::drop_aside(exec, true, snapshot);
@@ -108,6 +112,7 @@ pub fn prepare(
     Ok(Prepared {
         files,
         warnings,
+        skipped,
         model,
         entities,
     })
@@ -218,6 +223,7 @@ fn judge_one(
     let Prepared {
         files,
         mut warnings,
+        skipped,
         model,
         entities,
     } = prepare(source, reader, &pack.schema, options, exec)?;
@@ -236,6 +242,7 @@ fn judge_one(
     Ok(Judged {
         files,
         warnings,
+        skipped,
         account,
         as_of,
         findings,

@@ -20,6 +20,20 @@ pub fn escape_text(s: &str) -> String {
     out
 }
 
+/// Text made of lines, each escaped as [`escape_text`] escapes it, the line
+/// breaks kept: for text whose line breaks are the tool's own (a rendered
+/// policy diagnostic, a note with its help line).
+pub fn escape_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&escape_text(line));
+    }
+    out
+}
+
 /// Text safe in HTML or XML content and quoted attributes: control
 /// characters shown as [`escape_text`] shows them, `&` `<` `>` `"` as
 /// entities, `'` as `apostrophe` (`&#39;` in HTML, `&apos;` in XML), and the
@@ -59,5 +73,16 @@ mod tests {
             escape_text("émile+ops@example.com"),
             "émile+ops@example.com"
         );
+    }
+
+    #[test]
+    fn escape_lines_keeps_line_breaks_and_escapes_the_rest() {
+        assert_eq!(
+            escape_lines("a\x1b]52;c;x\x07\n  help: \u{202e}b\r"),
+            "a\\u{1b}]52;c;x\\u{7}\n  help: \\u{202e}b\\r"
+        );
+        // Escaped text escapes to itself: escaping twice changes nothing.
+        let once = escape_text("x\x1b[2J\u{202e}");
+        assert_eq!(escape_text(&once), once);
     }
 }

@@ -73,7 +73,7 @@ fn a_file_given_with_output_holds_the_same_bytes_as_stdout() {
 
 #[test]
 fn csv_parses_back_one_row_per_result_with_no_formula_cell() {
-    let formula = ['=', '+', '-', '@', '\t', '\r'];
+    let formula = ['=', '+', '-', '@', '\t', '\r', '\n'];
     for (_, path) in FIXTURES {
         let report = json(path);
         let text = render(path, "csv");

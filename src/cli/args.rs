@@ -118,6 +118,8 @@ pub struct ExplainArgs {
     /// Evidence of one snapshot: files or a snapshot folder.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub intake: IntakeArgs,
     /// The ARN (or account id, or name) the requests are about: as result subject, principal or resource.
     #[arg(long, value_name = "ARN")]
     pub subject: String,
@@ -148,10 +150,46 @@ pub struct VerifyArgs {
     #[arg(required = true, value_name = "EVIDENCE_PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
+    pub intake: IntakeArgs,
+    #[command(flatten)]
     pub policy: PolicyArgs,
     /// The largest file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::cli::files::DEFAULT_MAX_INPUT_SIZE)]
     pub max_input_size: u64,
+}
+
+/// How evidence folders are taken in (every command that reads evidence).
+#[derive(Debug, Args, Clone, Default)]
+pub struct IntakeArgs {
+    /// Leave out the files and folders whose path relative to the folder given matches GLOB
+    /// (`*` any run of characters, `/` included; `?` one character; repeatable): `--exclude '*.pdf'`.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Read each folder given as an organization: every subfolder is one account's snapshot,
+    /// and files at its top are ignored with a warning.
+    #[arg(long, conflicts_with = "snapshot")]
+    pub organization: bool,
+    /// Read each folder given as one snapshot, even when its top holds only folders.
+    #[arg(long)]
+    pub snapshot: bool,
+}
+
+impl IntakeArgs {
+    /// The intake these flags ask for, reading files within `max_input_size`.
+    pub fn intake(&self, max_input_size: u64) -> crate::cli::files::Intake {
+        use crate::cli::files::{ForcedLayout, Intake, Limits};
+        Intake {
+            exclude: self.exclude.clone(),
+            layout: if self.organization {
+                Some(ForcedLayout::Organization)
+            } else if self.snapshot {
+                Some(ForcedLayout::Snapshot)
+            } else {
+                None
+            },
+            limits: Limits { max_input_size },
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone)]
@@ -216,6 +254,8 @@ pub struct EvaluateArgs {
     /// Evidence: files (together one snapshot), a snapshot folder, or an organization folder.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub intake: IntakeArgs,
     /// Output format.
     #[arg(long, value_enum, ignore_case = true, default_value = "table")]
     pub format: Format,
@@ -344,6 +384,8 @@ pub struct EntitiesArgs {
     /// Evidence of one snapshot: files or a snapshot folder.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub intake: IntakeArgs,
     /// Write to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

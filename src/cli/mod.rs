@@ -1,5 +1,5 @@
 //! The command-line face: arguments ([`args`]) turned into a command's
-//! options ([`command`]), the file system ([`files`]), threads
+//! options ([`command`]), the file system ([`files`], [`read`]), threads
 //! ([`threads`]), the progress bar ([`progress`]) and output ([`output`]).
 //! Everything that touches the machine lives here; the pipeline below
 //! takes bytes and an executor.
@@ -8,6 +8,7 @@ pub mod args;
 pub mod files;
 pub mod output;
 pub mod progress;
+pub mod read;
 pub mod threads;
 
 use std::io::IsTerminal;
@@ -17,6 +18,7 @@ use clap::CommandFactory;
 use crate::commands::{self, completions, diff, evaluate, explain, man, policies, test, verify};
 use crate::error::Error;
 use crate::report::table;
+use crate::text::{escape_lines, escape_text};
 use args::{Cli, ColorWhen, Command, TableOrJson};
 
 /// The width a table is wrapped to when it goes to a pipe or a file (and
@@ -38,6 +40,8 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
     Ok(match command {
         Command::Evaluate(args) => commands::Command::Evaluate(evaluate::Options {
             policies: args.policy.options(),
+            intake: args.intake.intake(args.max_input_size),
+            stdout_is_terminal: args.output.is_none() && std::io::stdout().is_terminal(),
             paths: args.paths,
             as_of: args.as_of,
             waivers: args.waivers,
@@ -59,6 +63,7 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
         }),
         Command::Validate(args) => commands::Command::Validate(args.options()),
         Command::Entities(args) => commands::Command::Entities(commands::OneSnapshot {
+            intake: args.intake.intake(files::DEFAULT_MAX_INPUT_SIZE),
             paths: args.paths,
             as_of: args.as_of,
             output: args.output,
@@ -77,6 +82,7 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
             json: args.format == TableOrJson::Json,
         }),
         Command::Requests(args) => commands::Command::Requests(commands::OneSnapshot {
+            intake: args.intake.intake(files::DEFAULT_MAX_INPUT_SIZE),
             paths: args.paths,
             as_of: args.as_of,
             output: args.output,
@@ -84,6 +90,7 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
         Command::Explain(args) => commands::Command::Explain(explain::Options {
             json: args.format == TableOrJson::Json,
             policies: args.policy.options(),
+            intake: args.intake.intake(files::DEFAULT_MAX_INPUT_SIZE),
             paths: args.paths,
             subject: args.subject,
             as_of: args.as_of,
@@ -101,6 +108,7 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
         Command::Verify(args) => commands::Command::Verify(verify::Options {
             policies: args.policy.options(),
             report: args.report,
+            intake: args.intake.intake(args.max_input_size),
             paths: args.paths,
             limits: files::Limits {
                 max_input_size: args.max_input_size,
@@ -111,11 +119,19 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
 
 /// An error as the command line prints it (policy diagnostics come
 /// rendered; input errors name their file and place).
+///
+/// This is where every error reaches the terminal, so every one is escaped
+/// here: input errors escape each of their parts
+/// ([`crate::report::input_error_text`]), a rendered policy diagnostic line by line (a `.cedar` file's
+/// name or text in its snippet), and the rest whole.
 pub fn error_text(e: &Error) -> String {
     let text = match e {
-        Error::Policy(rendered) => rendered.clone(),
-        Error::Input(_) => format!("{e}\n"),
-        other => format!("error: {other}\n"),
+        Error::Policy(rendered) => escape_lines(rendered),
+        Error::Input(errors) => errors
+            .iter()
+            .map(|e| format!("error: {}\n", crate::report::input_error_text(e)))
+            .collect(),
+        other => format!("error: {}\n", escape_text(&other.to_string())),
     };
     if text.ends_with('\n') {
         text

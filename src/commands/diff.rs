@@ -124,26 +124,9 @@ struct ResultView {
 /// schema (JSON pointer), then unique (account, id) pairs (JSON pointer).
 pub fn read_report(path: &Path) -> Result<ReportView, Error> {
     let file = path.display().to_string();
-    let cannot = |e: std::io::Error| {
-        InputError::new(
-            &file,
-            Location::File,
-            format!("cannot read the report: {e}"),
-        )
-    };
-    let meta = std::fs::metadata(path).map_err(cannot)?;
-    if meta.len() > MAX_REPORT_BYTES {
-        return Err(InputError::new(
-            &file,
-            Location::File,
-            format!(
-                "the report is {} bytes; at most {MAX_REPORT_BYTES} are read",
-                meta.len()
-            ),
-        )
-        .into());
-    }
-    let bytes = std::fs::read(path).map_err(cannot)?;
+    // Opened once and checked on the handle: a FIFO put there never hangs
+    // the run.
+    let bytes = crate::cli::files::read_limited(&file, path, MAX_REPORT_BYTES, "the report")?;
     parse_report(&file, &bytes)
 }
 

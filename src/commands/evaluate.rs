@@ -19,6 +19,8 @@ use crate::text::escape_text;
 #[derive(Debug, Clone)]
 pub struct Options {
     pub paths: Vec<PathBuf>,
+    /// `--exclude`, `--organization`, `--snapshot`.
+    pub intake: files::Intake,
     pub policies: PolicyOptions,
     /// `--as-of`: overrides the evidence's own time.
     pub as_of: Option<Timestamp>,
@@ -38,6 +40,9 @@ pub struct Options {
     pub format: Format,
     pub style: table::Style,
     pub output: Option<PathBuf>,
+    /// stdout is a terminal (and no `-o`): a table shown there holds the
+    /// warnings, and stderr does not repeat them.
+    pub stdout_is_terminal: bool,
 }
 
 impl Options {
@@ -46,6 +51,7 @@ impl Options {
     pub fn new(paths: Vec<PathBuf>) -> Options {
         Options {
             paths,
+            intake: files::Intake::default(),
             policies: PolicyOptions::default(),
             as_of: None,
             waivers: None,
@@ -58,6 +64,7 @@ impl Options {
             format: Format::Json,
             style: table::Style::default(),
             output: None,
+            stdout_is_terminal: false,
         }
     }
 }
@@ -71,7 +78,10 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
         Some(path) => Some(files::waivers(path)?),
         None => None,
     };
-    let (sources, multi) = pipeline::snapshots_of(files::resolve(&options.paths)?)?;
+    let resolved = files::resolve_with(&options.paths, &options.intake)?;
+    let layout_notes = resolved.notes();
+    let layouts = resolved.layouts.clone();
+    let (sources, multi) = pipeline::snapshots_of(resolved.targets)?;
     let read = sources
         .iter()
         .flat_map(|s| s.files.iter().map(|(_, path)| path.as_path()));
@@ -95,21 +105,45 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
         progress.tick(name)
     });
     progress.finish();
-    let evaluation = evaluation?;
+    let evaluation = evaluation.map_err(|e| super::with_layout_notes(e, &layout_notes))?;
     let mut report = evaluation.report;
+    report.layout = layouts;
     if let Some(waivers) = &waivers {
         let loaded = pack.controls.iter().map(|c| c.id.as_str());
         report
             .warnings
             .extend(crate::waivers::unknown_policies(waivers, loaded));
     }
-    let mut notes: Vec<String> = report
-        .warnings
-        .iter()
-        .map(|w| format!("warning: {}", escape_text(w)))
-        .collect();
+    let mut notes = layout_notes;
+    let table_on_terminal =
+        options.format == Format::Table && options.output.is_none() && options.stdout_is_terminal;
+    if !table_on_terminal {
+        notes.extend(
+            report
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {}", escape_text(w))),
+        );
+    }
+    // An unusable account's errors name it: in an organization the files
+    // they name are relative to the account folder.
     for s in &report.snapshots {
-        notes.extend(s.errors.iter().map(|e| format!("error: {e}")));
+        let account = if multi {
+            format!("{}: ", escape_text(&s.name))
+        } else {
+            String::new()
+        };
+        for e in &s.errors {
+            // Every line names the account, the help lines too.
+            for (i, line) in e.lines().enumerate() {
+                let line = escape_text(line);
+                notes.push(if i == 0 {
+                    format!("error: {account}{line}")
+                } else {
+                    format!("  {account}{}", line.trim_start())
+                });
+            }
+        }
     }
     let code = if evaluation.unusable {
         2

@@ -21,6 +21,8 @@ use crate::text::escape_text;
 
 pub struct Options {
     pub paths: Vec<PathBuf>,
+    /// `--exclude`, `--organization`, `--snapshot`.
+    pub intake: crate::cli::files::Intake,
     /// An ARN, account id or name: as result subject, principal or resource.
     pub subject: String,
     pub policies: PolicyOptions,
@@ -31,7 +33,14 @@ pub struct Options {
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
     let pack = load_pack(&options.policies)?;
-    let prepared = prepare_one(&options.paths, &pack.schema, options.as_of, "explain", None)?;
+    let (prepared, notes) = prepare_one(
+        &options.paths,
+        &options.intake,
+        &pack.schema,
+        options.as_of,
+        "explain",
+        None,
+    )?;
     let findings = crate::results::evaluate(&pack, &prepared.model, &prepared.entities);
     let entities = crate::model::entities_json(&prepared.entities)?;
     let value = explain(&prepared.model, &entities, &findings, &options.subject)?;
@@ -43,7 +52,9 @@ pub fn run(options: &Options) -> Result<Outcome, Error> {
     } else {
         explain_text(&value)
     };
-    Ok(Outcome::text(text, 0))
+    let mut outcome = Outcome::text(text, 0);
+    outcome.notes = notes;
+    Ok(outcome)
 }
 
 /// Why a control has the status it has, in words.

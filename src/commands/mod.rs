@@ -131,6 +131,8 @@ pub fn load_pack(options: &PolicyOptions) -> Result<PolicyPack, Error> {
 /// entities or requests.
 pub struct OneSnapshot {
     pub paths: Vec<PathBuf>,
+    /// `--exclude`, `--organization`, `--snapshot`.
+    pub intake: files::Intake,
     pub as_of: Option<Timestamp>,
     pub output: Option<PathBuf>,
 }
@@ -144,24 +146,35 @@ pub fn print_one(
 ) -> Result<Outcome, Error> {
     let schema = crate::engine::schema()?;
     let destination = options.output.as_deref();
-    let prepared = prepare_one(&options.paths, &schema, options.as_of, command, destination)?;
+    let (prepared, notes) = prepare_one(
+        &options.paths,
+        &options.intake,
+        &schema,
+        options.as_of,
+        command,
+        destination,
+    )?;
     let mut outcome = Outcome::text(print(&prepared)?, 0);
+    outcome.notes = notes;
     outcome.destination = options.output.clone();
     Ok(outcome)
 }
 
 /// Loads the one snapshot that `entities`, `requests` and `explain` look
-/// at, every attribute in its entities.
-/// `destination` is where the command will write, refused when it is one of
-/// the snapshot's files.
+/// at, every attribute in its entities, and the notes on how its folder was
+/// read. `destination` is where the command will write, refused when it is
+/// one of the snapshot's files.
 pub fn prepare_one(
     paths: &[PathBuf],
+    intake: &files::Intake,
     schema: &cedar_policy::Schema,
     as_of: Option<Timestamp>,
     command: &str,
     destination: Option<&Path>,
-) -> Result<Prepared, Error> {
-    let (sources, multi) = pipeline::snapshots_of(files::resolve(paths)?)?;
+) -> Result<(Prepared, Vec<String>), Error> {
+    let resolved = files::resolve_with(paths, intake)?;
+    let notes = resolved.notes();
+    let (sources, multi) = pipeline::snapshots_of(resolved.targets)?;
     let read = sources
         .iter()
         .flat_map(|s| s.files.iter().map(|(_, p)| p.as_path()));
@@ -177,7 +190,29 @@ pub fn prepare_one(
             }
         )));
     };
-    prepare_from_disk(source, schema, as_of)
+    let prepared =
+        prepare_from_disk(source, schema, as_of).map_err(|e| with_layout_notes(e, &notes))?;
+    Ok((prepared, notes))
+}
+
+/// An input error of a run whose folders were read in a way worth a note
+/// (see [`files::Resolved::notes`]) ends with that note, so that a folder
+/// read as one snapshot when it holds several accounts says why, and how
+/// to read it otherwise, where the errors end.
+pub fn with_layout_notes(e: Error, notes: &[String]) -> Error {
+    match e {
+        Error::Input(mut errors) if !notes.is_empty() => {
+            if let Some(last) = errors.last_mut() {
+                let joined = notes.join("\n  ");
+                last.help = Some(match last.help.take() {
+                    Some(help) => format!("{help}\n  {joined}"),
+                    None => joined,
+                });
+            }
+            Error::Input(errors)
+        }
+        other => other,
+    }
 }
 
 /// One snapshot read from disk, every attribute in its entities, on the

@@ -30,6 +30,7 @@ use crate::evidence::time::Timestamp;
 use crate::exec::Sequential;
 use crate::pipeline::{self, PrepareOptions};
 use crate::results::{Finding, Findings, Status};
+use crate::text::escape_text;
 
 /// Where a test file is, and a pointer into it, for malformed-file errors.
 fn malformed(file: &str, pointer: &str, message: impl Into<String>) -> Error {
@@ -128,12 +129,21 @@ pub fn run_tests(dir: &Path) -> Result<TestRun, Error> {
             let diff = compare(case, &findings);
             if diff.is_empty() {
                 passed += 1;
-                text.push_str(&format!("PASS {name}: {}\n", case.name));
+                // Test and case names come from the test files.
+                text.push_str(&format!(
+                    "PASS {}: {}\n",
+                    escape_text(&name),
+                    escape_text(&case.name)
+                ));
             } else {
                 failed += 1;
-                text.push_str(&format!("FAIL {name}: {}\n", case.name));
+                text.push_str(&format!(
+                    "FAIL {}: {}\n",
+                    escape_text(&name),
+                    escape_text(&case.name)
+                ));
                 for line in diff {
-                    text.push_str(&format!("  {line}\n"));
+                    text.push_str(&format!("  {}\n", escape_text(&line)));
                 }
             }
         }
@@ -164,16 +174,13 @@ fn collect_tests(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> std::io::R
     Ok(())
 }
 
+/// The largest `*.test.json` file read (tests are written by people).
+const MAX_TEST_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 const STATUSES: [&str; 5] = ["fail", "pass", "error", "not-evaluated", "not-applicable"];
 
 fn parse_file(path: &Path, name: &str, pack: &PolicyPack) -> Result<Vec<Case>, Error> {
-    let bytes = fs::read(path).map_err(|e| {
-        Error::Input(vec![InputError::new(
-            name,
-            Location::File,
-            format!("cannot read: {e}"),
-        )])
-    })?;
+    let bytes = crate::cli::files::read_limited(name, path, MAX_TEST_FILE_BYTES, "the test file")?;
     let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
         Error::Input(vec![InputError::new(
             name,

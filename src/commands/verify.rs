@@ -19,6 +19,7 @@ use super::{load_pack, Outcome, PolicyOptions};
 use crate::cli::files::{self, read_file, Limits};
 use crate::error::{Error, InputError, Location};
 use crate::evidence::sha256_hex;
+use crate::evidence::source::{Contents, EvidenceReader};
 use crate::report::{Report, SCHEMA_VERSION};
 
 /// What `verify` compares.
@@ -26,6 +27,8 @@ use crate::report::{Report, SCHEMA_VERSION};
 pub struct Options {
     pub report: PathBuf,
     pub paths: Vec<PathBuf>,
+    /// `--exclude`, `--organization`, `--snapshot`, as `evaluate` had them.
+    pub intake: files::Intake,
     pub policies: PolicyOptions,
     pub limits: Limits,
 }
@@ -44,8 +47,10 @@ impl Verification {
     /// The text `verify` prints.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        // Notes and differences quote names from the report and the
+        // evidence: escaped, as every line on a terminal.
         for note in &self.notes {
-            out.push_str(&format!("note: {note}\n"));
+            out.push_str(&format!("note: {}\n", crate::text::escape_text(note)));
         }
         if self.differences.is_empty() {
             out.push_str(&format!(
@@ -57,7 +62,7 @@ impl Verification {
             ));
         } else {
             for d in &self.differences {
-                out.push_str(&format!("differs: {d}\n"));
+                out.push_str(&format!("differs: {}\n", crate::text::escape_text(d)));
             }
             out.push_str(&format!(
                 "not verified: {} difference{} between the report and these files and policies\n",
@@ -106,7 +111,9 @@ pub fn verify(options: &Options) -> Result<Verification, Error> {
     let claims = read_claims(&shown, &bytes)?;
 
     let pack = load_pack(&options.policies)?;
-    let (sources, multi) = crate::pipeline::snapshots_of(files::resolve(&options.paths)?)?;
+    let (sources, multi) = crate::pipeline::snapshots_of(
+        files::resolve_with(&options.paths, &options.intake)?.targets,
+    )?;
 
     let mut result = Verification::default();
     let mut found: BTreeMap<String, Hashed> = BTreeMap::new();
@@ -126,8 +133,13 @@ pub fn verify(options: &Options) -> Result<Verification, Error> {
         };
         for (rel, path) in &source.files {
             let reported = format!("{prefix}{rel}");
-            match read_file(&reported, path, &options.limits) {
-                Ok(bytes) => {
+            // Read as `evaluate` reads it: a file over the limit that is
+            // no evidence is hashed as it streams by.
+            let reader = files::Files {
+                limits: options.limits,
+            };
+            match reader.contents(&reported, path) {
+                Ok(Contents::Bytes(bytes)) => {
                     found.insert(
                         reported,
                         Hashed {
@@ -135,6 +147,9 @@ pub fn verify(options: &Options) -> Result<Verification, Error> {
                             bytes: bytes.len() as u64,
                         },
                     );
+                }
+                Ok(Contents::Skipped { sha256, bytes, .. }) => {
+                    found.insert(reported, Hashed { sha256, bytes });
                 }
                 Err(e) => read_errors.push(e),
             }

@@ -1,10 +1,19 @@
 //! What one file is, decided by its content, never by its name.
 //!
-//! A file is JSON when its first non-blank character is `{` or `[`; a JSON
-//! file is then recognised by its top-level keys. Otherwise it is a credential
-//! report CSV when its header says so. Anything else is not evidence: the
-//! snapshot lists it with a warning. Empty and binary files are errors, since
-//! no reading of them is safe (a truncated download is a common cause).
+//! Evidence folders arrive with more than exports in them (the client's
+//! screenshots, spreadsheets, zipped copies), so a file is first triaged
+//! ([`triage`]): one that starts with a known signature of another format
+//! (PDF, zip/Office, OLE2, PNG, JPEG, GIF, gzip, 7z, RAR), or that is binary
+//! (NUL bytes without being UTF-16, or no text in any encoding read), is
+//! skipped with a warning, unless it *looks like evidence*: its first
+//! non-blank character (after a BOM) is `{` or `[`, or its first line names a
+//! `user` and an `arn` column. A file that looks like evidence is evidence,
+//! and any defect in it is an error: a truncated or corrupted export must
+//! never pass as a harmless extra file. An empty file is an error too (an
+//! interrupted export looks the same).
+//!
+//! A JSON file is then recognised by its top-level keys; a CSV by its header.
+//! Anything else is not evidence: the snapshot lists it with a warning.
 
 use crate::exec::Executor;
 use serde_json::Value;
@@ -13,7 +22,7 @@ use crate::error::{InputError, Location};
 use crate::evidence::account_summary::{self, AccountSummary};
 use crate::evidence::authorization_details::{self, Page};
 use crate::evidence::credential_report::{self, CredentialReport};
-use crate::evidence::encoding::strip_utf8_bom;
+use crate::evidence::encoding::{self, strip_utf8_bom, Utf8Text};
 use crate::evidence::json;
 use crate::evidence::manifest::{self, Manifest};
 use crate::evidence::password_policy::{self, PasswordPolicy};
@@ -45,6 +54,123 @@ impl Detected {
             Detected::Manifest(_) => Some(EvidenceKind::Manifest),
             Detected::NotEvidence(_) => None,
         }
+    }
+}
+
+/// Signatures of formats that are never evidence, as the first bytes of a
+/// file, and what the warning calls them.
+const SIGNATURES: &[(&[u8], &str)] = &[
+    (b"%PDF-", "a PDF document"),
+    (
+        b"PK\x03\x04",
+        "a zip archive or Office document (XLSX, DOCX, PPTX)",
+    ),
+    (
+        b"PK\x05\x06",
+        "a zip archive or Office document (XLSX, DOCX, PPTX)",
+    ),
+    (
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        "a legacy Office document (XLS, DOC, MSG)",
+    ),
+    (b"\x89PNG\r\n\x1A\n", "a PNG image"),
+    (b"\xFF\xD8\xFF", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1F\x8B", "a gzip archive"),
+    (b"7z\xBC\xAF\x27\x1C", "a 7z archive"),
+    (b"Rar!\x1A\x07", "a RAR archive"),
+];
+
+/// Why a binary file that does not look like evidence is skipped.
+pub const BINARY_NUL: &str = "binary data (NUL bytes, and not UTF-16 text)";
+/// Why a file that is no text in any encoding read is skipped.
+pub const BINARY_NOT_TEXT: &str = "binary data (not text in UTF-8, UTF-16 or Latin-1)";
+
+/// The format a file's first bytes announce, when it is one that is never
+/// evidence.
+pub fn signature(bytes: &[u8]) -> Option<&'static str> {
+    SIGNATURES
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map(|(_, what)| *what)
+}
+
+/// Whether a file (its UTF-8 bytes) looks like evidence: after a UTF-8 BOM
+/// and blanks it starts with `{` or `[`, or its first line names a `user`
+/// and an `arn` column. Such a file is read as evidence, whatever else it
+/// holds, so that its defects are errors.
+pub fn looks_like_evidence(bytes: &[u8]) -> bool {
+    let body = strip_utf8_bom(bytes);
+    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    matches!(first, Some(b'{') | Some(b'[')) || credential_report::looks_like_csv(body)
+}
+
+/// For a file too large to read, judged by its first bytes (a few KiB):
+/// what it is when it is surely no evidence (another format's signature,
+/// or binary data that does not look like evidence), else `None` (then the
+/// size limit stands, as for any export).
+pub fn not_evidence_by_head(head: &[u8]) -> Option<&'static str> {
+    if let Some(what) = signature(head) {
+        return Some(what);
+    }
+    if encoding::is_utf16(head) || looks_like_evidence(head) {
+        return None;
+    }
+    if head.contains(&0) {
+        return Some(BINARY_NUL);
+    }
+    // A multi-byte character cut at the end of the head is still text.
+    let text = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() || encoding::to_utf8("", head).is_ok(),
+    };
+    (!text).then_some(BINARY_NOT_TEXT)
+}
+
+/// A file's bytes after triage: its text, to be recognised, or the reason
+/// it is skipped.
+pub enum Triaged<'a> {
+    Text(Utf8Text<'a>),
+    /// Not evidence, and not worth decoding: the reason for the warning.
+    Skip(&'static str),
+}
+
+/// The first look at a file (see the module comment): skipped when it is
+/// another format's file or binary and does not look like evidence, else
+/// decoded to UTF-8 (UTF-16 and Latin-1 with a warning). An error only for
+/// a file that looks like evidence (or is UTF-16) and is not text.
+pub fn triage<'a>(file: &str, bytes: &'a [u8]) -> Result<Triaged<'a>, InputError> {
+    if let Some(what) = signature(bytes) {
+        return Ok(Triaged::Skip(what));
+    }
+    let text = match encoding::to_utf8(file, bytes) {
+        Ok(text) => text,
+        Err(_) if !encoding::is_utf16(bytes) && !looks_like_evidence(bytes) => {
+            return Ok(Triaged::Skip(BINARY_NOT_TEXT))
+        }
+        Err(e) => return Err(e),
+    };
+    if text.bytes.contains(&0) && !looks_like_evidence(&text.bytes) {
+        return Ok(Triaged::Skip(BINARY_NUL));
+    }
+    Ok(Triaged::Text(text))
+}
+
+/// What a file is, for deciding how a folder is read (an evidence file at
+/// the top of a folder makes it one snapshot): `Ok` with the kind of
+/// evidence (an export that fails its checks is still one), or `Err` with
+/// why it is not evidence.
+pub fn identify(file: &str, bytes: &[u8]) -> Result<&'static str, String> {
+    let text = match triage(file, bytes) {
+        Ok(Triaged::Text(text)) => text,
+        Ok(Triaged::Skip(why)) => return Err(why.to_string()),
+        Err(_) => return Ok("an export that does not read"),
+    };
+    match detect(file, &text.bytes, &crate::exec::Sequential) {
+        Ok(Detected::NotEvidence(why)) => Err(why),
+        Ok(found) => Ok(found.kind().map_or("evidence", EvidenceKind::as_str)),
+        Err(_) => Ok("an export that does not read"),
     }
 }
 
@@ -284,6 +410,115 @@ mod tests {
             Ok(other) => format!("{:?}", other.kind()),
             Err(errors) => errors.iter().map(|e| format!("{e}\n")).collect(),
         }
+    }
+
+    fn skipped_as(bytes: &[u8]) -> Option<&'static str> {
+        match triage("f", bytes) {
+            Ok(Triaged::Skip(why)) => Some(why),
+            Ok(Triaged::Text(_)) => None,
+            Err(e) => panic!("an error, not a triage: {e}"),
+        }
+    }
+
+    #[test]
+    fn other_formats_and_binary_data_are_skipped() {
+        for (bytes, what) in [
+            (&b"%PDF-1.7\n%\xE2\xE3\xCF\xD3"[..], "PDF"),
+            (b"PK\x03\x04\x14\x00\x06\x00", "zip"),
+            (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00", "legacy Office"),
+            (b"\x89PNG\r\n\x1A\n\x00\x00\x00\rIHDR", "PNG"),
+            (b"\xFF\xD8\xFF\xE0\x00\x10JFIF", "JPEG"),
+            (b"GIF89a\x01\x00", "GIF"),
+            (b"\x1F\x8B\x08\x00", "gzip"),
+            (b"7z\xBC\xAF\x27\x1C\x00\x04", "7z"),
+            (b"Rar!\x1A\x07\x01\x00", "RAR"),
+        ] {
+            let why = skipped_as(bytes).unwrap_or_else(|| panic!("{what} not skipped"));
+            assert!(why.contains(what), "{what}: {why}");
+        }
+        // NUL bytes that are not UTF-16, and bytes that are no text at all.
+        assert_eq!(skipped_as(b"SQLite format 3\x00\x10\x00"), Some(BINARY_NUL));
+        assert_eq!(
+            skipped_as(&[0xA5, 0x01, 0x9C, 0xF0, 0x02, 0x88]),
+            Some(BINARY_NOT_TEXT)
+        );
+        // Text that is not evidence goes on to be recognised (a warning later).
+        assert_eq!(skipped_as(b"read me first\n"), None);
+    }
+
+    #[test]
+    fn a_file_that_looks_like_evidence_is_never_skipped() {
+        // A JSON export or a credential report header with a defect in it is
+        // an error when it is read, never a skipped file.
+        for bytes in [
+            &b"\xEF\xBB\xBF  {\"UserDetailList\": [\x00]}"[..],
+            b"[\x00\x01]",
+            b"user,arn,password_enabled\n\x00\x01\x02\n",
+            b"User , ARN\n\xA5\x01\x9C\xF0",
+        ] {
+            match triage("f", bytes) {
+                Ok(Triaged::Skip(why)) => panic!("{bytes:?} skipped: {why}"),
+                Ok(Triaged::Text(_)) | Err(_) => {}
+            }
+            let errors = match triage("f", bytes) {
+                Ok(Triaged::Text(text)) => detect("f", &text.bytes, &crate::exec::Sequential).err(),
+                Err(e) => Some(vec![e]),
+                Ok(Triaged::Skip(_)) => None,
+            };
+            assert!(
+                errors.is_some_and(|e| !e.is_empty()),
+                "{bytes:?} is not an error"
+            );
+        }
+        // UTF-16 text is decoded, not skipped for its NUL bytes.
+        let utf16: Vec<u8> = "user,arn\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(skipped_as(&utf16), None);
+        // An empty file stays an error.
+        let empty = match triage("f", b" \n") {
+            Ok(Triaged::Text(text)) => detect("f", &text.bytes, &crate::exec::Sequential).err(),
+            _ => None,
+        };
+        assert!(empty.is_some_and(|e| e[0].message.contains("empty")));
+    }
+
+    #[test]
+    fn a_head_tells_a_large_file_that_is_surely_no_evidence() {
+        assert_eq!(
+            not_evidence_by_head(b"%PDF-1.4 xxx"),
+            Some("a PDF document")
+        );
+        assert_eq!(
+            not_evidence_by_head(b"\x00\x00\x00\x20ftypisom"),
+            Some(BINARY_NUL)
+        );
+        // May be evidence: the size limit stands.
+        assert_eq!(not_evidence_by_head(b"  {\"UserDetailList\": [\x00"), None);
+        assert_eq!(not_evidence_by_head(b"user,arn\n\x00"), None);
+        assert_eq!(
+            not_evidence_by_head(b"plain text, cut in a character \xC3"),
+            None
+        );
+        let utf16: Vec<u8> = "{\"a\": 1}"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(not_evidence_by_head(&utf16), None);
+    }
+
+    #[test]
+    fn identify_tells_evidence_from_stray_files() {
+        assert_eq!(
+            identify("r.csv", b"user,arn,user_creation_time\n"),
+            Ok("an export that does not read")
+        );
+        let summary = br#"{"SummaryMap": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}}"#;
+        assert_eq!(identify("s.json", summary), Ok("account-summary"));
+        assert!(identify("README.txt", b"see the PDF").is_err());
+        assert!(identify("x.pdf", b"%PDF-1.4").is_err());
+        assert!(identify("package.json", br#"{"name": "x"}"#).is_err());
     }
 
     #[test]

@@ -38,6 +38,14 @@ pub fn strip_utf8_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)
 }
 
+/// Whether `bytes` are UTF-16 text, by a byte order mark or by the NUL bytes
+/// of ASCII text in alternate positions (decisions 1 and 2 above).
+pub fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+        || bomless_utf16(bytes).is_some()
+}
+
 /// How much of the start of a file is looked at to recognise BOM-less UTF-16.
 const UTF16_SNIFF: usize = 4096;
 

@@ -8,6 +8,7 @@
 //!   [`account_summary`], [`virtual_mfa`], [`password_policy`]) and for the
 //!   policy documents inside them; [`manifest`] reads the optional
 //!   `snapshot.json`;
+//! - [`skipped`] says what a snapshot left out, in summary;
 //! - [`schemas`] holds the JSON Schemas every JSON input is checked against;
 //! - [`pointer`] escapes JSON pointer tokens for messages; it imports no other
 //!   evidence module, so the readers and [`detect`] (which calls them) share
@@ -25,6 +26,7 @@ pub mod pointer;
 pub mod policy_document;
 pub mod policy_text;
 pub mod schemas;
+pub mod skipped;
 pub mod snapshot;
 pub mod source;
 pub mod time;

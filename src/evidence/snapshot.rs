@@ -13,11 +13,11 @@ use crate::error::{InputError, Location};
 use crate::evidence::account_summary::AccountSummary;
 use crate::evidence::authorization_details::{self, AuthorizationDetails, Page};
 use crate::evidence::credential_report::CredentialReport;
-use crate::evidence::detect::{detect, Detected, SIDE_BY_SIDE_MIN_BYTES};
-use crate::evidence::encoding::to_utf8;
+use crate::evidence::detect::{detect, triage, Detected, Triaged, SIDE_BY_SIDE_MIN_BYTES};
 use crate::evidence::manifest::Manifest;
 use crate::evidence::password_policy::PasswordPolicy;
-use crate::evidence::source::{EvidenceReader, SnapshotSource};
+use crate::evidence::skipped::Skipped;
+use crate::evidence::source::{Contents, EvidenceReader, SnapshotSource};
 use crate::evidence::virtual_mfa::VirtualMfaDevices;
 use crate::evidence::{sha256_hex, EvidenceFile, EvidenceKind};
 use crate::exec::Executor;
@@ -35,8 +35,10 @@ pub struct Snapshot {
     pub password_policy: Option<(String, PasswordPolicy)>,
     /// The optional `snapshot.json` manifest.
     pub manifest: Option<(String, Manifest)>,
-    /// Tolerated oddities (files that are not evidence, extra CSV fields, ...).
+    /// Tolerated oddities (extra CSV fields, converted encodings, ...).
     pub warnings: Vec<String>,
+    /// Entries left out (hidden, not evidence), warned about in summary.
+    pub skipped: Vec<Skipped>,
 }
 
 impl Snapshot {
@@ -71,9 +73,35 @@ fn read_one(
     exec: &dyn Executor,
 ) -> Result<ReadFile, Vec<InputError>> {
     let parallel = exec.width() > 1;
-    let bytes = reader.read(shown, key).map_err(|e| vec![e])?;
-    // UTF-16 and Latin-1 are read with a warning; hashes stay those of the bytes on disk.
-    let text = to_utf8(shown, &bytes).map_err(|e| vec![e])?;
+    let bytes = match reader.contents(shown, key).map_err(|e| vec![e])? {
+        Contents::Bytes(bytes) => bytes,
+        Contents::Skipped {
+            reason,
+            sha256,
+            bytes,
+        } => {
+            return Ok(ReadFile {
+                text_warning: None,
+                sha256,
+                bytes,
+                detected: Detected::NotEvidence(reason),
+            })
+        }
+    };
+    // UTF-16 and Latin-1 are read with a warning; hashes stay those of the
+    // bytes on disk. Another format's file, or binary data, is skipped
+    // (still hashed: the report lists every file it looked at).
+    let text = match triage(shown, &bytes).map_err(|e| vec![e])? {
+        Triaged::Text(text) => text,
+        Triaged::Skip(why) => {
+            return Ok(ReadFile {
+                text_warning: None,
+                sha256: sha256_hex(&bytes),
+                bytes: bytes.len() as u64,
+                detected: Detected::NotEvidence(why.to_string()),
+            })
+        }
+    };
     // The hash (12 ms for the 20 MB of the largest account) runs beside the
     // reading, which leaves a core idle part of the time.
     let (sha256, detected) = crate::exec::both(
@@ -107,10 +135,11 @@ pub fn load(
 ) -> Result<Snapshot, Vec<InputError>> {
     let mut snapshot = Snapshot {
         name: source.name.clone(),
-        warnings: source.skipped.clone(),
+        skipped: source.skipped.clone(),
         ..Snapshot::default()
     };
-    let mut errors = Vec::new();
+    // A folder that could not be listed whole leaves the snapshot unusable.
+    let mut errors = source.errors.clone();
     let mut reports: Vec<(String, CredentialReport)> = Vec::new();
     let mut pages: Vec<Page> = Vec::new();
     let mut summaries: Vec<(String, AccountSummary)> = Vec::new();
@@ -145,9 +174,10 @@ pub fn load(
             Detected::VirtualMfaDevices(v) => mfa_lists.push((shown.clone(), v)),
             Detected::PasswordPolicy(p) => password_policies.push((shown.clone(), p)),
             Detected::Manifest(m) => manifests.push((shown.clone(), m)),
-            Detected::NotEvidence(why) => {
-                snapshot.warnings.push(format!("{shown}: {why}; ignored"))
-            }
+            Detected::NotEvidence(why) => snapshot.skipped.push(Skipped {
+                path: shown.clone(),
+                reason: why,
+            }),
         }
     }
 
@@ -199,17 +229,21 @@ pub fn load(
             [(only, _)] => only.clone(),
             _ => source.location.clone(),
         };
+        // What was left out, so that the error alone says why nothing was
+        // found (`report.pdf` was a PDF document, ...).
+        let mut message = "no AWS IAM evidence found (no credential report, authorization details, account summary, virtual MFA device list or password policy)".to_string();
+        for line in crate::evidence::skipped::summarise(&snapshot.skipped) {
+            message.push_str("; ");
+            message.push_str(&line);
+        }
         errors.push(
-            InputError::new(
-                label,
-                Location::File,
-                "no AWS IAM evidence found (no credential report, authorization details, account summary, virtual MFA device list or password policy)",
-            )
+            InputError::new(label, Location::File, message)
             .with_help("export the evidence with `aws iam get-credential-report` and `aws iam get-account-authorization-details`"),
         );
     }
     if errors.is_empty() {
         snapshot.warnings.sort();
+        snapshot.skipped.sort();
         snapshot.files.sort();
         Ok(snapshot)
     } else {

@@ -14,7 +14,8 @@ use std::sync::Arc;
 use super::{Pack, Report, SnapshotEntry, Summary, Tool, SCHEMA_VERSION};
 use crate::catalogue::Benchmark;
 use crate::engine::PolicyPack;
-use crate::error::{Error, InputError};
+use crate::error::Error;
+use crate::evidence::skipped::{self, Skipped};
 use crate::evidence::EvidenceFile;
 use crate::model::{AccountRef, AsOf, AsOfSource, Thresholds};
 use crate::results::{Finding, Findings};
@@ -26,6 +27,8 @@ pub struct Judged {
     pub files: Vec<EvidenceFile>,
     /// The snapshot's warnings, then the model's.
     pub warnings: Vec<String>,
+    /// What the snapshot left out, summarised over the whole run.
+    pub skipped: Vec<Skipped>,
     pub account: AccountRef,
     pub as_of: AsOf,
     pub findings: Findings,
@@ -68,6 +71,7 @@ pub fn assemble(
         waivers: None,
         thresholds: facts.thresholds.as_map(),
         benchmark: facts.benchmark.map(Benchmark::id),
+        layout: Vec::new(),
     };
     let mut labeller = Labeller {
         numbers: facts.benchmark.map(|b| b.numbers(facts.pack)),
@@ -75,10 +79,12 @@ pub fn assemble(
     };
     let mut unusable = false;
     let mut times = Vec::new();
+    let mut left_out: Vec<Skipped> = Vec::new();
     for (name, outcome) in outcomes {
         let Judged {
             files,
             warnings,
+            skipped,
             account,
             as_of,
             mut findings,
@@ -126,6 +132,10 @@ pub fn assemble(
             }
         };
         report.warnings.extend(warnings.iter().map(|w| label(w)));
+        left_out.extend(skipped.into_iter().map(|s| Skipped {
+            path: format!("{prefix}{}", s.path),
+            reason: s.reason,
+        }));
         if facts.waivers.is_some() && as_of.time.is_none() {
             report.warnings.push(label("no as-of time, so no waiver can apply: pass `--as-of`, or include the credential report envelope (its `GeneratedTime`)"));
         }
@@ -137,6 +147,10 @@ pub fn assemble(
             report.results.extend(findings);
         }
     }
+    // One line per reason for the whole run, however many files and
+    // accounts: an organization with a stray PDF in each account folder
+    // would otherwise bury everything else.
+    report.warnings.extend(skipped::summarise(&left_out));
     match times.as_slice() {
         [] => {}
         [first, rest @ ..] if rest.iter().all(|t| t == first) => {
@@ -202,7 +216,7 @@ impl Labeller<'_> {
 
 fn error_lines(e: &Error) -> Vec<String> {
     match e {
-        Error::Input(errors) => errors.iter().map(InputError::to_string).collect(),
-        other => vec![other.to_string()],
+        Error::Input(errors) => errors.iter().map(super::input_error_text).collect(),
+        other => vec![super::escape_text(&other.to_string())],
     }
 }

@@ -7,11 +7,12 @@
 //!
 //! IAM names are opaque evidence and may start with `=`, `+`, `-` or `@`,
 //! which a spreadsheet would run as a formula (CSV injection). Every cell
-//! that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
-//! leading `'`, the usual neutralization (OWASP): spreadsheets show the
-//! text, and the `'` marks the cell as changed. No other cell is touched, so
-//! a reader of the file can undo it by dropping a leading `'` from cells
-//! whose second character is one of those six.
+//! that starts with `=`, `+`, `-`, `@`, a tab, a carriage return or a line
+//! feed (the blanks some spreadsheets skip before a formula) gets a leading
+//! `'`, the usual neutralization (OWASP): spreadsheets show the text, and
+//! the `'` marks the cell as changed. No other cell is touched, so a reader
+//! of the file can undo it by dropping a leading `'` from cells whose second
+//! character is one of those seven.
 
 use super::Report;
 
@@ -35,9 +36,9 @@ pub const COLUMNS: [&str; 16] = [
     "result_id",
 ];
 
-/// Characters that make a spreadsheet read a cell as a formula (or, for tab
-/// and carriage return, that some spreadsheets skip before one).
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// Characters that make a spreadsheet read a cell as a formula (or, for tab,
+/// carriage return and line feed, that some spreadsheets skip before one).
+const FORMULA_STARTS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\n'];
 
 /// A cell as written: prefixed with `'` when it could start a formula.
 pub fn neutralize(cell: &str) -> String {
@@ -102,6 +103,7 @@ mod tests {
         assert_eq!(neutralize("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralize("\tx"), "'\tx");
         assert_eq!(neutralize("\rx"), "'\rx");
+        assert_eq!(neutralize("\n=1+1"), "'\n=1+1");
         assert_eq!(neutralize("a=b"), "a=b");
         assert_eq!(neutralize("'quoted"), "'quoted");
         assert_eq!(neutralize(""), "");

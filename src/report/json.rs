@@ -78,6 +78,8 @@ struct Tail<'r> {
     thresholds: &'r BTreeMap<String, i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     benchmark: &'r Option<String>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    layout: &'r [crate::evidence::source::FolderLayout],
 }
 
 impl<'r> Tail<'r> {
@@ -87,6 +89,7 @@ impl<'r> Tail<'r> {
             waivers: &r.waivers,
             thresholds: &r.thresholds,
             benchmark: &r.benchmark,
+            layout: &r.layout,
         }
     }
 }

@@ -219,6 +219,10 @@ pub struct Report {
     /// and labelled with (`cis-aws-v5.0`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub benchmark: Option<String>,
+    /// How each folder given was read (one snapshot or an organization),
+    /// and why; absent when only files were given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub layout: Vec<crate::evidence::source::FolderLayout>,
 }
 
 impl Report {
@@ -274,3 +278,25 @@ impl Report {
 }
 
 pub use crate::text::escape_text;
+
+/// An input error as a person reads it (`file:place: message`, then its
+/// help on a second line), every part escaped: each can hold text from the
+/// input (a file name, a JSON pointer, a column name, a key quoted in the
+/// message), and none may bring an escape sequence, a line break or a bidi
+/// control to a terminal. The one line break is the error's own. Both the
+/// command line's errors and a report's unusable snapshots show errors so.
+pub fn input_error_text(e: &crate::error::InputError) -> String {
+    use crate::error::Location;
+    let file = escape_text(&e.file);
+    let message = escape_text(&e.message);
+    let mut out = match &e.location {
+        Location::File => format!("{file}: {message}"),
+        Location::LineColumn { line, column } => format!("{file}:{line}:{column}: {message}"),
+        place => format!("{file}: {}: {message}", escape_text(&place.to_string())),
+    };
+    if let Some(help) = &e.help {
+        out.push_str("\n  help: ");
+        out.push_str(&escape_text(help));
+    }
+    out
+}

@@ -1,7 +1,8 @@
 //! `--format table` (the default): what a person reads on a terminal.
 //!
 //! A summary per control, then every result that is not a pass, failing
-//! results first and grouped by control, then a one-line total. Passing
+//! results first and grouped by control, then the warnings and a one-line
+//! total. Passing
 //! results are counted, not listed: on a real account they are most of the
 //! report (`--format json` lists them all).
 
@@ -22,13 +23,6 @@ pub struct Style {
 
 pub fn render(report: &Report, style: Style) -> String {
     let mut out = String::new();
-    if !report.warnings.is_empty() {
-        out.push_str("Warnings:\n");
-        for w in &report.warnings {
-            out.push_str(&format!("  - {}\n", escape_text(w)));
-        }
-        out.push('\n');
-    }
     out.push_str(&scope_line(report));
 
     // The waived column only when waivers were given, so that reports
@@ -57,7 +51,7 @@ pub fn render(report: &Report, style: Style) -> String {
                 .count()
         };
         let mut row = vec![
-            Cell::new(&p.id),
+            Cell::new(escape_text(&p.id)),
             Cell::new(p.severity),
             count_cell(of(Status::Fail), Hue::Red, style),
             count_cell(of(Status::Error), Hue::Magenta, style),
@@ -109,6 +103,14 @@ pub fn render(report: &Report, style: Style) -> String {
             }
         }
     }
+    // Warnings last, before the total: a folder of client files can add
+    // some, and the results must not scroll away under them.
+    if !report.warnings.is_empty() {
+        out.push_str("\nWarnings:\n");
+        for w in &report.warnings {
+            out.push_str(&format!("  - {}\n", escape_text(w)));
+        }
+    }
     out.push('\n');
     out.push_str(&summary_line(report));
     out
@@ -123,7 +125,7 @@ pub fn render(report: &Report, style: Style) -> String {
 /// fail  console-password-requires-mfa
 ///   subject    arn:aws:iam::123456789012:user/bob
 ///   principal  arn:aws:iam::123456789012:user/bob
-///   finding    console password enabled, no MFA device active
+///   finding    console password enabled; no MFA device is active
 /// ```
 fn findings_list(report: &Report, findings: &[&Finding], style: Style) -> String {
     let several_accounts = report.snapshots.len() > 1;
@@ -132,7 +134,7 @@ fn findings_list(report: &Report, findings: &[&Finding], style: Style) -> String
         .map(|f| {
             [
                 f.status.as_str().to_string(),
-                f.policy.to_string(),
+                escape_text(&f.policy),
                 escape_text(&f.account),
                 escape_text(&f.subject),
                 escape_text(&f.principal),
