@@ -244,6 +244,8 @@ impl Benchmark {
             set,
             builtin_version: pack.builtin_version,
             schema: pack.schema,
+            files: pack.files,
+            selection: pack.selection,
         })
     }
 

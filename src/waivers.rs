@@ -101,6 +101,38 @@ pub struct WaiverEntry {
     pub waived: usize,
 }
 
+/// A waivers file as a run uses it: its waivers, and its text as read, which
+/// the report records (`run.waivers`) so that `verify` can replay the run
+/// without the file.
+#[derive(Debug, Clone)]
+pub struct WaiverSet {
+    /// The file's name without its folders (a report holds no absolute path).
+    pub name: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// The file's text, exactly as read (a waivers file is UTF-8 JSON).
+    pub text: String,
+    pub waivers: Vec<Waiver>,
+}
+
+impl WaiverSet {
+    /// Reads a waivers file's bytes: `shown` names it in errors, `name` is
+    /// what the report records.
+    pub fn parse(shown: &str, name: &str, bytes: &[u8]) -> Result<WaiverSet, Error> {
+        let waivers = parse(shown, bytes)?;
+        // `parse` accepts UTF-8 only, so this holds for every parsed file.
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| Error::Internal("a parsed waivers file is not UTF-8".into()))?
+            .to_string();
+        Ok(WaiverSet {
+            name: name.to_string(),
+            sha256: crate::evidence::sha256_hex(bytes),
+            text,
+            waivers,
+        })
+    }
+}
+
 #[derive(Deserialize)]
 struct WaiversFile {
     waivers: Vec<RawWaiver>,

@@ -47,8 +47,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run the policy unit tests (`*.test.json`) of a folder against its `.cedar` policies.
     Test(TestArgs),
-    /// Check that a JSON report was produced from exactly these evidence files and policies
-    /// (exit 0 identical, 1 something differs, 2 the report is unreadable).
+    /// Check that a JSON report was produced from exactly these evidence files and policies, and
+    /// evaluate them again with the settings it records to check every verdict
+    /// (exit 0 identical, 1 something differs or cannot be replayed, 2 the report is unreadable).
     Verify(VerifyArgs),
 }
 

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::engine::PolicySource;
 use crate::error::{Error, InputError, Location};
 use crate::evidence::source::{EvidenceReader, SnapshotSource, Target};
-use crate::waivers::Waiver;
+use crate::waivers::WaiverSet;
 
 /// Deeper folders than this are not walked (a guard against symlink loops).
 const MAX_DEPTH: usize = 16;
@@ -358,7 +358,7 @@ fn collect_cedar_files(
 
 /// Reads a waivers file (`--waivers FILE`), at most
 /// [`crate::waivers::MAX_FILE_BYTES`], and validates it.
-pub fn waivers(path: &Path) -> Result<Vec<Waiver>, Error> {
+pub fn waivers(path: &Path) -> Result<WaiverSet, Error> {
     let file = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
         InputError::new(
@@ -386,7 +386,11 @@ pub fn waivers(path: &Path) -> Result<Vec<Waiver>, Error> {
             format!("cannot read the waivers file: {e}"),
         )
     })?;
-    crate::waivers::parse(&file, &bytes)
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.clone());
+    crate::waivers::WaiverSet::parse(&file, &name, &bytes)
 }
 
 /// Refuses an output file that is one of the files the command reads

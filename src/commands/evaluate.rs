@@ -11,10 +11,11 @@ use crate::cli::threads::Threads;
 use crate::error::Error;
 use crate::evidence::time::Timestamp;
 use crate::model::Thresholds;
-use crate::pipeline::{self, Run};
+use crate::pipeline::{self, Evaluation, Run};
 use crate::report::{table, Format};
 use crate::results::ExitPolicy;
 use crate::text::escape_text;
+use crate::waivers::WaiverSet;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -63,13 +64,44 @@ impl Options {
 }
 
 pub fn run(options: Options) -> Result<Outcome, Error> {
+    let Evaluation { report, unusable } = evaluate(&options, None)?;
+    let mut notes: Vec<String> = report
+        .warnings
+        .iter()
+        .map(|w| format!("warning: {}", escape_text(w)))
+        .collect();
+    for s in &report.snapshots {
+        notes.extend(s.errors.iter().map(|e| format!("error: {e}")));
+    }
+    let code = if unusable {
+        2
+    } else {
+        options.exit_policy.exit_code(&report.results)
+    };
+    Ok(Outcome {
+        notes,
+        output: Output::Report {
+            report: Box::new(report),
+            format: options.format,
+            style: options.style,
+        },
+        destination: options.output,
+        code,
+    })
+}
+
+/// Evaluates the evidence of `options` and assembles the report: what
+/// `evaluate` prints and what `verify` replays, one code path for both.
+/// The waivers are `options.waivers`' file, else `recorded` (the text a
+/// report recorded, which `verify` replays).
+pub fn evaluate(options: &Options, recorded: Option<WaiverSet>) -> Result<Evaluation, Error> {
     let mut pack = load_pack(&options.policies)?;
     if let Some(benchmark) = &options.benchmark {
         pack = benchmark.restrict(pack)?;
     }
     let waivers = match &options.waivers {
         Some(path) => Some(files::waivers(path)?),
-        None => None,
+        None => recorded,
     };
     let (sources, multi) = pipeline::snapshots_of(files::resolve(&options.paths)?)?;
     let read = sources
@@ -85,7 +117,7 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
         pack: &pack,
         as_of: options.as_of,
         thresholds: &options.thresholds,
-        waivers: waivers.as_deref(),
+        waivers: waivers.as_ref(),
         benchmark: options.benchmark.as_ref(),
     };
     let reader = Files {
@@ -95,35 +127,13 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
         progress.tick(name)
     });
     progress.finish();
-    let evaluation = evaluation?;
-    let mut report = evaluation.report;
+    let mut evaluation = evaluation?;
     if let Some(waivers) = &waivers {
         let loaded = pack.controls.iter().map(|c| c.id.as_str());
-        report
+        evaluation
+            .report
             .warnings
-            .extend(crate::waivers::unknown_policies(waivers, loaded));
+            .extend(crate::waivers::unknown_policies(&waivers.waivers, loaded));
     }
-    let mut notes: Vec<String> = report
-        .warnings
-        .iter()
-        .map(|w| format!("warning: {}", escape_text(w)))
-        .collect();
-    for s in &report.snapshots {
-        notes.extend(s.errors.iter().map(|e| format!("error: {e}")));
-    }
-    let code = if evaluation.unusable {
-        2
-    } else {
-        options.exit_policy.exit_code(&report.results)
-    };
-    Ok(Outcome {
-        notes,
-        output: Output::Report {
-            report: Box::new(report),
-            format: options.format,
-            style: options.style,
-        },
-        destination: options.output,
-        code,
-    })
+    Ok(evaluation)
 }

@@ -11,14 +11,15 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{Pack, Report, SnapshotEntry, Summary, Tool, SCHEMA_VERSION};
+use super::{Pack, Report, RunRecord, SnapshotEntry, Summary, Tool, WaiversRecord, SCHEMA_VERSION};
 use crate::catalogue::Benchmark;
 use crate::engine::PolicyPack;
 use crate::error::{Error, InputError};
+use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceFile;
 use crate::model::{AccountRef, AsOf, AsOfSource, Thresholds};
 use crate::results::{Finding, Findings};
-use crate::waivers::{Applier, Waiver};
+use crate::waivers::{Applier, WaiverSet};
 
 /// One snapshot, loaded and judged, before labelling.
 pub struct Judged {
@@ -37,9 +38,29 @@ pub struct RunFacts<'a> {
     /// Several snapshots (an organization, or several folders): each is
     /// named and its evidence paths start with its name.
     pub multi: bool,
-    pub waivers: Option<&'a [Waiver]>,
+    pub waivers: Option<&'a WaiverSet>,
     pub thresholds: &'a Thresholds,
     pub benchmark: Option<&'a Benchmark>,
+    /// `--as-of`, when given.
+    pub as_of: Option<Timestamp>,
+}
+
+impl RunFacts<'_> {
+    /// What the report records of the run for `verify` to replay it.
+    fn record(&self) -> RunRecord {
+        RunRecord {
+            as_of: self.as_of.map(Timestamp::to_cedar),
+            default_policies: self.pack.builtin_version.is_some(),
+            policy_files: self.pack.files.clone(),
+            select: self.pack.selection.select.clone(),
+            ignore: self.pack.selection.ignore.clone(),
+            waivers: self.waivers.map(|w| WaiversRecord {
+                file: w.name.clone(),
+                sha256: w.sha256.clone(),
+                text: w.text.clone(),
+            }),
+        }
+    }
 }
 
 /// The report of a run, and whether some snapshot of an organization was
@@ -68,10 +89,11 @@ pub fn assemble(
         waivers: None,
         thresholds: facts.thresholds.as_map(),
         benchmark: facts.benchmark.map(Benchmark::id),
+        run: facts.record(),
     };
     let mut labeller = Labeller {
         numbers: facts.benchmark.map(|b| b.numbers(facts.pack)),
-        waivers: facts.waivers.map(Applier::new),
+        waivers: facts.waivers.map(|w| Applier::new(&w.waivers)),
     };
     let mut unusable = false;
     let mut times = Vec::new();

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{EvidenceEntry, Pack, PolicyEntry, Report, SnapshotEntry, Summary, Tool};
+use super::{EvidenceEntry, Pack, PolicyEntry, Report, RunRecord, SnapshotEntry, Summary, Tool};
 use crate::model::EvidenceLocation;
 use crate::results::{Finding, WaiverRef};
 use crate::waivers::WaiverEntry;
@@ -78,6 +78,7 @@ struct Tail<'r> {
     thresholds: &'r BTreeMap<String, i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     benchmark: &'r Option<String>,
+    run: &'r RunRecord,
 }
 
 impl<'r> Tail<'r> {
@@ -87,6 +88,7 @@ impl<'r> Tail<'r> {
             waivers: &r.waivers,
             thresholds: &r.thresholds,
             benchmark: &r.benchmark,
+            run: &r.run,
         }
     }
 }
