@@ -97,7 +97,7 @@ pub fn assemble(
     };
     let mut unusable = false;
     let mut times = Vec::new();
-    for (name, outcome) in outcomes {
+    for (name, outcome) in one_snapshot_per_account(outcomes) {
         let Judged {
             files,
             warnings,
@@ -182,6 +182,53 @@ pub fn assemble(
     report.summary = Summary::of(&report.results);
     report.waivers = labeller.waivers.map(Applier::finish);
     Ok((report, unusable))
+}
+
+/// Two snapshots of one account in one run (the same account exported into
+/// two folders of an organization) would give results of the same ids for
+/// one account, which no report can hold apart: each of them is made
+/// unusable, naming the others, and the rest of the run goes on.
+fn one_snapshot_per_account(
+    outcomes: impl IntoIterator<Item = (String, Result<Judged, Error>)>,
+) -> Vec<(String, Result<Judged, Error>)> {
+    let outcomes: Vec<(String, Result<Judged, Error>)> = outcomes.into_iter().collect();
+    let mut folders: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, outcome) in &outcomes {
+        if let Ok(judged) = outcome {
+            folders
+                .entry(judged.account.id.to_string())
+                .or_default()
+                .push(name.clone());
+        }
+    }
+    outcomes
+        .into_iter()
+        .map(|(name, outcome)| {
+            let Ok(judged) = &outcome else {
+                return (name, outcome);
+            };
+            let account = judged.account.id.to_string();
+            let shared = &folders[&account];
+            if shared.len() < 2 {
+                return (name, outcome);
+            }
+            let others: Vec<String> = shared
+                .iter()
+                .filter(|n| **n != name)
+                .map(|n| format!("`{n}`"))
+                .collect();
+            let error = InputError::new(
+                &name,
+                crate::error::Location::File,
+                format!(
+                    "this snapshot and {} are all of account {account}: their results would share ids, so none of them is evaluated",
+                    others.join(", ")
+                ),
+            )
+            .with_help("evaluate each export of the account on its own, or keep one folder per account");
+            (name, Err(Error::Input(vec![error])))
+        })
+        .collect()
 }
 
 /// The labelling pass, the only code that edits a finding after the engine.
