@@ -55,9 +55,8 @@ pub fn write_with(
         let mut out = File::create(path).map(BufWriter::new).map_err(failed)?;
         return write(&mut out).and_then(|_| out.flush()).map_err(failed);
     }
-    let (tmp, file) = temporary_beside(path).map_err(failed)?;
     // Until the rename, a stopped run removes the file (see [`cleanup`]).
-    let registered = cleanup::Registered::new(&tmp);
+    let (tmp, file, registered) = temporary_beside(path).map_err(failed)?;
     let result = (|| {
         if let Some(meta) = &existing {
             file.set_permissions(meta.permissions())?;
@@ -96,7 +95,10 @@ fn sync_folder(path: &Path) {
 /// file or symlink of that name is never opened), under a name no one can
 /// guess ahead of the run (64 random bits), so names planted in a shared
 /// folder neither redirect the report nor stop the run.
-fn temporary_beside(path: &Path) -> io::Result<(PathBuf, File)> {
+///
+/// The name is registered for removal on a stop signal before the file is
+/// created, so no signal finds the file unregistered.
+fn temporary_beside(path: &Path) -> io::Result<(PathBuf, File, cleanup::Registered)> {
     use std::hash::{BuildHasher, Hasher};
     let dir = path
         .parent()
@@ -113,8 +115,9 @@ fn temporary_beside(path: &Path) -> io::Result<(PathBuf, File)> {
         let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
         hasher.write_u32(attempt);
         let tmp = dir.join(format!(".{name}.{:016x}.tmp", hasher.finish()));
+        let registered = cleanup::Registered::new(&tmp);
         match OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(file) => return Ok((tmp, file)),
+            Ok(file) => return Ok((tmp, file, registered)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
             Err(e) => return Err(e),
         }
@@ -246,8 +249,8 @@ mod tests {
         assert_eq!(fs::read_to_string(&victim).expect("reads"), "precious");
         assert_eq!(fs::read_to_string(&target).expect("reads"), "report");
         // Two temporary names for one target differ.
-        let (a, _) = temporary_beside(&target).expect("a temporary file");
-        let (b, _) = temporary_beside(&target).expect("a temporary file");
+        let (a, _, _) = temporary_beside(&target).expect("a temporary file");
+        let (b, _, _) = temporary_beside(&target).expect("a temporary file");
         assert_ne!(a, b);
         assert!(a
             .file_name()
@@ -259,7 +262,8 @@ mod tests {
     #[test]
     fn a_stop_removes_the_registered_temporary_files_and_only_those() {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let (tmp, _file) = temporary_beside(&dir.path().join("r.json")).expect("a file");
+        let (tmp, _file, _registered) =
+            temporary_beside(&dir.path().join("r.json")).expect("a file");
         let kept = dir.path().join("kept.json");
         fs::write(&kept, "x").expect("writes");
         let registry = cleanup::Registry::new();
