@@ -268,6 +268,35 @@ fn a_recorded_waiver_is_replayed_and_edits_to_waivers_differ() {
         "{text}"
     );
 
+    // The auditor's own copy of the waivers file can be checked against the record.
+    let copy = dir.path().join("copy.json");
+    std::fs::write(
+        &copy,
+        read(&report)["run"]["waivers"]["text"].as_str().unwrap(),
+    )
+    .unwrap();
+    let (code, text) = verify(
+        &report,
+        &["snapshots/demo"],
+        &["--waivers", copy.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{text}");
+    std::fs::write(&copy, r#"{"waivers": []}"#).unwrap();
+    let (code, text) = verify(
+        &report,
+        &["snapshots/demo"],
+        &["--waivers", copy.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("differs: the waivers file given has sha256 "),
+        "{text}"
+    );
+    assert!(
+        text.contains("the report was made with `waivers.json` of sha256 "),
+        "{text}"
+    );
+
     let state = edited(&report, "state.json", |v| {
         v["waivers"][0]["state"] = "expired".into()
     });

@@ -102,6 +102,10 @@ pub struct VerifyArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// The waivers file the report should have been made with: its hash must be the one the
+    /// report records (the replay uses the report's own copy either way).
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
     /// The largest file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::cli::files::DEFAULT_MAX_INPUT_SIZE)]
     pub max_input_size: u64,

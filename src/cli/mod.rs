@@ -83,6 +83,7 @@ pub fn command(command: Command) -> Result<commands::Command, Error> {
             policies: args.policy.options(),
             report: args.report,
             paths: args.paths,
+            waivers: args.waivers,
             limits: files::Limits {
                 max_input_size: args.max_input_size,
             },

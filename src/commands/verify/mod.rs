@@ -51,6 +51,8 @@ pub struct Options {
     /// The selection (`--select`/`--ignore`) is the report's own; given
     /// here, it must be the same.
     pub policies: PolicyOptions,
+    /// `--waivers FILE`: must be the file the report records.
+    pub waivers: Option<PathBuf>,
     pub limits: Limits,
 }
 
@@ -197,6 +199,22 @@ pub fn verify(options: &Options) -> Result<Verification, Error> {
         selection,
     };
 
+    if let Some(path) = &options.waivers {
+        let given = files::waivers(path)?;
+        let recorded = settings.as_ref().and_then(|s| s.waivers.as_ref());
+        match recorded {
+            Some(w) if w.sha256 == given.sha256 => {}
+            Some(w) => result.differences.push(format!(
+                "the waivers file given has sha256 {}, the report was made with `{}` of sha256 {}",
+                given.sha256,
+                escape_text(&w.name),
+                w.sha256
+            )),
+            None => result.differences.push(
+                "a waivers file is given, but the report records none (it was made without `--waivers`)".into(),
+            ),
+        }
+    }
     compare_evidence(options, &claims, &mut result)?;
     let loaded = compare_policies(&policy_options, settings.as_ref(), &claims, &mut result);
 
