@@ -43,3 +43,25 @@ done
 measure "demo, json, no waivers" "$BIN" evaluate snapshots/demo --format json
 measure "10 MB user name, table" "$BIN" evaluate "$DIR/bigcell" --format table
 measure "10 MB user name, json" "$BIN" evaluate "$DIR/bigcell" --format json
+
+# With LARGE=DIR (the `large` account of examples/generate.rs): 8,000 exact
+# waivers (half result ids, half policy + subject) and 1,500 ARN globs (the
+# subject with its last character made `*`) naming real failures.
+if [[ -n "${LARGE:-}" ]]; then
+  "$BIN" evaluate "$LARGE" --format json -o "$DIR/large.json" || true
+  python3 - "$DIR" <<'EOF2'
+import json, sys
+d = sys.argv[1]
+fails = [r for r in json.load(open(f"{d}/large.json"))["results"] if r["status"] == "fail"]
+def waiver(**k):
+    return dict(k, reason="r", approver="a", expires="2099-01-01")
+exact = [waiver(result=r["id"]) if i % 2 == 0 else waiver(policy=r["policy"], subject=r["subject"])
+         for i, r in enumerate(fails[:8000])]
+json.dump({"waivers": exact}, open(f"{d}/large-exact-8000.json", "w"))
+globs = [waiver(policy=r["policy"], subject=r["subject"][:-1] + "*") for r in fails[:1500]]
+json.dump({"waivers": globs}, open(f"{d}/large-globs-1500.json", "w"))
+EOF2
+  measure "large, no waivers, json" "$BIN" evaluate "$LARGE" --format json
+  measure "large, 8000 exact waivers, json" "$BIN" evaluate "$LARGE" --waivers "$DIR/large-exact-8000.json" --format json
+  measure "large, 1500 glob waivers, json" "$BIN" evaluate "$LARGE" --waivers "$DIR/large-globs-1500.json" --format json
+fi
