@@ -247,6 +247,8 @@ impl Benchmark {
             // What the whole pack reads: a superset of what these controls
             // read, so the same decisions.
             reading: pack.reading,
+            files: pack.files,
+            selection: pack.selection,
         })
     }
 

@@ -23,7 +23,7 @@ use crate::exec::{self, Executor, Sequential};
 use crate::model::{self, AsOf, AsOfSource, EntityReads, Model, ModelOptions, Thresholds};
 use crate::report::assemble::{self, Judged, RunFacts};
 use crate::report::Report;
-use crate::waivers::Waiver;
+use crate::waivers::WaiverSet;
 
 /// How a snapshot is turned into a model and entities.
 #[derive(Debug, Clone, PartialEq)]
@@ -157,7 +157,7 @@ pub struct Run<'a> {
     pub pack: &'a PolicyPack,
     pub as_of: Option<Timestamp>,
     pub thresholds: &'a Thresholds,
-    pub waivers: Option<&'a [Waiver]>,
+    pub waivers: Option<&'a WaiverSet>,
     /// `--benchmark`: the results are labelled with its control numbers.
     pub benchmark: Option<&'a Benchmark>,
 }
@@ -204,6 +204,7 @@ pub fn evaluate(
         waivers: run.waivers,
         thresholds: run.thresholds,
         benchmark: run.benchmark,
+        as_of: run.as_of,
     };
     let names = sources.iter().map(|s| s.name.clone());
     let (report, unusable) = assemble::assemble(&facts, names.zip(judged))?;

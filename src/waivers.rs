@@ -18,6 +18,7 @@
 //! literal; matching takes time linear in the subject's length, so no
 //! pattern can make a run slow.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use regex::Regex;
@@ -30,6 +31,14 @@ use crate::results::{Finding, Status, WaiverRef};
 
 /// Waivers files are written by people; anything bigger is a mistake.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most subject globs (subjects with `*` or `?`) one waivers file may
+/// hold, and their most bytes in all. Each glob is compiled once to a
+/// regular expression, whose memory grows with its length; without a bound
+/// 100,000 globs of 150 bytes took gigabytes. Exact subjects and result ids
+/// cost no compilation and are bounded by the file size only.
+pub const MAX_GLOBS: usize = 2_000;
+pub const MAX_GLOB_BYTES: usize = 64 * 1024;
 
 /// What a waiver covers.
 #[derive(Debug, Clone)]
@@ -99,6 +108,38 @@ pub struct WaiverEntry {
     pub matched: usize,
     /// Of those, the results it turned into `waived`.
     pub waived: usize,
+}
+
+/// A waivers file as a run uses it: its waivers, and its text as read, which
+/// the report records (`run.waivers`) so that `verify` can replay the run
+/// without the file.
+#[derive(Debug, Clone)]
+pub struct WaiverSet {
+    /// The file's name without its folders (a report holds no absolute path).
+    pub name: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// The file's text, exactly as read (a waivers file is UTF-8 JSON).
+    pub text: String,
+    pub waivers: Vec<Waiver>,
+}
+
+impl WaiverSet {
+    /// Reads a waivers file's bytes: `shown` names it in errors, `name` is
+    /// what the report records.
+    pub fn parse(shown: &str, name: &str, bytes: &[u8]) -> Result<WaiverSet, Error> {
+        let waivers = parse(shown, bytes)?;
+        // `parse` accepts UTF-8 only, so this holds for every parsed file.
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| Error::Internal("a parsed waivers file is not UTF-8".into()))?
+            .to_string();
+        Ok(WaiverSet {
+            name: name.to_string(),
+            sha256: crate::evidence::sha256_hex(bytes),
+            text,
+            waivers,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -173,6 +214,31 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Vec<Waiver>, Error> {
         ))
     })?;
 
+    // Bounded before anything is compiled.
+    let globs: Vec<&str> = parsed
+        .waivers
+        .iter()
+        .filter(|w| w.result.is_none())
+        .filter_map(|w| w.subject.as_deref())
+        .filter(|s| s.contains(['*', '?']))
+        .collect();
+    let glob_bytes: usize = globs.iter().map(|g| g.len()).sum();
+    if globs.len() > MAX_GLOBS || glob_bytes > MAX_GLOB_BYTES {
+        return Err(InputError::new(
+            file,
+            Location::File,
+            format!(
+                "the waivers file holds {} subject globs of {glob_bytes} bytes in all; at most {MAX_GLOBS} globs \
+                 of {MAX_GLOB_BYTES} bytes in all are compiled",
+                globs.len()
+            ),
+        )
+        .with_help(
+            "name failures by exact subject or result id (any number of those), or cover them with fewer, shorter globs",
+        )
+        .into());
+    }
+
     let mut errors = Vec::new();
     let mut waivers = Vec::new();
     for (i, raw) in parsed.waivers.into_iter().enumerate() {
@@ -236,30 +302,95 @@ pub fn compile_glob(glob: &str) -> Result<Option<Regex>, String> {
         .map_err(|e| format!("the subject glob `{glob}` is too large to compile: {e}"))
 }
 
+/// One policy's subject globs, by the literal text before their first
+/// wildcard: a subject is matched only against the globs whose literal
+/// start it begins with (one hash lookup per distinct start length), so
+/// 1,500 globs of ARNs cost a few lookups per failure instead of 1,500
+/// regular expression matches.
+#[derive(Default)]
+struct GlobIndex<'a> {
+    by_start: HashMap<&'a str, Vec<usize>>,
+    /// The distinct lengths of the literal starts, ascending.
+    lengths: Vec<usize>,
+}
+
+impl<'a> GlobIndex<'a> {
+    fn add(&mut self, glob: &'a str, waiver: usize) {
+        let start = &glob[..glob.find(['*', '?']).unwrap_or(glob.len())];
+        self.by_start.entry(start).or_default().push(waiver);
+        if let Err(at) = self.lengths.binary_search(&start.len()) {
+            self.lengths.insert(at, start.len());
+        }
+    }
+
+    /// The waivers whose glob may match `subject` (their literal start is
+    /// a prefix of it); the caller matches each.
+    fn candidates<'s>(&'s self, subject: &'s str) -> impl Iterator<Item = usize> + 's {
+        self.lengths
+            .iter()
+            .take_while(move |&&n| n <= subject.len())
+            .filter_map(move |&n| subject.get(..n))
+            .filter_map(move |start| self.by_start.get(start))
+            .flatten()
+            .copied()
+    }
+}
+
 /// Applies waivers snapshot by snapshot (each has its own as-of time) and
 /// keeps count, for the report's `waivers` list.
+///
+/// The waivers are indexed once: by result id, by (policy, exact subject),
+/// and the globs by policy. A failure is then checked against the waivers
+/// that can name it only, so a run costs time linear in waivers + results
+/// for ids and exact subjects (a waiver file of 100,000 exact ids was
+/// checked against every failure before), plus one glob match per glob of
+/// the failure's policy whose literal start the subject begins with
+/// ([`GlobIndex`]).
 pub struct Applier<'a> {
     waivers: &'a [Waiver],
+    by_result: HashMap<&'a str, Vec<usize>>,
+    by_subject: HashMap<(&'a str, &'a str), Vec<usize>>,
+    globs_by_policy: HashMap<&'a str, GlobIndex<'a>>,
     matched: Vec<usize>,
     waived: Vec<usize>,
     /// Per waiver: a covered failure was past the expiry date.
     expired_match: Vec<bool>,
-    /// Per waiver: in force at the as-of time of some evaluated snapshot.
-    in_force_somewhere: Vec<bool>,
-    /// Per waiver: expired at the as-of time of some evaluated snapshot.
-    expired_somewhere: Vec<bool>,
+    /// The earliest and the latest as-of time of the evaluated snapshots:
+    /// a waiver is in force at some snapshot when it expires after the
+    /// earliest, and expired at some when it expires at or before the latest.
+    earliest: Option<Timestamp>,
+    latest: Option<Timestamp>,
 }
 
 impl<'a> Applier<'a> {
     pub fn new(waivers: &'a [Waiver]) -> Self {
         let n = waivers.len();
+        let mut by_result: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_subject: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut globs_by_policy: HashMap<&str, GlobIndex<'a>> = HashMap::new();
+        for (i, w) in waivers.iter().enumerate() {
+            match &w.selector {
+                Selector::Result(id) => by_result.entry(id).or_default().push(i),
+                Selector::Subject {
+                    policy,
+                    subject,
+                    pattern: None,
+                } => by_subject.entry((policy, subject)).or_default().push(i),
+                Selector::Subject {
+                    policy, subject, ..
+                } => globs_by_policy.entry(policy).or_default().add(subject, i),
+            }
+        }
         Applier {
             waivers,
+            by_result,
+            by_subject,
+            globs_by_policy,
             matched: vec![0; n],
             waived: vec![0; n],
             expired_match: vec![false; n],
-            in_force_somewhere: vec![false; n],
-            expired_somewhere: vec![false; n],
+            earliest: None,
+            latest: None,
         }
     }
 
@@ -267,14 +398,29 @@ impl<'a> Applier<'a> {
     /// organization has its own as-of time).
     pub fn begin_snapshot(&mut self, as_of: Option<Timestamp>) {
         if let Some(t) = as_of {
-            for (i, w) in self.waivers.iter().enumerate() {
-                if w.in_force_at(t) {
-                    self.in_force_somewhere[i] = true;
-                } else {
-                    self.expired_somewhere[i] = true;
-                }
-            }
+            self.earliest = Some(self.earliest.map_or(t, |e| e.min(t)));
+            self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
         }
+    }
+
+    /// The waivers that name this finding, in file order.
+    fn covering(&self, finding: &Finding) -> Vec<usize> {
+        let mut found: Vec<usize> = Vec::new();
+        if let Some(list) = self.by_result.get(finding.id.as_str()) {
+            found.extend(list);
+        }
+        if let Some(list) = self.by_subject.get(&(&*finding.policy, &*finding.subject)) {
+            found.extend(list);
+        }
+        if let Some(globs) = self.globs_by_policy.get(&*finding.policy) {
+            found.extend(
+                globs
+                    .candidates(&finding.subject)
+                    .filter(|&i| self.waivers[i].covers(finding)),
+            );
+        }
+        found.sort_unstable();
+        found
     }
 
     /// The waiver that turns this result of a snapshot evaluated at `as_of`
@@ -290,10 +436,8 @@ impl<'a> Applier<'a> {
             return None;
         }
         let mut chosen = None;
-        for (i, w) in self.waivers.iter().enumerate() {
-            if !w.covers(finding) {
-                continue;
-            }
+        for i in self.covering(finding) {
+            let w = &self.waivers[i];
             self.matched[i] += 1;
             match as_of {
                 Some(t) if w.in_force_at(t) => {
@@ -320,19 +464,21 @@ impl<'a> Applier<'a> {
             .iter()
             .enumerate()
             .map(|(i, w)| {
+                let in_force_somewhere = self.earliest.is_some_and(|t| w.in_force_at(t));
+                let expired_somewhere = self.latest.is_some_and(|t| !w.in_force_at(t));
                 let state = if self.waived[i] > 0 {
                     "applied"
                 } else if self.matched[i] > 0 {
                     if self.expired_match[i] {
                         "expired"
-                    } else if self.in_force_somewhere[i] {
+                    } else if in_force_somewhere {
                         // Every covered failure was also covered by an
                         // earlier waiver in the file.
                         "applied"
                     } else {
                         "no-as-of"
                     }
-                } else if self.expired_somewhere[i] && !self.in_force_somewhere[i] {
+                } else if expired_somewhere && !in_force_somewhere {
                     "expired"
                 } else {
                     "unmatched"
@@ -376,6 +522,101 @@ mod tests {
         let start = std::time::Instant::now();
         assert!(!glob(&pattern, &subject));
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    fn failure(policy: &str, subject: &str) -> Finding {
+        Finding {
+            id: crate::results::ResultId::new(policy, subject),
+            policy: policy.into(),
+            status: Status::Fail,
+            severity: crate::results::Severity::High,
+            account: "1".into(),
+            subject: subject.into(),
+            principal: subject.into(),
+            action: "",
+            resource: "1".into(),
+            message: "".into(),
+            labels: crate::results::Labels::default(),
+            location: None,
+        }
+    }
+
+    #[test]
+    fn the_index_picks_the_first_waiver_in_file_order_and_counts_every_match() {
+        let waivers = parse(
+            "w.json",
+            br#"{"waivers":[
+              {"policy":"p","subject":"arn:x:*","reason":"r","approver":"a","expires":"2000-01-01"},
+              {"result":"p/arn:x:u","reason":"r","approver":"a","expires":"2099-01-01"},
+              {"policy":"p","subject":"arn:x:u","reason":"r","approver":"a","expires":"2099-01-01"},
+              {"policy":"q","subject":"*","reason":"r","approver":"a","expires":"2099-01-01"},
+              {"policy":"p","subject":"arn:x:?","reason":"r","approver":"a","expires":"2099-01-01"}
+            ]}"#,
+        )
+        .unwrap();
+        let mut applier = Applier::new(&waivers);
+        let now = Timestamp::parse("2026-01-01").ok();
+        applier.begin_snapshot(now);
+        // Waiver 0 covers it but has expired; 1 is the first in force.
+        let chosen = applier.waiver_for(&failure("p", "arn:x:u"), now).unwrap();
+        assert_eq!(chosen.pointer, "/waivers/1");
+        assert!(applier.waiver_for(&failure("p", "other"), now).is_none());
+        let entries = applier.finish();
+        let states: Vec<(&str, usize, usize)> = entries
+            .iter()
+            .map(|e| (e.state, e.matched, e.waived))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("expired", 1, 0),
+                ("applied", 1, 1),
+                ("applied", 1, 0),
+                ("unmatched", 0, 0),
+                ("applied", 1, 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn too_many_globs_are_refused_before_any_is_compiled() {
+        let many: Vec<String> = (0..=MAX_GLOBS)
+            .map(|i| format!(r#"{{"policy":"p","subject":"*{i}","reason":"r","approver":"a","expires":"2099-01-01"}}"#))
+            .collect();
+        let text = format!(r#"{{"waivers":[{}]}}"#, many.join(","));
+        let e = errors(&text);
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].starts_with(&format!(
+                "w.json: the waivers file holds {} subject globs of ",
+                MAX_GLOBS + 1
+            )),
+            "{e:?}"
+        );
+        // Few globs, long ones (a subject is at most 2,048 characters).
+        let n = MAX_GLOB_BYTES / 2000 + 1;
+        let long: Vec<String> = (0..n)
+            .map(|_| format!(r#"{{"policy":"p","subject":"{}","reason":"r","approver":"a","expires":"2099-01-01"}}"#, "*a".repeat(1000)))
+            .collect();
+        let text = format!(r#"{{"waivers":[{}]}}"#, long.join(","));
+        assert!(
+            errors(&text)[0].contains(&format!("{n} subject globs of {} bytes in all", n * 2000)),
+            "{:?}",
+            errors(&text)
+        );
+        // Exact subjects and result ids are not globs: any number of them.
+        let exact: Vec<String> = (0..5 * MAX_GLOBS)
+            .map(|i| {
+                format!(
+                    r#"{{"result":"p/{i}","reason":"r","approver":"a","expires":"2099-01-01"}}"#
+                )
+            })
+            .collect();
+        let text = format!(r#"{{"waivers":[{}]}}"#, exact.join(","));
+        assert_eq!(
+            parse("w.json", text.as_bytes()).unwrap().len(),
+            5 * MAX_GLOBS
+        );
     }
 
     #[test]

@@ -73,8 +73,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run the policy unit tests (`*.test.json`) of a folder against its `.cedar` policies.
     Test(TestArgs),
-    /// Check that a JSON report was produced from exactly these evidence files and policies
-    /// (exit 0 identical, 1 something differs, 2 the report is unreadable).
+    /// Check that a JSON report was produced from exactly these evidence files and policies, and
+    /// evaluate them again with the settings it records to check every verdict
+    /// (exit 0 identical, 1 something differs or cannot be replayed, 2 the report is unreadable).
     Verify(VerifyArgs),
     /// Print the completion script of a shell (`source <(iam-audit completions bash)`).
     Completions(CompletionsArgs),
@@ -153,6 +154,10 @@ pub struct VerifyArgs {
     pub intake: IntakeArgs,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// The waivers file the report should have been made with: its hash must be the one the
+    /// report records (the replay uses the report's own copy either way).
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
     /// The largest file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::cli::files::DEFAULT_MAX_INPUT_SIZE)]
     pub max_input_size: u64,

@@ -25,7 +25,7 @@ use crate::error::{Error, InputError, Location};
 use crate::evidence::skipped::{self, Skipped};
 use crate::evidence::source::{FolderLayout, SnapshotSource, Target};
 use crate::text::escape_text;
-use crate::waivers::Waiver;
+use crate::waivers::WaiverSet;
 
 use super::read::io_reason;
 pub use super::read::{read_file, read_limited, Files, Limits, DEFAULT_MAX_INPUT_SIZE};
@@ -579,11 +579,15 @@ fn collect_cedar_files(
 
 /// Reads a waivers file (`--waivers FILE`), at most
 /// [`crate::waivers::MAX_FILE_BYTES`], and validates it.
-pub fn waivers(path: &Path) -> Result<Vec<Waiver>, Error> {
+pub fn waivers(path: &Path) -> Result<WaiverSet, Error> {
     let file = path.display().to_string();
     let max = crate::waivers::MAX_FILE_BYTES;
     let bytes = read_limited(&file, path, max, "the waivers file")?;
-    crate::waivers::parse(&file, &bytes)
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.clone());
+    crate::waivers::WaiverSet::parse(&file, &name, &bytes)
 }
 
 /// Refuses an output file that is one of the files the command reads

@@ -110,6 +110,7 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
             report: args.report,
             intake: args.intake.intake(args.max_input_size),
             paths: args.paths,
+            waivers: args.waivers,
             limits: files::Limits {
                 max_input_size: args.max_input_size,
             },

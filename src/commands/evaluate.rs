@@ -11,10 +11,11 @@ use crate::cli::threads::Threads;
 use crate::error::Error;
 use crate::evidence::time::Timestamp;
 use crate::model::Thresholds;
-use crate::pipeline::{self, Run};
+use crate::pipeline::{self, Evaluation, Run};
 use crate::report::{table, Format};
 use crate::results::ExitPolicy;
 use crate::text::escape_text;
+use crate::waivers::WaiverSet;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -70,50 +71,11 @@ impl Options {
 }
 
 pub fn run(options: Options) -> Result<Outcome, Error> {
-    let mut pack = load_pack(&options.policies)?;
-    if let Some(benchmark) = &options.benchmark {
-        pack = benchmark.restrict(pack)?;
-    }
-    let waivers = match &options.waivers {
-        Some(path) => Some(files::waivers(path)?),
-        None => None,
-    };
-    let resolved = files::resolve_with(&options.paths, &options.intake)?;
-    let layout_notes = resolved.notes();
-    let layouts = resolved.layouts.clone();
-    let (sources, multi) = pipeline::snapshots_of(resolved.targets)?;
-    let read = sources
-        .iter()
-        .flat_map(|s| s.files.iter().map(|(_, path)| path.as_path()));
-    files::refuse_overwriting(
-        options.output.as_deref(),
-        read.chain(options.waivers.as_deref()),
-    )?;
-    let threads = Threads::new(options.jobs);
-    let progress = Bar::new(sources.len(), options.progress && multi);
-    let run = Run {
-        pack: &pack,
-        as_of: options.as_of,
-        thresholds: &options.thresholds,
-        waivers: waivers.as_deref(),
-        benchmark: options.benchmark.as_ref(),
-    };
-    let reader = Files {
-        limits: options.limits,
-    };
-    let evaluation = pipeline::evaluate(&run, &sources, multi, &reader, &threads, &|name| {
-        progress.tick(name)
-    });
-    progress.finish();
-    let evaluation = evaluation.map_err(|e| super::with_layout_notes(e, &layout_notes))?;
-    let mut report = evaluation.report;
-    report.layout = layouts;
-    if let Some(waivers) = &waivers {
-        let loaded = pack.controls.iter().map(|c| c.id.as_str());
-        report
-            .warnings
-            .extend(crate::waivers::unknown_policies(waivers, loaded));
-    }
+    let Evaluated {
+        evaluation: Evaluation { report, unusable },
+        layout_notes,
+        multi,
+    } = evaluate(&options, None)?;
     let mut notes = layout_notes;
     let table_on_terminal =
         options.format == Format::Table && options.output.is_none() && options.stdout_is_terminal;
@@ -145,7 +107,7 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
             }
         }
     }
-    let code = if evaluation.unusable {
+    let code = if unusable {
         2
     } else {
         options.exit_policy.exit_code(&report.results)
@@ -159,5 +121,69 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
         },
         destination: options.output,
         code,
+    })
+}
+
+/// What [`evaluate`] gives: the evaluation, the notes on how the folders
+/// were read, and whether the run covered several snapshots.
+pub struct Evaluated {
+    pub evaluation: Evaluation,
+    pub layout_notes: Vec<String>,
+    pub multi: bool,
+}
+
+/// Evaluates the evidence of `options` and assembles the report: what
+/// `evaluate` prints and what `verify` replays, one code path for both.
+/// The waivers are `options.waivers`' file, else `recorded` (the text a
+/// report recorded, which `verify` replays).
+pub fn evaluate(options: &Options, recorded: Option<WaiverSet>) -> Result<Evaluated, Error> {
+    let mut pack = load_pack(&options.policies)?;
+    if let Some(benchmark) = &options.benchmark {
+        pack = benchmark.restrict(pack)?;
+    }
+    let waivers = match &options.waivers {
+        Some(path) => Some(files::waivers(path)?),
+        None => recorded,
+    };
+    let resolved = files::resolve_with(&options.paths, &options.intake)?;
+    let layout_notes = resolved.notes();
+    let layouts = resolved.layouts.clone();
+    let (sources, multi) = pipeline::snapshots_of(resolved.targets)?;
+    let read = sources
+        .iter()
+        .flat_map(|s| s.files.iter().map(|(_, path)| path.as_path()));
+    files::refuse_overwriting(
+        options.output.as_deref(),
+        read.chain(options.waivers.as_deref()),
+    )?;
+    let threads = Threads::new(options.jobs);
+    let progress = Bar::new(sources.len(), options.progress && multi);
+    let run = Run {
+        pack: &pack,
+        as_of: options.as_of,
+        thresholds: &options.thresholds,
+        waivers: waivers.as_ref(),
+        benchmark: options.benchmark.as_ref(),
+    };
+    let reader = Files {
+        limits: options.limits,
+    };
+    let evaluation = pipeline::evaluate(&run, &sources, multi, &reader, &threads, &|name| {
+        progress.tick(name)
+    });
+    progress.finish();
+    let mut evaluation = evaluation.map_err(|e| super::with_layout_notes(e, &layout_notes))?;
+    evaluation.report.layout = layouts;
+    if let Some(waivers) = &waivers {
+        let loaded = pack.controls.iter().map(|c| c.id.as_str());
+        evaluation
+            .report
+            .warnings
+            .extend(crate::waivers::unknown_policies(&waivers.waivers, loaded));
+    }
+    Ok(Evaluated {
+        evaluation,
+        layout_notes,
+        multi,
     })
 }

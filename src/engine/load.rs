@@ -228,6 +228,14 @@ pub fn load_selected(
         reading,
         builtin_version: if builtin { builtin::version() } else { None },
         schema,
+        files: extra
+            .iter()
+            .map(|s| super::PolicyFile {
+                path: s.report_name.clone(),
+                sha256: sha256_hex(s.text.as_bytes()),
+            })
+            .collect(),
+        selection: selection.clone(),
     })
 }
 

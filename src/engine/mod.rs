@@ -78,6 +78,20 @@ pub struct PolicyPack {
     /// The controls and the checks of their `@message` placeholders: what
     /// the run's entity store must hold (`model::EntityReads::of_policies`).
     pub reading: PolicySet,
+    /// The custom policy files loaded besides the built-in pack, in load
+    /// order: the report records them so that `verify` can ask for them.
+    pub files: Vec<PolicyFile>,
+    /// The `--select`/`--ignore` patterns the controls were chosen with.
+    pub selection: Selection,
+}
+
+/// A custom policy file as the report records it (`run.policy_files`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PolicyFile {
+    /// The machine-independent name (`PolicySource::report_name`).
+    pub path: String,
+    /// SHA-256 of the file's text.
+    pub sha256: String,
 }
 
 impl Requirement {

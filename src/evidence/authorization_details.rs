@@ -704,24 +704,41 @@ fn permissions(file: &str, at: impl Fn() -> String, raw: &RawDocument) -> Permis
     document(file, at, raw).map(|doc| PermissionFacts::of(&doc))
 }
 
-/// The inline policies listed at `{at}{key}`.
+/// The inline policies listed at `{at}{key}`. Two of one name in one
+/// holder are an error naming both: IAM keys inline policies by name, so
+/// an export never holds both, and which one IAM enforces is not for the
+/// tool to guess (each would also give results of the same id).
 fn inline_policies(
     file: &str,
     (at, key): (&str, &str),
     list: Vec<Obj<RawInline<'_>>>,
-) -> Vec<InlinePolicy> {
-    list.into_iter()
-        .map(|Obj(p)| p)
-        .enumerate()
-        .map(|(i, p)| InlinePolicy {
+) -> Result<Vec<InlinePolicy>, InputError> {
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(list.len());
+    for (i, Obj(p)) in list.into_iter().enumerate() {
+        if let Some(j) = first.insert(p.policy_name.clone(), i) {
+            return Err(InputError::new(
+                file,
+                Location::Pointer(format!("{at}{key}/{i}/PolicyName")),
+                format!(
+                    "two inline policies named `{}` in one holder, at `{at}{key}/{j}` and `{at}{key}/{i}`",
+                    crate::text::escape_text(&p.policy_name)
+                ),
+            )
+            .with_help(
+                "IAM names an identity's inline policies uniquely, so one of them is not what IAM enforces; export again",
+            ));
+        }
+        out.push(InlinePolicy {
             document: permissions(
                 file,
                 || format!("{at}{key}/{i}/PolicyDocument"),
                 &p.policy_document,
             ),
             name: p.policy_name,
-        })
-        .collect()
+        });
+    }
+    Ok(out)
 }
 
 fn attached(list: Vec<Obj<RawAttached>>) -> Vec<AttachedPolicy> {
@@ -740,7 +757,7 @@ fn tags(list: Vec<Obj<RawTag>>) -> Vec<(String, String)> {
 fn user(file: &str, at: &str, u: RawUser<'_>) -> Result<UserDetail, InputError> {
     Ok(UserDetail {
         created: timestamp(file, (at, "/CreateDate"), u.create_date.as_deref())?,
-        inline: inline_policies(file, (at, "/UserPolicyList"), u.user_policy_list),
+        inline: inline_policies(file, (at, "/UserPolicyList"), u.user_policy_list)?,
         file: file.to_string(),
         pointer: at.to_string(),
         name: u.user_name,
@@ -759,7 +776,7 @@ fn user(file: &str, at: &str, u: RawUser<'_>) -> Result<UserDetail, InputError> 
 fn group(file: &str, at: &str, g: RawGroup<'_>) -> Result<GroupDetail, InputError> {
     Ok(GroupDetail {
         created: timestamp(file, (at, "/CreateDate"), g.create_date.as_deref())?,
-        inline: inline_policies(file, (at, "/GroupPolicyList"), g.group_policy_list),
+        inline: inline_policies(file, (at, "/GroupPolicyList"), g.group_policy_list)?,
         file: file.to_string(),
         pointer: at.to_string(),
         name: g.group_name,
@@ -785,7 +802,7 @@ fn role(file: &str, at: &str, r: RawRole<'_>) -> Result<RoleDetail, InputError> 
     )?;
     Ok(RoleDetail {
         created: timestamp(file, (at, "/CreateDate"), r.create_date.as_deref())?,
-        inline: inline_policies(file, (at, "/RolePolicyList"), r.role_policy_list),
+        inline: inline_policies(file, (at, "/RolePolicyList"), r.role_policy_list)?,
         file: file.to_string(),
         pointer: at.to_string(),
         name: r.role_name,

@@ -11,15 +11,16 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{Pack, Report, SnapshotEntry, Summary, Tool, SCHEMA_VERSION};
+use super::{Pack, Report, RunRecord, SnapshotEntry, Summary, Tool, WaiversRecord, SCHEMA_VERSION};
 use crate::catalogue::Benchmark;
 use crate::engine::PolicyPack;
-use crate::error::Error;
+use crate::error::{Error, InputError};
 use crate::evidence::skipped::{self, Skipped};
+use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceFile;
 use crate::model::{AccountRef, AsOf, AsOfSource, Thresholds};
 use crate::results::{Finding, Findings};
-use crate::waivers::{Applier, Waiver};
+use crate::waivers::{Applier, WaiverSet};
 
 /// One snapshot, loaded and judged, before labelling.
 pub struct Judged {
@@ -40,9 +41,29 @@ pub struct RunFacts<'a> {
     /// Several snapshots (an organization, or several folders): each is
     /// named and its evidence paths start with its name.
     pub multi: bool,
-    pub waivers: Option<&'a [Waiver]>,
+    pub waivers: Option<&'a WaiverSet>,
     pub thresholds: &'a Thresholds,
     pub benchmark: Option<&'a Benchmark>,
+    /// `--as-of`, when given.
+    pub as_of: Option<Timestamp>,
+}
+
+impl RunFacts<'_> {
+    /// What the report records of the run for `verify` to replay it.
+    fn record(&self) -> RunRecord {
+        RunRecord {
+            as_of: self.as_of.map(Timestamp::to_cedar),
+            default_policies: self.pack.builtin_version.is_some(),
+            policy_files: self.pack.files.clone(),
+            select: self.pack.selection.select.clone(),
+            ignore: self.pack.selection.ignore.clone(),
+            waivers: self.waivers.map(|w| WaiversRecord {
+                file: w.name.clone(),
+                sha256: w.sha256.clone(),
+                text: w.text.clone(),
+            }),
+        }
+    }
 }
 
 /// The report of a run, and whether some snapshot of an organization was
@@ -72,15 +93,16 @@ pub fn assemble(
         thresholds: facts.thresholds.as_map(),
         benchmark: facts.benchmark.map(Benchmark::id),
         layout: Vec::new(),
+        run: facts.record(),
     };
     let mut labeller = Labeller {
         numbers: facts.benchmark.map(|b| b.numbers(facts.pack)),
-        waivers: facts.waivers.map(Applier::new),
+        waivers: facts.waivers.map(|w| Applier::new(&w.waivers)),
     };
     let mut unusable = false;
     let mut times = Vec::new();
     let mut left_out: Vec<Skipped> = Vec::new();
-    for (name, outcome) in outcomes {
+    for (name, outcome) in one_snapshot_per_account(outcomes) {
         let Judged {
             files,
             warnings,
@@ -174,6 +196,53 @@ pub fn assemble(
     report.summary = Summary::of(&report.results);
     report.waivers = labeller.waivers.map(Applier::finish);
     Ok((report, unusable))
+}
+
+/// Two snapshots of one account in one run (the same account exported into
+/// two folders of an organization) would give results of the same ids for
+/// one account, which no report can hold apart: each of them is made
+/// unusable, naming the others, and the rest of the run goes on.
+fn one_snapshot_per_account(
+    outcomes: impl IntoIterator<Item = (String, Result<Judged, Error>)>,
+) -> Vec<(String, Result<Judged, Error>)> {
+    let outcomes: Vec<(String, Result<Judged, Error>)> = outcomes.into_iter().collect();
+    let mut folders: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, outcome) in &outcomes {
+        if let Ok(judged) = outcome {
+            folders
+                .entry(judged.account.id.to_string())
+                .or_default()
+                .push(name.clone());
+        }
+    }
+    outcomes
+        .into_iter()
+        .map(|(name, outcome)| {
+            let Ok(judged) = &outcome else {
+                return (name, outcome);
+            };
+            let account = judged.account.id.to_string();
+            let shared = &folders[&account];
+            if shared.len() < 2 {
+                return (name, outcome);
+            }
+            let others: Vec<String> = shared
+                .iter()
+                .filter(|n| **n != name)
+                .map(|n| format!("`{n}`"))
+                .collect();
+            let error = InputError::new(
+                &name,
+                crate::error::Location::File,
+                format!(
+                    "this snapshot and {} are all of account {account}: their results would share ids, so none of them is evaluated",
+                    others.join(", ")
+                ),
+            )
+            .with_help("evaluate each export of the account on its own, or keep one folder per account");
+            (name, Err(Error::Input(vec![error])))
+        })
+        .collect()
 }
 
 /// The labelling pass, the only code that edits a finding after the engine.

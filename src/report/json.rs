@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{EvidenceEntry, Pack, PolicyEntry, Report, SnapshotEntry, Summary, Tool};
+use super::{EvidenceEntry, Pack, PolicyEntry, Report, RunRecord, SnapshotEntry, Summary, Tool};
 use crate::model::EvidenceLocation;
 use crate::results::{Finding, WaiverRef};
 use crate::waivers::WaiverEntry;
@@ -80,6 +80,7 @@ struct Tail<'r> {
     benchmark: &'r Option<String>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     layout: &'r [crate::evidence::source::FolderLayout],
+    run: &'r RunRecord,
 }
 
 impl<'r> Tail<'r> {
@@ -90,6 +91,7 @@ impl<'r> Tail<'r> {
             thresholds: &r.thresholds,
             benchmark: &r.benchmark,
             layout: &r.layout,
+            run: &r.run,
         }
     }
 }

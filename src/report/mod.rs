@@ -223,6 +223,37 @@ pub struct Report {
     /// and why; absent when only files were given.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub layout: Vec<crate::evidence::source::FolderLayout>,
+    /// The rest of what decides the verdicts (with `thresholds`,
+    /// `benchmark` and `tool.version`): what `verify` replays.
+    pub run: RunRecord,
+}
+
+/// The settings of a run that decide its verdicts and are not elsewhere in
+/// the report (`run` in the JSON report; docs/contract.md). `verify`
+/// evaluates the evidence again with exactly these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunRecord {
+    /// `--as-of` (RFC 3339, UTC), or `null` when the evidence's own time was used.
+    pub as_of: Option<String>,
+    /// Whether the built-in pack was loaded (no `--no-default-policies`).
+    pub default_policies: bool,
+    /// `--policies`: every custom `.cedar` file loaded, in load order.
+    pub policy_files: Vec<crate::engine::PolicyFile>,
+    /// `--select` and `--ignore` patterns, as given.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// `--waivers FILE`: its name, hash and whole text, or `null`.
+    pub waivers: Option<WaiversRecord>,
+}
+
+/// A waivers file as the report records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaiversRecord {
+    /// The file's name, without its folders.
+    pub file: String,
+    /// SHA-256 of the file's bytes (which are `text`, as UTF-8).
+    pub sha256: String,
+    pub text: String,
 }
 
 impl Report {

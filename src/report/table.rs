@@ -51,7 +51,7 @@ pub fn render(report: &Report, style: Style) -> String {
                 .count()
         };
         let mut row = vec![
-            Cell::new(escape_text(&p.id)),
+            Cell::new(cell_text(&p.id)),
             Cell::new(p.severity),
             count_cell(of(Status::Fail), Hue::Red, style),
             count_cell(of(Status::Error), Hue::Magenta, style),
@@ -95,11 +95,11 @@ pub fn render(report: &Report, style: Style) -> String {
     for s in report.snapshots.iter().filter(|s| !s.errors.is_empty()) {
         out.push_str(&format!(
             "\nSnapshot `{}` is unusable:\n",
-            escape_text(&s.name)
+            cell_text(&s.name)
         ));
         for e in &s.errors {
             for line in e.lines() {
-                out.push_str(&format!("  {}\n", escape_text(line)));
+                out.push_str(&format!("  {}\n", cell_text(line)));
             }
         }
     }
@@ -108,7 +108,7 @@ pub fn render(report: &Report, style: Style) -> String {
     if !report.warnings.is_empty() {
         out.push_str("\nWarnings:\n");
         for w in &report.warnings {
-            out.push_str(&format!("  - {}\n", escape_text(w)));
+            out.push_str(&format!("  - {}\n", cell_text(w)));
         }
     }
     out.push('\n');
@@ -134,19 +134,19 @@ fn findings_list(report: &Report, findings: &[&Finding], style: Style) -> String
         .map(|f| {
             [
                 f.status.as_str().to_string(),
-                escape_text(&f.policy),
-                escape_text(&f.account),
-                escape_text(&f.subject),
-                escape_text(&f.principal),
+                cell_text(&f.policy),
+                cell_text(&f.account),
+                cell_text(&f.subject),
+                cell_text(&f.principal),
                 match &f.labels.waiver {
                     Some(w) => format!(
                         "{} (waived until {} by {}: {})",
-                        escape_text(&f.message),
+                        cell_text(&f.message),
                         w.expires,
-                        escape_text(&w.approver),
-                        escape_text(&w.reason)
+                        cell_text(&w.approver),
+                        cell_text(&w.reason)
                     ),
-                    None => escape_text(&f.message),
+                    None => cell_text(&f.message),
                 },
             ]
         })
@@ -255,8 +255,8 @@ fn accounts_table(report: &Report, style: Style) -> String {
     ]);
     for s in &report.snapshots {
         let mut row = vec![
-            Cell::new(escape_text(&s.name)),
-            Cell::new(s.account.as_deref().map(escape_text).unwrap_or_default()),
+            Cell::new(cell_text(&s.name)),
+            Cell::new(s.account.as_deref().map(cell_text).unwrap_or_default()),
         ];
         match &s.summary {
             Some(sum) => row.extend([
@@ -282,8 +282,8 @@ fn waivers_table(waivers: &[crate::waivers::WaiverEntry], style: Style) -> Strin
     ]);
     for w in waivers {
         let covers = match (&w.result, &w.policy, &w.subject) {
-            (Some(id), _, _) => format!("result {}", escape_text(id)),
-            (None, Some(p), Some(s)) => format!("{} on {}", escape_text(p), escape_text(s)),
+            (Some(id), _, _) => format!("result {}", cell_text(id)),
+            (None, Some(p), Some(s)) => format!("{} on {}", cell_text(p), cell_text(s)),
             _ => String::new(),
         };
         let color = match w.state {
@@ -294,14 +294,45 @@ fn waivers_table(waivers: &[crate::waivers::WaiverEntry], style: Style) -> Strin
             Cell::new(&w.pointer),
             Cell::new(covers),
             Cell::new(&w.expires),
-            Cell::new(escape_text(&w.approver)),
-            Cell::new(escape_text(&w.reason)),
+            Cell::new(cell_text(&w.approver)),
+            Cell::new(cell_text(&w.reason)),
             status_cell_text(w.state, color, style),
             Cell::new(w.matched),
             Cell::new(w.waived),
         ]);
     }
     format!("Waivers:\n{t}")
+}
+
+/// The most characters of one value the table shows. comfy-table lays a
+/// cell out in time that grows faster than its length (a 10 MB user name
+/// took 52 s), so a longer value is cut here, and the table stays linear in
+/// its input; the JSON report holds every value whole.
+pub const MAX_CELL_CHARS: usize = 2_000;
+
+/// Text from the report made safe for the terminal ([`escape_text`]) and
+/// cut to [`MAX_CELL_CHARS`], saying how much was left out.
+fn cell_text(s: &str) -> String {
+    // Escaping can only lengthen text, so the cut is taken on the raw text
+    // first: a 10 MB value is never escaped whole.
+    let end = s
+        .char_indices()
+        .nth(MAX_CELL_CHARS)
+        .map_or(s.len(), |(i, _)| i);
+    if end == s.len() {
+        let escaped = escape_text(s);
+        if escaped.chars().count() <= MAX_CELL_CHARS {
+            return escaped;
+        }
+    }
+    let escaped: String = escape_text(&s[..end])
+        .chars()
+        .take(MAX_CELL_CHARS)
+        .collect();
+    format!(
+        "{escaped}… (cut: {} bytes in all, see `--format json`)",
+        s.len()
+    )
 }
 
 fn status_cell_text(text: &str, color: Hue, style: Style) -> Cell {
@@ -407,9 +438,9 @@ fn scope_line(report: &Report) -> String {
         .snapshots
         .iter()
         .map(|s| match (&s.account, s.name.as_str()) {
-            (Some(a), ".") => format!("account {}", escape_text(a)),
-            (Some(a), name) => format!("{} (account {})", escape_text(name), escape_text(a)),
-            (None, name) => format!("{} (unusable)", escape_text(name)),
+            (Some(a), ".") => format!("account {}", cell_text(a)),
+            (Some(a), name) => format!("{} (account {})", cell_text(name), cell_text(a)),
+            (None, name) => format!("{} (unusable)", cell_text(name)),
         })
         .collect();
     let as_of = match &report.as_of {
@@ -441,4 +472,26 @@ pub fn summary_line(report: &Report) -> String {
     parts.push(format!("{} not applicable", s.not_applicable));
     parts.push(format!("{} passed", s.pass));
     format!("{} ({} results)\n", parts.join(", "), s.total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cell_text, MAX_CELL_CHARS};
+
+    #[test]
+    fn long_cells_are_cut_after_escaping_and_say_so() {
+        assert_eq!(cell_text("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        let long = "é".repeat(MAX_CELL_CHARS + 5);
+        let cut = cell_text(&long);
+        assert!(cut.starts_with(&"é".repeat(MAX_CELL_CHARS)));
+        assert!(cut.ends_with(&format!(
+            "é… (cut: {} bytes in all, see `--format json`)",
+            long.len()
+        )));
+        // Escapes count towards the limit: a cell of control characters
+        // is no longer than any other.
+        let cut = cell_text(&"\u{7}".repeat(MAX_CELL_CHARS));
+        assert!(cut.chars().count() < MAX_CELL_CHARS + 60, "{}", cut.len());
+        assert!(cut.starts_with("\\u{7}\\u{7}"));
+    }
 }

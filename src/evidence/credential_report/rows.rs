@@ -77,8 +77,27 @@ pub(super) fn parse_report(
             ));
         }
         if record.len() > header.len {
+            // Empty fields after the last column (trailing commas) change no
+            // reading. Values there mean the row does not line up with the
+            // header: an unquoted comma inside a value shifts every later
+            // cell, and `mfa_active` could read a neighbour's `true`.
+            if record.iter().skip(header.len).any(|f| !f.trim().is_empty()) {
+                return Err(InputError::new(
+                    file,
+                    Location::Row { line, column: None },
+                    format!(
+                        "row has {} fields but the header has {}, and the extra ones hold values: the row does not line up with the header",
+                        record.len(),
+                        header.len
+                    ),
+                )
+                .with_help(
+                    "a value containing a comma must be in double quotes; an unquoted comma shifts every later cell, \
+                     so no cell of this row can be trusted",
+                ));
+            }
             warnings.push(format!(
-                "line {line}: row has {} fields but the header has {}; the extra fields are ignored",
+                "line {line}: row has {} fields but the header has {}; the extra fields are empty and ignored",
                 record.len(),
                 header.len
             ));
@@ -104,7 +123,7 @@ pub(super) fn parse_report(
     if let Some(note) = &header.partial_last_used {
         warnings.push(format!("line {}: {note}", header.line));
     }
-    root_and_duplicate_warnings(&rows, header.line, &mut warnings);
+    root_and_duplicate_warnings(file, &rows, header.line, &mut warnings)?;
 
     Ok(CredentialReport {
         generated_time,
@@ -358,14 +377,19 @@ impl<'a> Cells<'a> {
     }
 }
 
-/// Rows that are probably not what they seem; none changes how a row reads.
+/// Rows that are probably not what they seem. A user (or root) listed
+/// twice with the same facts is a warning; with different facts it is an
+/// error naming both lines: reading either row would hide what the other
+/// says (a second row without MFA after one with it), and which one AWS
+/// wrote last is not for the tool to guess.
 fn root_and_duplicate_warnings(
+    file: &str,
     rows: &[CredentialRow],
     header_line: u64,
     warnings: &mut Vec<String>,
-) {
-    let mut first_line_of_arn: HashMap<&str, u64> = HashMap::new();
-    let mut first_root: Option<u64> = None;
+) -> Result<(), InputError> {
+    let mut first_of_arn: HashMap<&str, &CredentialRow> = HashMap::new();
+    let mut first_root: Option<&CredentialRow> = None;
     for row in rows {
         if row.user == ROOT_USER && !row.is_root {
             warnings.push(format!(
@@ -384,21 +408,25 @@ fn root_and_duplicate_warnings(
         }
         if row.is_root {
             match first_root {
-                Some(first) => warnings.push(format!(
-                    "line {}: a second root user row (the first is on line {first})",
-                    row.line
-                )),
-                None => first_root = Some(row.line),
+                Some(first) if first.arn != row.arn => {
+                    return Err(disagreeing_rows(file, first, row, "arn"));
+                }
+                Some(_) => {}
+                None => first_root = Some(row),
             }
         }
-        if let Some(first) = first_line_of_arn.get(row.arn.as_str()) {
+        if let Some(first) = first_of_arn.get(row.arn.as_str()) {
+            if let Some(column) = first_difference(first, row) {
+                return Err(disagreeing_rows(file, first, row, column));
+            }
             warnings.push(format!(
-                "line {}: ARN `{}` already appears on line {first}",
+                "line {}: ARN `{}` already appears on line {}, with the same values",
                 row.line,
-                show(&row.arn)
+                show(&row.arn),
+                first.line
             ));
         } else {
-            first_line_of_arn.insert(row.arn.as_str(), row.line);
+            first_of_arn.insert(row.arn.as_str(), row);
         }
     }
     if first_root.is_none() {
@@ -406,6 +434,83 @@ fn root_and_duplicate_warnings(
             "line {header_line}: no `{ROOT_USER}` row; the report says nothing about the root user"
         ));
     }
+    Ok(())
+}
+
+/// The first column in which two rows of one identity say different things.
+fn first_difference(a: &CredentialRow, b: &CredentialRow) -> Option<&'static str> {
+    let key = |k: &AccessKeySlot| {
+        (
+            k.active,
+            k.last_rotated,
+            k.last_used,
+            k.last_used_region.clone(),
+            k.last_used_service.clone(),
+        )
+    };
+    [
+        ("user", a.user == b.user),
+        (
+            "user_creation_time",
+            a.user_creation_time == b.user_creation_time,
+        ),
+        ("password_enabled", a.password_enabled == b.password_enabled),
+        (
+            "password_last_used",
+            a.password_last_used == b.password_last_used,
+        ),
+        (
+            "password_last_changed",
+            a.password_last_changed == b.password_last_changed,
+        ),
+        (
+            "password_next_rotation",
+            a.password_next_rotation == b.password_next_rotation,
+        ),
+        ("mfa_active", a.mfa_active == b.mfa_active),
+        (
+            "access_key_1_*",
+            key(&a.access_keys[0]) == key(&b.access_keys[0]),
+        ),
+        (
+            "access_key_2_*",
+            key(&a.access_keys[1]) == key(&b.access_keys[1]),
+        ),
+        ("cert_1_*", a.certs[0] == b.certs[0]),
+        ("cert_2_*", a.certs[1] == b.certs[1]),
+    ]
+    .into_iter()
+    .find(|(_, same)| !same)
+    .map(|(column, _)| column)
+}
+
+/// Two rows of one identity (or two root rows) that disagree: an error at
+/// the second, naming both.
+fn disagreeing_rows(
+    file: &str,
+    first: &CredentialRow,
+    second: &CredentialRow,
+    column: &str,
+) -> InputError {
+    let what = if first.is_root && second.is_root && first.arn != second.arn {
+        "two root user rows".to_string()
+    } else {
+        format!("ARN `{}` is listed twice", show(&second.arn))
+    };
+    InputError::new(
+        file,
+        Location::Row {
+            line: second.line,
+            column: None,
+        },
+        format!(
+            "{what}, on line {} and line {}, and the rows differ (`{column}`): reading either would hide what the other says",
+            first.line, second.line
+        ),
+    )
+    .with_help(
+        "a credential report has one row per user; export the report again, or remove the row that is wrong",
+    )
 }
 
 /// "`x` is not a boolean", or "empty value" for an empty cell.
@@ -639,12 +744,30 @@ mod tests {
     }
 
     #[test]
-    fn long_row_is_a_warning() {
-        let r = ok(&csv(&[H22, &format!("{ROOT22},extra,more"), ALICE22]));
+    fn long_row_with_empty_extra_fields_is_a_warning() {
+        let r = ok(&csv(&[H22, &format!("{ROOT22},, "), ALICE22]));
         assert_eq!(r.rows.len(), 2);
         assert_eq!(
             r.warnings,
-            ["line 2: row has 24 fields but the header has 22; the extra fields are ignored"]
+            ["line 2: row has 24 fields but the header has 22; the extra fields are empty and ignored"]
+        );
+    }
+
+    #[test]
+    fn long_row_with_values_in_extra_fields_is_an_error() {
+        let e = err(csv(&[H22, ALICE22, &format!("{ROOT22},extra,more")]).as_bytes());
+        assert_eq!(
+            e.location,
+            Location::Row {
+                line: 3,
+                column: None
+            }
+        );
+        assert!(
+            e.message.starts_with(
+                "row has 24 fields but the header has 22, and the extra ones hold values"
+            ),
+            "{e}"
         );
     }
 
@@ -723,9 +846,46 @@ mod tests {
             r.warnings,
             [
                 "line 1: header has 1 of the 6 `access_key_N_last_used_*` columns; the missing ones read as absent",
-                "line 3: ARN `arn:aws:iam::1:user/a` already appears on line 2",
+                "line 3: ARN `arn:aws:iam::1:user/a` already appears on line 2, with the same values",
                 "line 1: no `<root_account>` row; the report says nothing about the root user",
             ]
+        );
+    }
+
+    #[test]
+    fn rows_of_one_user_that_disagree_are_an_error_naming_both_lines() {
+        let e = err(csv(&[
+            "user,arn,password_enabled,mfa_active",
+            "<root_account>,arn:aws:iam::1:root,true,true",
+            "a,arn:aws:iam::1:user/a,true,true",
+            "b,arn:aws:iam::1:user/b,true,true",
+            "a,arn:aws:iam::1:user/a,true,false",
+        ])
+        .as_bytes());
+        assert_eq!(
+            e.to_string().lines().next().unwrap(),
+            "r.csv: line 5: ARN `arn:aws:iam::1:user/a` is listed twice, on line 3 and line 5, and the rows differ (`mfa_active`): reading either would hide what the other says"
+        );
+        let e = err(csv(&[
+            "user,arn,password_enabled,mfa_active",
+            "<root_account>,arn:aws:iam::1:root,not_supported,true",
+            "<root_account>,arn:aws:iam::2:root,not_supported,false",
+        ])
+        .as_bytes());
+        assert!(
+            e.message
+                .starts_with("two root user rows, on line 2 and line 3"),
+            "{e}"
+        );
+        // The same facts twice: a warning.
+        let r = ok(&csv(&[
+            "user,arn,password_enabled,mfa_active",
+            "<root_account>,arn:aws:iam::1:root,not_supported,true",
+            "<root_account>,arn:aws:iam::1:root,not_supported,true",
+        ]));
+        assert_eq!(
+            r.warnings,
+            ["line 3: ARN `arn:aws:iam::1:root` already appears on line 2, with the same values"]
         );
     }
 

@@ -298,6 +298,14 @@ pub(super) fn filtered_export(missing: &[impl std::fmt::Display]) -> String {
     )
 }
 
+/// The same managed policy attached twice to one identity: one request
+/// (one result), and a word about the export.
+pub(super) fn duplicate_attachment(policy_arn: &str, holder_arn: &str) -> String {
+    format!(
+        "the authorization details attach `{policy_arn}` to `{holder_arn}` twice; it is judged once"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -183,7 +183,16 @@ impl Builder<'_> {
     ) -> Result<(), Error> {
         // One copy of the holder's ARN for all its paths' names and subjects.
         let holder_name: Arc<str> = holder_arn.into();
+        // An attachment listed twice means one attachment (IAM attaches a
+        // policy to an identity at most once): one request, so one result
+        // of its id, and a warning about the export.
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
         for p in attached {
+            if !seen.insert(p.arn.as_str()) {
+                self.warnings
+                    .push(messages::duplicate_attachment(&p.arn, holder_arn));
+                continue;
+            }
             let ctx = RequestContext::Common;
             let unreadable = self.unreadable_managed.get(&p.arn).cloned();
             let exported = self.exported_managed.contains(p.arn.as_str());
