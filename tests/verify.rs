@@ -494,3 +494,43 @@ fn strings_from_the_report_are_escaped() {
     );
     assert!(text.contains("x\\u{1b}[31m"), "{text}");
 }
+
+/// `--exclude` decides which files are evidence: the report records it, and
+/// `verify` reads the folder again with it, without being told.
+#[test]
+fn recorded_excludes_are_replayed_and_other_excludes_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let evidence = dir.path().join("ev");
+    copy_tree(&root().join("snapshots/demo"), &evidence);
+    // A stray export the run was told to leave out: read, it would change
+    // the verdicts (a second account summary makes the folder unusable).
+    std::fs::write(
+        evidence.join("old-summary.json"),
+        r#"{"SummaryMap": {"AccountMFAEnabled": 0, "AccountAccessKeysPresent": 1}}"#,
+    )
+    .unwrap();
+    let ev = evidence.to_str().unwrap();
+    let report = report_of(dir.path(), &[ev, "--exclude", "old-*"]);
+    assert_eq!(
+        read(&report)["run"]["exclude"],
+        serde_json::json!(["old-*"])
+    );
+
+    let (code, out) = verify(&report, &[ev], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("--exclude old-*"), "{out}");
+
+    let (code, out) = verify(&report, &[ev], &["--exclude", "*.md"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("`--exclude` given to `verify` (*.md) is not the report's (old-*)"),
+        "{out}"
+    );
+
+    // The record edited away: the stray file is read again, and differs.
+    let unrecorded = edited(&report, "unrecorded.json", |v| {
+        v["run"].as_object_mut().unwrap().remove("exclude");
+    });
+    let (code, out) = verify(&unrecorded, &[ev], &[]);
+    assert_eq!(code, 1, "{out}");
+}

@@ -44,6 +44,25 @@ pub enum ForcedLayout {
     Organization,
 }
 
+impl ForcedLayout {
+    /// The word the report records (`run.read_as`): the flag's name.
+    pub fn flag(self) -> &'static str {
+        match self {
+            ForcedLayout::Snapshot => "snapshot",
+            ForcedLayout::Organization => "organization",
+        }
+    }
+
+    /// Reads [`flag`](Self::flag) back.
+    pub fn from_flag(word: &str) -> Option<ForcedLayout> {
+        match word {
+            "snapshot" => Some(ForcedLayout::Snapshot),
+            "organization" => Some(ForcedLayout::Organization),
+            _ => None,
+        }
+    }
+}
+
 /// How the command line takes in evidence folders: `--exclude`,
 /// `--organization`/`--snapshot`, and the size limit for the files read
 /// to decide between the two.

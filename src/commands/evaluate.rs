@@ -174,6 +174,10 @@ pub fn evaluate(options: &Options, recorded: Option<WaiverSet>) -> Result<Evalua
     progress.finish();
     let mut evaluation = evaluation.map_err(|e| super::with_layout_notes(e, &layout_notes))?;
     evaluation.report.layout = layouts;
+    // The intake flags decide which files are evidence: recorded for
+    // `verify`, which reads the folders again with them.
+    evaluation.report.run.exclude = options.intake.exclude.clone();
+    evaluation.report.run.read_as = options.intake.layout.map(|l| l.flag().to_string());
     if let Some(waivers) = &waivers {
         let loaded = pack.controls.iter().map(|c| c.id.as_str());
         evaluation

@@ -62,6 +62,8 @@ impl RunFacts<'_> {
                 sha256: w.sha256.clone(),
                 text: w.text.clone(),
             }),
+            exclude: Vec::new(),
+            read_as: None,
         }
     }
 }

@@ -244,6 +244,14 @@ pub struct RunRecord {
     pub ignore: Vec<String>,
     /// `--waivers FILE`: its name, hash and whole text, or `null`.
     pub waivers: Option<WaiversRecord>,
+    /// `--exclude` patterns, as given (absent when none): they decide which
+    /// files are evidence. Set by the face that reads the files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// `--organization` or `--snapshot`, when given: how the folders were
+    /// told to be read. Set by the face that reads the files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_as: Option<String>,
 }
 
 /// A waivers file as the report records it.

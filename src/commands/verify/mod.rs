@@ -218,6 +218,29 @@ pub fn verify(options: &Options) -> Result<Verification, Error> {
             ),
         }
     }
+    // The folders are read as the run read them: its `--exclude` and
+    // `--organization`/`--snapshot`, recorded; flags given here must agree.
+    let mut intake = options.intake.clone();
+    if let Some(settings) = &settings {
+        if !intake.exclude.is_empty() && intake.exclude != settings.exclude {
+            result.differences.push(format!(
+                "`--exclude` given to `verify` ({}) is not the report's ({})",
+                escape_text(&intake.exclude.join(", ")),
+                escape_text(&settings.exclude.join(", "))
+            ));
+        }
+        if intake.layout.is_some() && intake.layout != settings.read_as {
+            result.differences.push(
+                "`--organization`/`--snapshot` given to `verify` are not the report's".into(),
+            );
+        }
+        intake.exclude = settings.exclude.clone();
+        intake.layout = settings.read_as;
+    }
+    let options = &Options {
+        intake,
+        ..options.clone()
+    };
     compare_evidence(options, &claims, &mut result)?;
     let loaded = compare_policies(&policy_options, settings.as_ref(), &claims, &mut result);
 
@@ -441,6 +464,9 @@ struct Settings {
     selection: Selection,
     policy_files: Vec<(String, String)>,
     waivers: Option<WaiverSet>,
+    /// `--exclude` and `--organization`/`--snapshot` of the run.
+    exclude: Vec<String>,
+    read_as: Option<files::ForcedLayout>,
 }
 
 impl Settings {
@@ -551,6 +577,14 @@ impl Settings {
             },
             policy_files,
             waivers,
+            exclude: strings("exclude"),
+            read_as: match run.get("read_as").and_then(Value::as_str) {
+                None => None,
+                Some(word) => Some(
+                    files::ForcedLayout::from_flag(word)
+                        .ok_or_else(|| format!("`run.read_as` is `{}`", escape_text(word)))?,
+                ),
+            },
         })
     }
 
@@ -572,6 +606,12 @@ impl Settings {
         }
         for (path, _) in &self.policy_files {
             used.push(format!("--policies {}", escape_text(path)));
+        }
+        for pattern in &self.exclude {
+            used.push(format!("--exclude {}", escape_text(pattern)));
+        }
+        if let Some(layout) = self.read_as {
+            used.push(format!("--{}", layout.flag()));
         }
         if let Some(w) = &self.waivers {
             used.push(format!(
