@@ -73,7 +73,16 @@ fn lookup(path: &FactPath, facts: &Facts) -> Option<Value> {
     let mut value = match path.root {
         Root::Principal => from_cedar(facts.principal?.attr(first)?.ok()?),
         Root::Resource => from_cedar(facts.resource?.attr(first)?.ok()?),
-        Root::Context => from_json(facts.context.get(first)?)?,
+        // The context is JSON: walk to the value before converting it, so a
+        // record (the thresholds, the password policy) is not copied whole
+        // for each placeholder.
+        Root::Context => {
+            let mut at = facts.context.get(first)?;
+            for name in rest {
+                at = at.get(name)?;
+            }
+            return from_json(at);
+        }
     };
     for name in rest {
         let Value::Record(fields) = value else {
