@@ -126,10 +126,11 @@ pub fn render(report: &Report, style: Style) -> String {
 ///   subject    arn:aws:iam::123456789012:user/bob
 ///   principal  arn:aws:iam::123456789012:user/bob
 ///   finding    console password enabled; no MFA device is active
+///   evidence   credential-report.json /Content
 /// ```
 fn findings_list(report: &Report, findings: &[&Finding], style: Style) -> String {
     let several_accounts = report.snapshots.len() > 1;
-    let rows: Vec<[String; 6]> = findings
+    let rows: Vec<[String; 7]> = findings
         .iter()
         .map(|f| {
             [
@@ -148,6 +149,7 @@ fn findings_list(report: &Report, findings: &[&Finding], style: Style) -> String
                     ),
                     None => cell_text(&f.message),
                 },
+                f.location.as_deref().map(location_text).unwrap_or_default(),
             ]
         })
         .collect();
@@ -166,7 +168,15 @@ fn findings_list(report: &Report, findings: &[&Finding], style: Style) -> String
         .iter()
         .map(|&i| {
             rows.iter()
-                .map(|r| r[i].chars().count())
+                .map(|r| {
+                    let cell = r[i].chars().count();
+                    // The finding's cell also holds the place, on its own line.
+                    if i == 5 {
+                        cell.max(r[6].chars().count() + 3)
+                    } else {
+                        cell
+                    }
+                })
                 .chain([header[i].len()])
                 .max()
                 .unwrap_or(0)
@@ -192,6 +202,9 @@ fn findings_list(report: &Report, findings: &[&Finding], style: Style) -> String
             out.push_str(&format!("  subject    {}\n", row[3]));
             out.push_str(&format!("  principal  {}\n", row[4]));
             out.push_str(&format!("  finding    {}\n", row[5]));
+            if !row[6].is_empty() {
+                out.push_str(&format!("  evidence   {}\n", row[6]));
+            }
         }
         out.pop();
         return out;
@@ -203,7 +216,14 @@ fn findings_list(report: &Report, findings: &[&Finding], style: Style) -> String
     table.set_header(header);
     for (f, row) in findings.iter().zip(&rows) {
         let mut cells = vec![status_cell(f.status, style)];
-        cells.extend(shown[1..].iter().map(|&i| Cell::new(&row[i])));
+        cells.extend(shown[1..].iter().map(|&i| {
+            // The evidence's place under the finding, on a line of its own.
+            if i == 5 && !row[6].is_empty() {
+                Cell::new(format!("{}\nat {}", row[5], row[6]))
+            } else {
+                Cell::new(&row[i])
+            }
+        }));
         table.add_row(cells);
     }
     keep_whole(&mut table, 0, rows.iter().map(|r| r[0].len()));
@@ -221,6 +241,19 @@ fn paint_text(text: &str, status: Status) -> String {
         Status::Pass => 32,
     };
     format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// Where a result's evidence is, in one line: `file line N /pointer`.
+fn location_text(l: &crate::model::EvidenceLocation) -> String {
+    let mut text = cell_text(&l.file);
+    if let Some(line) = l.line {
+        text.push_str(&format!(" line {line}"));
+    }
+    if let Some(p) = &l.pointer {
+        text.push(' ');
+        text.push_str(&cell_text(p));
+    }
+    text
 }
 
 /// Keeps the words of column `index` whole when a width makes the table
