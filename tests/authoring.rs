@@ -363,6 +363,21 @@ when { context.password_policy.minimum_length < 13 };
         "minimum length 12; at least 13 wanted; alias unknown"
     );
 
+    // `policies --format json` shows the template as written.
+    let out = run(&[
+        "policies",
+        "--no-default-policies",
+        "--policies",
+        good.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        listed[0]["message"],
+        "minimum length {context.password_policy.minimum_length}; at least 13 wanted; alias {principal.alias}"
+    );
+
     let bad = tmp.path().join("bad.cedar");
     std::fs::write(
         &bad,

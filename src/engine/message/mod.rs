@@ -29,6 +29,8 @@ pub mod render;
 /// A parsed `@message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageTemplate {
+    /// The annotation's text, as written.
+    text: String,
     parts: Vec<Part>,
 }
 
@@ -187,7 +189,15 @@ impl MessageTemplate {
             });
         }
         let parts = stack.pop().map(|f| f.then).unwrap_or_default();
-        Ok(MessageTemplate { parts })
+        Ok(MessageTemplate {
+            text: text.to_string(),
+            parts,
+        })
+    }
+
+    /// The template as written in `@message`.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// Every path the template reads, with the filter it is printed through
