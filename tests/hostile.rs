@@ -330,10 +330,12 @@ fn undecodable_identity_policies_are_error_results() {
 #[test]
 fn crafted_trust_policy_over_the_analysis_limit_is_an_error_result() {
     let dir = tempfile::tempdir().unwrap();
-    let principals: Vec<String> = (0..2_000)
+    // Within the principal limit (1,024), over the cost limit:
+    // 500 × (2,500 + 1) > 1,000,000.
+    let principals: Vec<String> = (0..500)
         .map(|i| format!("arn:aws:iam::111122223333:user/u{i}"))
         .collect();
-    let conditions: serde_json::Map<String, serde_json::Value> = (0..1_000)
+    let conditions: serde_json::Map<String, serde_json::Value> = (0..2_500)
         .map(|i| (format!("aws:PrincipalTag/k{i}"), serde_json::json!("v")))
         .collect();
     let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{

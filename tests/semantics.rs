@@ -588,3 +588,42 @@ ann,arn:aws:iam::123456789012:user/ann,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
         ["pass"]
     );
 }
+
+/// IAM refuses trust policies over 4,096 characters, which hold at most
+/// 1,024 principal values: a role whose trust policy names more was not
+/// exported from IAM. It is one `error` (never a pass, never a million
+/// results); up to the limit every path is judged.
+#[test]
+fn a_trust_policy_larger_than_iam_allows_is_an_error_not_a_flood() {
+    let evaluate = |principals: usize| {
+        let tmp = tempfile::tempdir().unwrap();
+        let aws: Vec<String> = (0..principals).map(|p| format!("{p:012}")).collect();
+        let details = serde_json::json!({
+            "UserDetailList": [], "GroupDetailList": [], "Policies": [],
+            "RoleDetailList": [{
+                "Path": "/", "RoleName": "aws-support", "RoleId": "AROAEXAMPLE",
+                "Arn": "arn:aws:iam::123456789012:role/aws-support",
+                "CreateDate": "2020-01-01T00:00:00Z",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": aws}}
+                ]},
+                "InstanceProfileList": [], "RolePolicyList": [], "Tags": [], "RoleLastUsed": {},
+                "AttachedManagedPolicies": [{"PolicyName": "AWSSupportAccess", "PolicyArn": "arn:aws:iam::aws:policy/AWSSupportAccess"}]
+            }]
+        });
+        std::fs::write(
+            tmp.path().join("authorization-details.json"),
+            details.to_string(),
+        )
+        .unwrap();
+        let (_, report) = json_report(&[tmp.path().to_str().unwrap()]);
+        results_of(&report, "support-role-trust-requires-mfa")
+            .into_iter()
+            .map(|r| r.2)
+            .collect::<Vec<_>>()
+    };
+    let at_limit = evaluate(1_024);
+    assert_eq!(at_limit.len(), 1_024);
+    assert!(at_limit.iter().all(|s| s == "fail"));
+    assert_eq!(evaluate(1_025), ["error"]);
+}

@@ -571,8 +571,41 @@ pub fn analysis_cost(doc: &PolicyDocument) -> u64 {
         .fold(0u64, u64::saturating_add)
 }
 
-/// Why a document over [`MAX_ANALYSIS_COST`] is not analysed.
+/// The most principal values the `Allow` statements of a real trust policy
+/// can name: IAM refuses trust policies over 4,096 characters (white space
+/// not counted), and the shortest entry, `"*",`, takes four. Paths, and so
+/// results, per role are bounded by it; a document over it was not exported
+/// from IAM.
+pub const MAX_TRUST_PRINCIPALS: u64 = 1_024;
+
+/// How many principal values the `Allow` statements name, duplicates
+/// included (each costs characters in the document).
+pub fn principal_count(doc: &PolicyDocument) -> u64 {
+    doc.statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+        .map(|s| match (&s.principal, &s.not_principal) {
+            (Some(Principal::Keyed(entries)), _) => entries.len() as u64,
+            (None, None) => 0,
+            _ => 1,
+        })
+        .fold(0u64, u64::saturating_add)
+}
+
+/// Whether [`trust_paths`] may analyse `doc`: within IAM's own size limit
+/// (see [`MAX_TRUST_PRINCIPALS`]) and [`MAX_ANALYSIS_COST`].
+pub fn analysable(doc: &PolicyDocument) -> bool {
+    principal_count(doc) <= MAX_TRUST_PRINCIPALS && analysis_cost(doc) <= MAX_ANALYSIS_COST
+}
+
+/// Why a document that is not [`analysable`] is not analysed.
 pub fn too_costly(doc: &PolicyDocument) -> String {
+    let principals = principal_count(doc);
+    if principals > MAX_TRUST_PRINCIPALS {
+        return format!(
+            "the trust policy names {principals} principals in its Allow statements; IAM refuses trust policies over 4,096 characters, which hold at most {MAX_TRUST_PRINCIPALS}: this is not a trust policy exported from IAM (is the evidence crafted?)"
+        );
+    }
     format!(
         "the trust policy is too large to analyse: its statements' principals × condition keys come to {}, over the limit of {MAX_ANALYSIS_COST} (IAM allows trust policies of at most 4,096 characters; is the evidence crafted?)",
         analysis_cost(doc)

@@ -80,7 +80,7 @@ impl Builder<'_> {
     ) -> Result<(), Error> {
         let role_name: Arc<str> = role_arn.into();
         let doc = match document {
-            Ok(doc) if trust::analysis_cost(doc) <= trust::MAX_ANALYSIS_COST => doc,
+            Ok(doc) if trust::analysable(doc) => doc,
             other => {
                 let why = match other {
                     Err(problem) => messages::trust_unreadable(problem),
