@@ -486,3 +486,41 @@ fn bad_new_evidence_names_the_file_and_pointer() {
         assert!(stderr(&out).contains(expected), "{name}: {}", stderr(&out));
     }
 }
+
+/// `--benchmark` labels results with their control numbers in every
+/// format, not only in JSON: a CIS workpaper shows CIS numbers.
+#[test]
+fn benchmark_numbers_appear_in_every_format() {
+    let shown = |format: &str| {
+        let out = run(&[
+            "evaluate",
+            "snapshots/demo",
+            "--benchmark",
+            "cis-aws-v5.0",
+            "--format",
+            format,
+        ]);
+        stdout(&out)
+    };
+    // console-password-requires-mfa is 1.9 in v5.0.
+    for format in ["table", "markdown", "html", "junit"] {
+        let text = shown(format);
+        assert!(text.contains("cis-aws-v5.0 1.9"), "{format}: {text}");
+    }
+    let csv = shown("csv");
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(",benchmark_control"), "{header}");
+    assert!(
+        csv.lines().any(
+            |l| l.starts_with("123456789012,console-password-requires-mfa,") && l.ends_with(",1.9")
+        ),
+        "{csv}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&shown("sarif")).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results
+        .iter()
+        .any(|r| r["ruleId"] == "console-password-requires-mfa"
+            && r["properties"]["benchmarkControl"] == "1.9"
+            && r["properties"]["benchmark"] == "cis-aws-v5.0"));
+}

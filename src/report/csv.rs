@@ -17,7 +17,7 @@
 use super::Report;
 
 /// The header row, in order.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "account",
     "policy",
     "title",
@@ -34,6 +34,7 @@ pub const COLUMNS: [&str; 16] = [
     "evidence_pointer",
     "policy_version",
     "result_id",
+    "benchmark_control",
 ];
 
 /// Characters that make a spreadsheet read a cell as a formula (or, for tab,
@@ -79,6 +80,11 @@ pub fn render(report: &Report) -> String {
             location.and_then(|l| l.pointer.clone()).unwrap_or_default(),
             policy.map(|p| p.version.clone()).unwrap_or_default(),
             r.id.to_string(),
+            r.labels
+                .benchmark_control
+                .as_deref()
+                .unwrap_or_default()
+                .to_string(),
         ]);
     }
     for row in rows {

@@ -387,6 +387,13 @@ fn findings(report: &Report, out: &mut String) {
             sev = escape(r.severity.as_str()),
             c = escape(&r.policy)
         );
+        if let Some(label) = report.benchmark_label(r) {
+            // The benchmark number under the control id, in the same cell.
+            if out.ends_with("</td>") {
+                out.truncate(out.len() - "</td>".len());
+                let _ = write!(out, "<br><small>{}</small></td>", escape(&label));
+            }
+        }
         if several_accounts {
             let _ = write!(out, "<td>{}</td>", escape(&r.account));
         }

@@ -66,7 +66,12 @@ pub fn render(report: &Report) -> String {
         for r in &results {
             counts.add(r.status);
             total.add(r.status);
-            case(&mut cases, r, p.remediation.as_deref());
+            case(
+                &mut cases,
+                r,
+                p.remediation.as_deref(),
+                report.benchmark_label(r),
+            );
         }
         let _ = writeln!(
             suites,
@@ -102,7 +107,7 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-fn case(out: &mut String, r: &Finding, remediation: Option<&str>) {
+fn case(out: &mut String, r: &Finding, remediation: Option<&str>, benchmark: Option<String>) {
     let name =
         r.id.strip_prefix(&format!("{}/", r.policy))
             .unwrap_or(&r.id);
@@ -145,6 +150,9 @@ fn case(out: &mut String, r: &Finding, remediation: Option<&str>) {
             let _ = write!(at, " {}", escape(p));
         }
         details.push(format!("evidence: {at}"));
+    }
+    if let Some(label) = &benchmark {
+        details.push(format!("benchmark control: {}", escape(label)));
     }
     if let Some(fix) = remediation {
         details.push(format!("remediation: {}", escape(fix)));

@@ -210,7 +210,15 @@ fn findings(report: &Report, out: &mut String) {
                 &r.id,
             )
         });
-        let _ = writeln!(out, "### {}\n", escape(&p.id));
+        // Under `--benchmark`, the heading carries the benchmark number.
+        match listed.iter().find_map(|r| report.benchmark_label(r)) {
+            Some(label) => {
+                let _ = writeln!(out, "### {} ({})\n", escape(&p.id), escape(&label));
+            }
+            None => {
+                let _ = writeln!(out, "### {}\n", escape(&p.id));
+            }
+        }
         let _ = writeln!(
             out,
             "**{}** (severity {}, version {})\n",

@@ -296,6 +296,16 @@ impl Report {
         }
     }
 
+    /// A result's benchmark number as every human format shows it,
+    /// `cis-aws-v5.0 1.9`, under `evaluate --benchmark`.
+    pub fn benchmark_label(&self, f: &Finding) -> Option<String> {
+        let n = f.labels.benchmark_control.as_deref()?;
+        Some(match &self.benchmark {
+            Some(b) => format!("{b} {n}"),
+            None => n.to_string(),
+        })
+    }
+
     /// The policy entry of a result's `policy` id.
     pub fn policy(&self, id: &str) -> Option<&PolicyEntry> {
         self.policies.iter().find(|p| p.id == id)

@@ -163,6 +163,15 @@ fn result(report: &Report, r: &Finding) -> Value {
     if let (Some(i), Some(obj)) = (rule_index, value.as_object_mut()) {
         obj.insert("ruleIndex".into(), json!(i));
     }
+    if let (Some(n), Some(props)) = (
+        r.labels.benchmark_control.as_deref(),
+        value.get_mut("properties").and_then(|p| p.as_object_mut()),
+    ) {
+        props.insert("benchmarkControl".into(), json!(n));
+        if let Some(b) = &report.benchmark {
+            props.insert("benchmark".into(), json!(b));
+        }
+    }
     if r.status == Status::Waived {
         if let Some(obj) = value.as_object_mut() {
             obj.insert(

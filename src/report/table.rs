@@ -135,7 +135,10 @@ fn findings_list(report: &Report, findings: &[&Finding], style: Style) -> String
         .map(|f| {
             [
                 f.status.as_str().to_string(),
-                cell_text(&f.policy),
+                match report.benchmark_label(f) {
+                    Some(label) => format!("{} ({})", cell_text(&f.policy), cell_text(&label)),
+                    None => cell_text(&f.policy),
+                },
                 cell_text(&f.account),
                 cell_text(&f.subject),
                 cell_text(&f.principal),
