@@ -128,6 +128,139 @@ fn csv_neutralizes_a_hostile_sid_in_a_message_and_keeps_commas_and_quotes() {
     }
 }
 
+/// Rows of a CSV report as maps from column name to cell.
+fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|r| {
+            header
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn csv_starts_with_a_byte_order_mark_and_appends_the_new_columns_after_benchmark_control() {
+    for (_, path) in FIXTURES {
+        let text = render(path, "csv");
+        assert!(
+            text.as_bytes().starts_with(b"\xEF\xBB\xBFaccount,policy,"),
+            "{path}"
+        );
+        // Only one BOM: a reader that skips it gets a clean header.
+        assert!(!text[3..].contains('\u{feff}'), "{path}");
+    }
+    let columns = iam_audit::report::csv::COLUMNS;
+    let last_old = columns
+        .iter()
+        .position(|c| *c == "benchmark_control")
+        .unwrap();
+    assert_eq!(last_old, 16, "the first 17 columns never move");
+    assert_eq!(
+        columns[last_old + 1..],
+        [
+            "as_of",
+            "waiver_reason",
+            "waiver_approver",
+            "waiver_expires"
+        ]
+    );
+}
+
+#[test]
+fn csv_as_of_is_each_results_snapshot_time() {
+    for path in ["snapshots/demo", "snapshots/org"] {
+        let report = json(path);
+        let as_of: BTreeMap<&str, &str> = report["snapshots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["account"].as_str().unwrap(), s["as_of"].as_str().unwrap()))
+            .collect();
+        let rows = csv_rows(&render(path, "csv"));
+        assert!(!rows.is_empty());
+        for row in &rows {
+            assert_eq!(row["as_of"], as_of[row["account"].as_str()], "{path}");
+        }
+        if path == "snapshots/org" {
+            // Two accounts exported at different times: both times appear.
+            let times: std::collections::BTreeSet<&str> =
+                rows.iter().map(|r| r["as_of"].as_str()).collect();
+            assert_eq!(times.len(), 2, "{times:?}");
+        }
+    }
+    // A bare CSV credential report carries no time: the cell is empty.
+    let rows = csv_rows(&render("tests/fixtures/hostile-names", "csv"));
+    let report = json("tests/fixtures/hostile-names");
+    assert!(report["snapshots"][0]["as_of"].is_null());
+    assert!(rows.iter().all(|r| r["as_of"].is_empty()));
+}
+
+#[test]
+fn csv_waiver_columns_hold_the_waiver_of_waived_rows_only_and_are_neutralized() {
+    let out = run(&[
+        "evaluate",
+        "snapshots/demo",
+        "--waivers",
+        "tests/fixtures/waivers/demo.json",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let rows = csv_rows(&stdout(&out));
+    let bob = rows
+        .iter()
+        .find(|r| {
+            r["result_id"] == "console-password-requires-mfa/arn:aws:iam::123456789012:user/bob"
+        })
+        .unwrap();
+    assert_eq!(bob["status"], "waived");
+    assert_eq!(
+        bob["waiver_reason"],
+        "break-glass user; hardware MFA token ordered (ticket SEC-142)"
+    );
+    assert_eq!(bob["waiver_approver"], "ciso@example.com");
+    assert_eq!(bob["waiver_expires"], "2026-12-01");
+    let waived = rows.iter().filter(|r| r["status"] == "waived").count();
+    assert_eq!(waived, 2);
+    for row in rows.iter().filter(|r| r["status"] != "waived") {
+        for column in ["waiver_reason", "waiver_approver", "waiver_expires"] {
+            assert_eq!(row[column], "", "{column} on {}", row["result_id"]);
+        }
+    }
+
+    // A waiver whose reason and approver read as formulas.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("w.json");
+    std::fs::write(
+        &file,
+        r#"{"waivers": [{"policy": "console-password-requires-mfa",
+            "subject": "arn:aws:iam::123456789012:user/bob",
+            "reason": "=HYPERLINK(\"http://x\",\"ok\")", "approver": "@SUM(1)",
+            "expires": "2099-01-01"}]}"#,
+    )
+    .unwrap();
+    let out = run(&[
+        "evaluate",
+        "snapshots/demo",
+        "--waivers",
+        file.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let rows = csv_rows(&stdout(&out));
+    let bob = rows.iter().find(|r| r["status"] == "waived").unwrap();
+    assert_eq!(bob["waiver_reason"], "'=HYPERLINK(\"http://x\",\"ok\")");
+    assert_eq!(bob["waiver_approver"], "'@SUM(1)");
+    assert_eq!(bob["waiver_expires"], "2099-01-01");
+}
+
 // ----------------------------------------------------------- Markdown
 
 /// Cells of a Markdown table row: split on pipes not escaped by a backslash.

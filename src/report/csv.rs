@@ -3,7 +3,15 @@
 //! The columns ([`COLUMNS`]) are stable: new ones are only ever appended.
 //! The file is RFC 4180 (written by the `csv` crate: comma-separated, CRLF
 //! line ends, fields with commas, quotes or line breaks quoted, quotes
-//! doubled), UTF-8 without a BOM.
+//! doubled), UTF-8, starting with a byte-order mark (U+FEFF): Excel on
+//! Windows reads a CSV without one in the machine's ANSI code page and
+//! garbles non-ASCII IAM names. RFC 4180 readers that know UTF-8 (Python's
+//! `utf-8-sig`, the `csv` crate, LibreOffice, pandas) skip it; a reader that
+//! does not sees it at the start of the first header name, `account`.
+//!
+//! `as_of` is the as-of time of the result's snapshot (the account's, in an
+//! organization), empty when the snapshot has none; the `waiver_*` columns
+//! are the waiver that covers a `waived` result, empty on other rows.
 //!
 //! IAM names are opaque evidence and may start with `=`, `+`, `-` or `@`,
 //! which a spreadsheet would run as a formula (CSV injection). Every cell
@@ -15,9 +23,13 @@
 //! character is one of those seven.
 
 use super::Report;
+use crate::results::Finding;
+
+/// The UTF-8 byte-order mark the file starts with.
+pub const BOM: char = '\u{feff}';
 
 /// The header row, in order.
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 21] = [
     "account",
     "policy",
     "title",
@@ -35,6 +47,10 @@ pub const COLUMNS: [&str; 17] = [
     "policy_version",
     "result_id",
     "benchmark_control",
+    "as_of",
+    "waiver_reason",
+    "waiver_approver",
+    "waiver_expires",
 ];
 
 /// Characters that make a spreadsheet read a cell as a formula (or, for tab,
@@ -50,14 +66,16 @@ pub fn neutralize(cell: &str) -> String {
 }
 
 pub fn render(report: &Report) -> String {
+    let mut bom = [0; 3];
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+        .from_writer(BOM.encode_utf8(&mut bom).as_bytes().to_vec());
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(report.results.len() + 1);
     rows.push(COLUMNS.iter().map(|c| c.to_string()).collect());
     for r in &report.results {
         let policy = report.policy(&r.policy);
         let location = r.location.as_ref();
+        let waiver = r.labels.waiver.as_deref();
         rows.push(vec![
             r.account.to_string(),
             r.policy.to_string(),
@@ -85,6 +103,10 @@ pub fn render(report: &Report) -> String {
                 .as_deref()
                 .unwrap_or_default()
                 .to_string(),
+            as_of(report, r).unwrap_or_default().to_string(),
+            waiver.map(|w| w.reason.clone()).unwrap_or_default(),
+            waiver.map(|w| w.approver.clone()).unwrap_or_default(),
+            waiver.map(|w| w.expires.clone()).unwrap_or_default(),
         ]);
     }
     for row in rows {
@@ -95,6 +117,19 @@ pub fn render(report: &Report) -> String {
     let bytes = writer.into_inner().unwrap_or_default();
     // Every cell is a Rust string, so the bytes are UTF-8.
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The as-of time of the snapshot a result comes from: the lone snapshot's,
+/// or in an organization the one of the result's account (one snapshot per
+/// account: the report refuses two).
+fn as_of<'a>(report: &'a Report, r: &Finding) -> Option<&'a str> {
+    let snapshot = match report.snapshots.as_slice() {
+        [only] => Some(only),
+        all => all
+            .iter()
+            .find(|s| s.account.as_deref() == Some(&*r.account)),
+    };
+    snapshot.and_then(|s| s.as_of.as_deref())
 }
 
 #[cfg(test)]
