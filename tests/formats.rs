@@ -461,6 +461,87 @@ fn sarif_for_an_envelope_points_at_content_and_for_an_org_prefixes_the_account_f
     }
 }
 
+#[test]
+fn sarif_rules_carry_github_security_severity() {
+    for (_, path) in FIXTURES {
+        let log: Value = serde_json::from_str(&render(path, "sarif")).unwrap();
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        for rule in rules {
+            let severity = rule["properties"]["severity"].as_str().unwrap();
+            let score: f64 = rule["properties"]["security-severity"]
+                .as_str()
+                .expect("security-severity is a numeric string")
+                .parse()
+                .unwrap();
+            // GitHub's bands: >= 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+            let band = match score {
+                s if s >= 9.0 => "critical",
+                s if s >= 7.0 => "high",
+                s if s >= 4.0 => "medium",
+                s if s >= 0.1 => "low",
+                _ => "info",
+            };
+            assert_eq!(band, severity, "{}", rule["id"]);
+        }
+    }
+}
+
+#[test]
+fn sarif_artifact_uris_are_relative_to_a_described_evidence_base() {
+    for (_, path) in FIXTURES {
+        let log: Value = serde_json::from_str(&render(path, "sarif")).unwrap();
+        let run = &log["runs"][0];
+        let base = &run["originalUriBaseIds"]["EVIDENCE"];
+        assert!(base["description"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("evaluate"));
+        // No absolute path of the machine that made the report.
+        assert!(base.get("uri").is_none(), "{path}: {base}");
+        let mut locations: Vec<&Value> = run["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["location"])
+            .collect();
+        for r in run["results"].as_array().unwrap() {
+            if let Some(l) = r["locations"][0]["physicalLocation"].get("artifactLocation") {
+                locations.push(l);
+            }
+        }
+        // Every artifact, and every result that names a file, is checked.
+        let artifacts = run["artifacts"].as_array().unwrap().len();
+        assert!(artifacts > 0, "{path}");
+        if !run["results"].as_array().unwrap().is_empty() {
+            assert!(
+                locations.len() > artifacts,
+                "{path}: no result location checked"
+            );
+        }
+        for l in locations {
+            assert_eq!(l["uriBaseId"], "EVIDENCE", "{path}: {l}");
+            let uri = l["uri"].as_str().unwrap();
+            assert!(!uri.starts_with('/') && !uri.contains(':'), "{path}: {uri}");
+        }
+        assert!(run["tool"]["driver"].get("informationUri").is_none());
+    }
+}
+
+#[test]
+fn sarif_automation_id_is_a_category_per_account_or_organization() {
+    let id = |path: &str| {
+        let log: Value = serde_json::from_str(&render(path, "sarif")).unwrap();
+        log["runs"][0]["automationDetails"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(id("snapshots/demo"), "iam-audit/123456789012/");
+    assert_eq!(id("snapshots/org"), "iam-audit/organization/");
+}
+
 // -------------------------------------------------------------- JUnit
 
 #[derive(Default, Debug, PartialEq)]

@@ -7,7 +7,9 @@
 //!   policy id, `name` = the id in PascalCase, `shortDescription` = the
 //!   title, `help` = the remediation, `defaultConfiguration.level` from the
 //!   severity (critical/high → `error`, medium → `warning`, low/info →
-//!   `note`), severity, version and CIS references in `properties`.
+//!   `note`), severity, version and CIS references in `properties`, and
+//!   `properties.security-severity`, the score GitHub code scanning reads to
+//!   rank an alert ([`security_severity`]).
 //! - one **result per `fail`**, at the rule's level.
 //! - an **`error`** result (the evidence for a path does not decode, or Cedar
 //!   could not evaluate) is also a result, with `kind: fail` and level
@@ -18,7 +20,8 @@
 //!   show it as suppressed rather than open. Passes, `not-evaluated` and
 //!   `not-applicable` results are not SARIF results (they are in the JSON).
 //! - **locations**: the evidence file (`artifactLocation.uri`, relative, as
-//!   the report's `evidence[].path`, percent-encoded) with, for a bare
+//!   the report's `evidence[].path`, percent-encoded, with `uriBaseId`
+//!   `EVIDENCE`) with, for a bare
 //!   credential report, the `region.startLine` of the user's row; for JSON
 //!   evidence, the JSON pointer as a logical location (kind `member`); the
 //!   subject ARN is always a logical location (kind `resource`). An
@@ -26,6 +29,19 @@
 //! - `partialFingerprints["iamAuditResultId/v1"]` is the result's stable `id`,
 //!   so code-scanning tools track a finding across runs.
 //! - `artifacts` lists every evidence file with its SHA-256 and size.
+//! - `originalUriBaseIds.EVIDENCE` is the folder given to `evaluate`, the
+//!   base of every artifact URI. It has a `description` and no `uri`: the
+//!   report never holds an absolute path of the machine that made it (it
+//!   must be the same bytes wherever it is made), and SARIF 2.1.0 §3.14.14
+//!   lets a base without `uri` be resolved by the consumer (an upload step
+//!   that knows where the evidence sits in its repository).
+//! - `automationDetails.id` is `iam-audit/<account id>/` for one account
+//!   and `iam-audit/organization/` for an organization: the category code
+//!   scanning keeps analyses apart by, so each account's alerts are tracked
+//!   on their own and a rerun replaces the previous run of the same scope.
+//! - The driver has no `informationUri`: the project publishes no URL
+//!   (`Cargo.toml` has no `repository` or `homepage`), and a relative
+//!   reference would not resolve anywhere the log is read.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Map, Value};
@@ -45,6 +61,24 @@ const URI_PATH: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~')
     .remove(b'/');
+
+/// The base every artifact URI is relative to (`originalUriBaseIds`).
+pub const EVIDENCE_BASE: &str = "EVIDENCE";
+
+/// `properties.security-severity` of a rule: a CVSS-like score from 0.0 to
+/// 10.0, as a string, which GitHub code scanning maps back to a severity
+/// (9.0 and over critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low). The
+/// values sit inside each band so critical and high alerts no longer look
+/// alike; `info` is 0.0, below every band.
+pub fn security_severity(severity: &str) -> &'static str {
+    match severity {
+        "critical" => "9.5",
+        "high" => "8.0",
+        "medium" => "5.5",
+        "low" => "3.0",
+        _ => "0.0",
+    }
+}
 
 /// SARIF level of a severity.
 pub fn level(severity: &str) -> &'static str {
@@ -68,7 +102,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|e| {
             json!({
-                "location": { "uri": uri(&e.path) },
+                "location": artifact_location(&e.path),
                 "length": e.bytes,
                 "hashes": { "sha-256": e.sha256 },
                 "properties": { "kind": e.kind },
@@ -97,6 +131,14 @@ pub fn render(report: &Report) -> String {
                     "rules": rules,
                 }
             },
+            "automationDetails": { "id": automation_id(report) },
+            "originalUriBaseIds": {
+                EVIDENCE_BASE: {
+                    "description": {
+                        "text": "The folder given to `iam-audit evaluate` (for a single file, the folder that holds it); every artifact URI is relative to it."
+                    }
+                }
+            },
             "artifacts": artifacts,
             "results": results,
             "columnKind": "unicodeCodePoints",
@@ -116,6 +158,10 @@ fn rule(p: &PolicyEntry) -> Value {
         .unwrap_or_else(|| "No remediation is given for this control.".into());
     let mut properties = Map::new();
     properties.insert("severity".into(), json!(p.severity));
+    properties.insert(
+        "security-severity".into(),
+        json!(security_severity(p.severity.as_str())),
+    );
     properties.insert("version".into(), json!(p.version));
     properties.insert("source".into(), json!(p.source));
     properties.insert("requires".into(), json!(p.requires));
@@ -207,7 +253,7 @@ fn location(report: &Report, r: &Finding) -> Value {
     let mut location = Map::new();
     if let Some(file) = file {
         let mut physical = Map::new();
-        physical.insert("artifactLocation".into(), json!({ "uri": uri(&file) }));
+        physical.insert("artifactLocation".into(), artifact_location(&file));
         if let Some(region) = region {
             physical.insert("region".into(), region);
         }
@@ -246,6 +292,28 @@ fn account_evidence(report: &Report, r: &Finding) -> Option<String> {
         .map(|e| e.path.clone())
 }
 
+/// An evidence file's `artifactLocation`: its URI relative to the
+/// [`EVIDENCE_BASE`].
+fn artifact_location(path: &str) -> Value {
+    json!({ "uri": uri(path), "uriBaseId": EVIDENCE_BASE })
+}
+
+/// `automationDetails.id`: `iam-audit/<account id>/` for one snapshot whose
+/// account is known, else `iam-audit/organization/` (several accounts) or
+/// `iam-audit/` (an account the evidence does not name). The trailing `/`
+/// makes it a category with no run id (SARIF 2.1.0 §3.17.4), so the id is the
+/// same on every run of the same scope.
+fn automation_id(report: &Report) -> String {
+    match report.snapshots.as_slice() {
+        [only] => match &only.account {
+            Some(account) => format!("iam-audit/{account}/"),
+            None => "iam-audit/".into(),
+        },
+        [] => "iam-audit/".into(),
+        _ => "iam-audit/organization/".into(),
+    }
+}
+
 /// A relative path as a URI reference.
 fn uri(path: &str) -> String {
     utf8_percent_encode(path, URI_PATH).to_string()
@@ -276,6 +344,16 @@ mod tests {
         assert_eq!(level("medium"), "warning");
         assert_eq!(level("low"), "note");
         assert_eq!(level("info"), "note");
+    }
+
+    #[test]
+    fn severities_map_to_github_security_severity_bands() {
+        let score = |s| security_severity(s).parse::<f64>().unwrap();
+        assert!(score("critical") >= 9.0);
+        assert!((7.0..9.0).contains(&score("high")));
+        assert!((4.0..7.0).contains(&score("medium")));
+        assert!((0.1..4.0).contains(&score("low")));
+        assert_eq!(score("info"), 0.0);
     }
 
     #[test]
