@@ -145,15 +145,21 @@ fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
 }
 
 #[test]
-fn csv_starts_with_a_byte_order_mark_and_appends_the_new_columns_after_benchmark_control() {
+fn csv_byte_order_mark_on_request_and_new_columns_after_benchmark_control() {
     for (_, path) in FIXTURES {
+        // By default the header's first bytes are `account`, as before.
         let text = render(path, "csv");
+        assert!(text.starts_with("account,policy,"), "{path}");
+        // `--csv-bom`: one byte-order mark, then the same bytes.
+        let out = run(&["evaluate", path, "--format", "csv", "--csv-bom"]);
+        let with_bom = stdout(&out);
         assert!(
-            text.as_bytes().starts_with(b"\xEF\xBB\xBFaccount,policy,"),
+            with_bom
+                .as_bytes()
+                .starts_with(b"\xEF\xBB\xBFaccount,policy,"),
             "{path}"
         );
-        // Only one BOM: a reader that skips it gets a clean header.
-        assert!(!text[3..].contains('\u{feff}'), "{path}");
+        assert_eq!(&with_bom[3..], text, "{path}");
     }
     let columns = iam_audit::report::csv::COLUMNS;
     let last_old = columns

@@ -267,6 +267,10 @@ pub struct EvaluateArgs {
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With `--format csv`: start the file with a UTF-8 byte-order mark, so that Excel on
+    /// Windows reads non-ASCII names correctly.
+    #[arg(long)]
+    pub csv_bom: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// The time the evidence describes: RFC 3339 (`2026-01-31T12:00:00Z`) or a date (`2026-01-31`, midnight UTC).

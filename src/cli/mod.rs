@@ -58,7 +58,10 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
                 min_severity: args.min_severity.map(|s| s.severity()),
             },
             format: args.format,
-            style: table_style(color, args.output.is_some()),
+            style: table::Style {
+                csv_bom: args.csv_bom,
+                ..table_style(color, args.output.is_some())
+            },
             output: args.output,
         }),
         Command::Validate(args) => commands::Command::Validate(args.options()),
@@ -191,6 +194,7 @@ fn table_style(color: ColorWhen, to_file: bool) -> table::Style {
     table::Style {
         color,
         width: Some(width.max(MIN_WIDTH)),
+        csv_bom: false,
     }
 }
 

@@ -3,11 +3,12 @@
 //! The columns ([`COLUMNS`]) are stable: new ones are only ever appended.
 //! The file is RFC 4180 (written by the `csv` crate: comma-separated, CRLF
 //! line ends, fields with commas, quotes or line breaks quoted, quotes
-//! doubled), UTF-8, starting with a byte-order mark (U+FEFF): Excel on
-//! Windows reads a CSV without one in the machine's ANSI code page and
-//! garbles non-ASCII IAM names. RFC 4180 readers that know UTF-8 (Python's
-//! `utf-8-sig`, the `csv` crate, LibreOffice, pandas) skip it; a reader that
-//! does not sees it at the start of the first header name, `account`.
+//! doubled), UTF-8. With `--csv-bom` it starts with a byte-order mark
+//! (U+FEFF): Excel on Windows reads a CSV without one in the machine's ANSI
+//! code page and garbles non-ASCII IAM names. It is an option because a
+//! reader that does not expect it sees it at the start of the first header
+//! name, `account` (Python's `utf-8-sig`, the `csv` crate, LibreOffice and
+//! pandas skip it).
 //!
 //! `as_of` is the as-of time of the result's snapshot (the account's, in an
 //! organization), empty when the snapshot has none; the `waiver_*` columns
@@ -25,7 +26,7 @@
 use super::Report;
 use crate::results::Finding;
 
-/// The UTF-8 byte-order mark the file starts with.
+/// The UTF-8 byte-order mark the file starts with under `--csv-bom`.
 pub const BOM: char = '\u{feff}';
 
 /// The header row, in order.
@@ -65,11 +66,17 @@ pub fn neutralize(cell: &str) -> String {
     }
 }
 
-pub fn render(report: &Report) -> String {
-    let mut bom = [0; 3];
+/// The CSV of a report; `bom`: start with a UTF-8 byte-order mark.
+pub fn render(report: &Report, bom: bool) -> String {
+    let mut start = [0; 3];
+    let start = if bom {
+        BOM.encode_utf8(&mut start).as_bytes().to_vec()
+    } else {
+        Vec::new()
+    };
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
-        .from_writer(BOM.encode_utf8(&mut bom).as_bytes().to_vec());
+        .from_writer(start);
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(report.results.len() + 1);
     rows.push(COLUMNS.iter().map(|c| c.to_string()).collect());
     for r in &report.results {

@@ -74,7 +74,7 @@ pub fn write(
     let text = match format {
         Format::Json => return json::write(report, out),
         Format::Table => table::render(report, style),
-        Format::Csv => csv::render(report),
+        Format::Csv => csv::render(report, style.csv_bom),
         Format::Markdown => markdown::render(report),
         Format::Sarif => sarif::render(report),
         Format::Junit => junit::render(report),

@@ -19,6 +19,9 @@ pub struct Style {
     /// The width tables wrap to (the command line gives the terminal's,
     /// `COLUMNS`, or 100 for a pipe or a file); `None`: never wrapped.
     pub width: Option<u16>,
+    /// `--csv-bom`: the CSV starts with a UTF-8 byte-order mark. A choice
+    /// of how the report is written, like the two above, kept with them.
+    pub csv_bom: bool,
 }
 
 pub fn render(report: &Report, style: Style) -> String {
