@@ -406,18 +406,38 @@ fn findings(report: &Report, out: &mut String) {
             out,
             "<td class=\"subject\">{}{principal}</td><td>{}",
             escape(&r.subject),
-            escape(&r.message)
+            with_code(&r.message)
         );
         if let Some(fix) = remediation {
             let _ = write!(
                 out,
                 "<div class=\"fix\"><b>Remediation:</b> {}</div>",
-                escape(fix)
+                with_code(fix)
             );
         }
         let _ = writeln!(out, "</td><td class=\"where\">{}</td></tr>", location(r));
     }
     out.push_str("</tbody>\n</table>\n<p id=\"none\" hidden>No result matches these filters.</p>\n</section>\n");
+}
+
+/// Text escaped for HTML, with each `` `quoted` `` name shown as code, as
+/// the messages and remediations write names and commands. A backtick
+/// without its pair stays as it is.
+fn with_code(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        let paired = i % 2 == 1 && i + 1 < parts.len();
+        if paired {
+            let _ = write!(out, "<code>{}</code>", escape(part));
+        } else {
+            if i % 2 == 1 {
+                out.push('`');
+            }
+            out.push_str(&escape(part));
+        }
+    }
+    out
 }
 
 fn location(r: &Finding) -> String {
@@ -504,6 +524,17 @@ fn scope(report: &Report, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_names_show_as_code_and_stay_escaped() {
+        assert_eq!(
+            with_code("trusts `arn:<x>` and `y`; odd ` left"),
+            "trusts <code>arn:&lt;x&gt;</code> and <code>y</code>; odd ` left"
+        );
+        assert_eq!(with_code("no quotes"), "no quotes");
+        assert_eq!(with_code("`"), "`");
+        assert_eq!(with_code("``"), "<code></code>");
+    }
 
     #[test]
     fn escapes_markup_in_text_and_attributes() {
