@@ -791,7 +791,17 @@ fn html_in_a_real_browser_shows_the_right_counts_and_runs_no_evidence() {
         );
         let expected = failing_count(&report, "support-role-trust-requires-mfa");
         assert_eq!(shown(&high_fail), expected, "{name}: control filter");
+        // A malformed part of the fragment is skipped; the others apply.
+        let malformed = dump_dom(&browser, &format!("{url}#q=%E0%A4%A&status=fail"));
+        assert_eq!(shown(&malformed), n("fail"), "{name}: malformed fragment");
     }
+    // The text filter searches the finding too, not only the subject.
+    let file = tmp.path().join("demo.html");
+    let url = format!("file://{}", file.display());
+    let searched = dump_dom(&browser, &format!("{url}#q=BoolIfExists"));
+    let found = shown(&searched);
+    assert!(found >= 1, "no row found by its finding's text");
+    assert!(found < json("snapshots/demo")["summary"]["total"].as_u64().unwrap());
 }
 
 fn failing_count(report: &Value, policy: &str) -> u64 {

@@ -8,8 +8,10 @@
 //! Layout: the summary at a glance (a card per status, clickable to filter),
 //! a stacked bar per control, the results (failures first, then errors, not
 //! evaluated, waived, not applicable, passes) with filters by status,
-//! severity, control and subject text (also settable in the URL:
-//! `report.html#status=fail&severity=high&control=<id>`), each with its
+//! severity, control and text searched in the whole row (written to and read
+//! from the URL, so a filtered view can be shared:
+//! `report.html#status=fail&severity=high&control=<id>&q=<text>`; a
+//! malformed fragment part is skipped), each with its
 //! evidence message, location and the control's remediation, then the scope
 //! (as-of time and source, policy pack, snapshots, evidence files with
 //! SHA-256, controls with versions, warnings). Without JavaScript every
@@ -126,14 +128,32 @@ const SCRIPT: &str = r##"
     }
     return false;
   }
+  // A malformed fragment (`#q=%E0%A4%A`) is skipped, never thrown on:
+  // a throw here would leave every row shown under filters that look set.
+  function decode(s) {
+    try { return decodeURIComponent(s); } catch (e) { return null; }
+  }
   function readHash() {
     var parts = window.location.hash.replace(/^#/, "").split("&");
     for (var i = 0; i < parts.length; i++) {
       var kv = parts[i].split("=");
-      var key = decodeURIComponent(kv[0] || "");
-      var value = decodeURIComponent(kv.slice(1).join("=") || "");
+      var key = decode(kv[0] || "");
+      var value = decode(kv.slice(1).join("=") || "");
+      if (key === null || value === null) { continue; }
       if (filters.hasOwnProperty(key) && has(filters[key], value)) { filters[key].value = value; }
       if (key === "q") { text.value = value; }
+    }
+  }
+  // The filters as a fragment, so that a filtered view can be shared.
+  function writeHash() {
+    var parts = [];
+    for (var key in filters) {
+      if (filters.hasOwnProperty(key) && filters[key].value) { parts.push(key + "=" + encodeURIComponent(filters[key].value)); }
+    }
+    if (text.value) { parts.push("q=" + encodeURIComponent(text.value)); }
+    var hash = parts.length ? "#" + parts.join("&") : "";
+    if (hash !== window.location.hash && window.history && window.history.replaceState) {
+      try { window.history.replaceState(null, "", hash || window.location.pathname + window.location.search); } catch (e) { /* a file: URL may refuse; the view still filters */ }
     }
   }
   function apply() {
@@ -144,7 +164,9 @@ const SCRIPT: &str = r##"
       for (var key in filters) {
         if (filters.hasOwnProperty(key) && filters[key].value && row.getAttribute("data-" + key) !== filters[key].value) { ok = false; }
       }
-      if (ok && q && row.querySelector(".subject").textContent.toLowerCase().indexOf(q) < 0) { ok = false; }
+      // The text filter searches the whole row: control, subject,
+      // principal, finding and evidence.
+      if (ok && q && row.textContent.toLowerCase().indexOf(q) < 0) { ok = false; }
       row.hidden = !ok;
       if (ok) { n++; }
     });
@@ -152,15 +174,16 @@ const SCRIPT: &str = r##"
     shown.setAttribute("data-shown", String(n));
     none.hidden = n > 0;
   }
+  function changed() { apply(); writeHash(); }
   for (var key in filters) {
-    if (filters.hasOwnProperty(key)) { filters[key].addEventListener("change", apply); }
+    if (filters.hasOwnProperty(key)) { filters[key].addEventListener("change", changed); }
   }
-  text.addEventListener("input", apply);
+  text.addEventListener("input", changed);
   Array.prototype.forEach.call(document.querySelectorAll(".card[data-status]"), function (card) {
     card.addEventListener("click", function () {
       var value = card.getAttribute("data-status");
       filters.status.value = filters.status.value === value ? "" : value;
-      apply();
+      changed();
       document.getElementById("findings").scrollIntoView();
     });
   });
