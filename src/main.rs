@@ -61,6 +61,14 @@ fn main() -> ExitCode {
             print_notes();
         }
         output::write(&outcome.output, outcome.destination.as_deref())?;
+        // Several `-o`: the same report in each file's format.
+        if let commands::Output::Report { report, style, .. } = &outcome.output {
+            for (format, path) in &outcome.more_destinations {
+                output::write_with(Some(path), |w| {
+                    iam_audit::report::write(report, *format, *style, w)
+                })?;
+            }
+        }
         if notes_last {
             print_notes();
         }

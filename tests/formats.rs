@@ -812,3 +812,73 @@ fn failing_count(report: &Value, policy: &str) -> u64 {
         .filter(|r| r["policy"] == policy && r["status"] == "fail")
         .count() as u64
 }
+
+/// Several `-o` in one run: each file in the format its extension names,
+/// byte for byte what a run of that format alone writes; an extension that
+/// names no format is refused before anything is evaluated or written.
+#[test]
+fn several_outputs_in_one_run_equal_one_run_per_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let at = |name: &str| tmp.path().join(name).to_str().unwrap().to_string();
+    let files = [
+        ("r.json", "json"),
+        ("r.sarif", "sarif"),
+        ("r.xml", "junit"),
+        ("r.md", "markdown"),
+        ("r.csv", "csv"),
+        ("r.html", "html"),
+        ("r.txt", "table"),
+    ];
+    let mut args = vec!["evaluate".to_string(), "snapshots/demo".to_string()];
+    for (name, _) in files {
+        args.push("-o".into());
+        args.push(at(name));
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&argv);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    for (name, format) in files {
+        let alone = at(&format!("alone-{name}"));
+        let single = run(&[
+            "evaluate",
+            "snapshots/demo",
+            "--format",
+            format,
+            "-o",
+            &alone,
+        ]);
+        assert_eq!(single.status.code(), Some(1));
+        assert_eq!(
+            std::fs::read(at(name)).unwrap(),
+            std::fs::read(&alone).unwrap(),
+            "{name}"
+        );
+    }
+
+    let refused = run(&[
+        "evaluate",
+        "snapshots/demo",
+        "-o",
+        &at("x.json"),
+        "-o",
+        &at("x.pdf"),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("`.pdf` names none"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!tmp.path().join("x.json").exists());
+    let twice = run(&[
+        "evaluate",
+        "snapshots/demo",
+        "-o",
+        &at("y.json"),
+        "-o",
+        &at("y.json"),
+    ]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(stderr(&twice).contains("is given twice"));
+}

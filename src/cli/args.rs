@@ -264,9 +264,11 @@ pub struct EvaluateArgs {
     /// Output format.
     #[arg(long, value_enum, ignore_case = true, default_value = "table")]
     pub format: Format,
-    /// Write the report to FILE (atomically) instead of stdout.
+    /// Write the report to FILE (atomically) instead of stdout. Repeatable: with several, each
+    /// file's format comes from its extension (`.json`, `.sarif`, `.xml` for JUnit, `.md`, `.csv`,
+    /// `.html`, `.txt` for the table), and the evidence is evaluated once.
     #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
     /// With `--format csv`: start the file with a UTF-8 byte-order mark, so that Excel on
     /// Windows reads non-ASCII names correctly.
     #[arg(long)]

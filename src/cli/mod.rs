@@ -17,7 +17,9 @@ use clap::CommandFactory;
 
 use crate::commands::{self, completions, diff, evaluate, explain, man, policies, test, verify};
 use crate::error::Error;
-use crate::report::table;
+use std::path::PathBuf;
+
+use crate::report::{table, Format};
 use crate::text::{escape_lines, escape_text};
 use args::{Cli, ColorWhen, Command, TableOrJson};
 
@@ -38,32 +40,40 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
         command,
     } = cli;
     Ok(match command {
-        Command::Evaluate(args) => commands::Command::Evaluate(evaluate::Options {
-            policies: args.policy.options(),
-            intake: args.intake.intake(args.max_input_size),
-            stdout_is_terminal: args.output.is_none() && std::io::stdout().is_terminal(),
-            paths: args.paths,
-            as_of: args.as_of,
-            waivers: args.waivers,
-            jobs: args.jobs.map(usize::from),
-            progress: !quiet && std::io::stderr().is_terminal(),
-            thresholds: crate::model::Thresholds::from_settings(&args.thresholds)
-                .map_err(Error::Usage)?,
-            benchmark: args.benchmark,
-            limits: files::Limits {
-                max_input_size: args.max_input_size,
-            },
-            exit_policy: crate::results::ExitPolicy {
-                statuses: args.fail_on.iter().map(|s| s.status()).collect(),
-                min_severity: args.min_severity.map(|s| s.severity()),
-            },
-            format: args.format,
-            style: table::Style {
-                csv_bom: args.csv_bom,
-                ..table_style(color, args.output.is_some())
-            },
-            output: args.output,
-        }),
+        Command::Evaluate(args) => {
+            let Outputs {
+                format,
+                first: output,
+                more,
+            } = outputs(args.format, args.output)?;
+            commands::Command::Evaluate(evaluate::Options {
+                policies: args.policy.options(),
+                intake: args.intake.intake(args.max_input_size),
+                stdout_is_terminal: output.is_none() && std::io::stdout().is_terminal(),
+                paths: args.paths,
+                as_of: args.as_of,
+                waivers: args.waivers,
+                jobs: args.jobs.map(usize::from),
+                progress: !quiet && std::io::stderr().is_terminal(),
+                thresholds: crate::model::Thresholds::from_settings(&args.thresholds)
+                    .map_err(Error::Usage)?,
+                benchmark: args.benchmark,
+                limits: files::Limits {
+                    max_input_size: args.max_input_size,
+                },
+                exit_policy: crate::results::ExitPolicy {
+                    statuses: args.fail_on.iter().map(|s| s.status()).collect(),
+                    min_severity: args.min_severity.map(|s| s.severity()),
+                },
+                format,
+                style: table::Style {
+                    csv_bom: args.csv_bom,
+                    ..table_style(color, output.is_some())
+                },
+                output,
+                more_outputs: more,
+            })
+        }
         Command::Validate(args) => commands::Command::Validate(args.options()),
         Command::Entities(args) => commands::Command::Entities(commands::OneSnapshot {
             intake: args.intake.intake(files::DEFAULT_MAX_INPUT_SIZE),
@@ -177,6 +187,55 @@ pub fn clap_color(args: impl IntoIterator<Item = std::ffi::OsString>) -> clap::C
 /// [`PIPE_WIDTH`] (the same bytes whatever the environment); stdout gets
 /// `COLUMNS` when it is set, else the terminal's width, else (a pipe)
 /// [`PIPE_WIDTH`].
+/// Where `evaluate` writes: the first output (stdout without `-o`) and
+/// the others, each with its format.
+struct Outputs {
+    format: Format,
+    first: Option<PathBuf>,
+    more: Vec<(Format, PathBuf)>,
+}
+
+/// `evaluate`'s outputs: with one `-o` (or none) the `--format`; with
+/// several, each file's format from its extension, checked before anything
+/// is read.
+fn outputs(format: Format, files: Vec<PathBuf>) -> Result<Outputs, Error> {
+    if files.len() <= 1 {
+        return Ok(Outputs {
+            format,
+            first: files.into_iter().next(),
+            more: Vec::new(),
+        });
+    }
+    let mut all = Vec::new();
+    for file in files {
+        if all.iter().any(|(_, f): &(Format, PathBuf)| *f == file) {
+            return Err(Error::Usage(format!(
+                "`-o {}` is given twice",
+                escape_text(&file.display().to_string())
+            )));
+        }
+        let ext = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let Some(f) = Format::of_extension(&ext) else {
+            return Err(Error::Usage(format!(
+                "`-o {}`: with several `-o`, each file's extension names its format, and `.{}` names none (`.json`, `.sarif`, `.xml` for JUnit, `.md`, `.csv`, `.html`, `.txt` for the table)",
+                escape_text(&file.display().to_string()),
+                escape_text(&ext)
+            )));
+        };
+        all.push((f, file));
+    }
+    let (format, first) = all.remove(0);
+    Ok(Outputs {
+        format,
+        first: Some(first),
+        more: all,
+    })
+}
+
 fn table_style(color: ColorWhen, to_file: bool) -> table::Style {
     let terminal = !to_file && std::io::stdout().is_terminal();
     let color = match color {

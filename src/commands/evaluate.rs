@@ -41,6 +41,8 @@ pub struct Options {
     pub format: Format,
     pub style: table::Style,
     pub output: Option<PathBuf>,
+    /// The report in other formats to other files (several `-o`).
+    pub more_outputs: Vec<(Format, PathBuf)>,
     /// stdout is a terminal (and no `-o`): a table shown there holds the
     /// warnings, and stderr does not repeat them.
     pub stdout_is_terminal: bool,
@@ -65,6 +67,7 @@ impl Options {
             format: Format::Json,
             style: table::Style::default(),
             output: None,
+            more_outputs: Vec::new(),
             stdout_is_terminal: false,
         }
     }
@@ -120,6 +123,7 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
             style: options.style,
         },
         destination: options.output,
+        more_destinations: options.more_outputs,
         code,
     })
 }
@@ -152,10 +156,14 @@ pub fn evaluate(options: &Options, recorded: Option<WaiverSet>) -> Result<Evalua
     let read = sources
         .iter()
         .flat_map(|s| s.files.iter().map(|(_, path)| path.as_path()));
-    files::refuse_overwriting(
-        options.output.as_deref(),
-        read.chain(options.waivers.as_deref()),
-    )?;
+    let inputs: Vec<&std::path::Path> = read.chain(options.waivers.as_deref()).collect();
+    for destination in options
+        .output
+        .iter()
+        .chain(options.more_outputs.iter().map(|(_, p)| p))
+    {
+        files::refuse_overwriting(Some(destination), inputs.iter().copied())?;
+    }
     let threads = Threads::new(options.jobs);
     let progress = Bar::new(sources.len(), options.progress && multi);
     let run = Run {

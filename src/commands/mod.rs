@@ -56,6 +56,9 @@ pub struct Outcome {
     pub output: Output,
     /// Where the output goes: a file (written atomically), else stdout.
     pub destination: Option<PathBuf>,
+    /// A report's output also goes to these files, each in its format
+    /// (several `-o`).
+    pub more_destinations: Vec<(Format, PathBuf)>,
     pub code: u8,
 }
 
@@ -78,6 +81,7 @@ impl Outcome {
             notes: Vec::new(),
             output: Output::Text(text),
             destination: None,
+            more_destinations: Vec::new(),
             code,
         }
     }

@@ -65,6 +65,22 @@ impl Format {
 }
 
 /// Writes `report` in `format` to `out`.
+impl Format {
+    /// The format a file's extension names when several `-o` are given.
+    pub fn of_extension(ext: &str) -> Option<Format> {
+        Some(match ext {
+            "json" => Format::Json,
+            "sarif" => Format::Sarif,
+            "xml" => Format::Junit,
+            "md" | "markdown" => Format::Markdown,
+            "csv" => Format::Csv,
+            "html" | "htm" => Format::Html,
+            "txt" => Format::Table,
+            _ => return None,
+        })
+    }
+}
+
 pub fn write(
     report: &Report,
     format: Format,
