@@ -882,3 +882,90 @@ fn several_outputs_in_one_run_equal_one_run_per_format() {
     assert_eq!(twice.status.code(), Some(2));
     assert!(stderr(&twice).contains("is given twice"));
 }
+
+/// `pdftotext`, for reading back a printed report; required under CI
+/// (`.ci/run` installs `poppler-utils`), else the print test is skipped.
+fn pdftotext() -> Option<PathBuf> {
+    let path = PathBuf::from("/usr/bin/pdftotext");
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("pdftotext is required under CI: `apt-get install poppler-utils` (.ci/run does)");
+    }
+    None
+}
+
+/// The HTML report printed to PDF by headless Chromium keeps what an
+/// auditor files: every result's finding whole, its evidence column, the
+/// table header on every page, and none of the filter widgets.
+#[test]
+fn html_prints_every_finding_and_its_evidence() {
+    let (Some(browser), Some(pdftotext)) = (chromium(), pdftotext()) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let html = tmp.path().join("demo.html");
+    std::fs::write(&html, render("snapshots/demo", "html")).unwrap();
+    let pdf = tmp.path().join("demo.pdf");
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        pdf.exists(),
+        "no PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // `-raw`: the text in the order Chromium wrote it, cell by cell, so a
+    // finding wrapped in its column reads whole.
+    let text = std::process::Command::new(pdftotext)
+        .arg("-raw")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let report = json("snapshots/demo");
+    let results = report["results"].as_array().unwrap();
+    // Every result that is not a pass, its finding whole.
+    for r in results.iter().filter(|r| r["status"] != "pass") {
+        let message: String = r["message"]
+            .as_str()
+            .unwrap()
+            .replace('`', "")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(squeezed.contains(&message), "finding cut: {}", r["message"]);
+    }
+    // The evidence column: one file name per result row (all rows print).
+    let with_file = |file: &str| {
+        results
+            .iter()
+            .filter(|r| r["location"]["file"] == file)
+            .count()
+    };
+    let tail_count = |tail: &str| text.matches(tail).count();
+    assert!(tail_count("report.json") >= with_file("credential-report.json"));
+    assert!(tail_count("details.json") >= with_file("authorization-details.json"));
+    // The header repeats on every page the results table spans.
+    assert!(text.matches("STATUS").count() >= 2, "{text}");
+    // No widgets.
+    assert!(!text.contains("results shown"));
+}

@@ -106,6 +106,21 @@ dl.scope{display:grid;grid-template-columns:160px 1fr;gap:6px 16px;margin:0 0 14
 dl.scope dt{color:var(--muted)}dl.scope dd{margin:0}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:0 0 28px}
 @media (max-width:900px){.cards{grid-template-columns:repeat(3,1fr)}.control{grid-template-columns:1fr}}
+@page{margin:12mm}
+@media print{
+header{background:none;color:#000;padding:0 0 8px}header p{color:#333}
+main{max-width:none;padding:0}
+.filters,#shown,#none{display:none!important}
+.card{cursor:default;break-inside:avoid}
+table{font-size:10px;border:0;width:100%}
+thead{display:table-header-group}
+tr{break-inside:avoid}
+th,td{padding:3px 4px}
+td.subject,td.ctl,td.where{min-width:0;max-width:none;word-break:normal;overflow-wrap:anywhere}
+td.ctl{width:15%}td.subject{width:22%}td.where{width:20%}
+code{font-size:9px;word-break:normal;overflow-wrap:anywhere}
+.control{break-inside:avoid}
+}
 "##;
 
 /// Filters the result rows by the selects (and the URL fragment); shows how
