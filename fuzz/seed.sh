@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-mkdir -p corpus/credential_report corpus/authorization_details corpus/policy_document corpus/snapshot_pipeline
+mkdir -p corpus/credential_report corpus/authorization_details corpus/policy_document corpus/snapshot_pipeline \
+  corpus/waivers corpus/verify_diff
 n=0
 while IFS= read -r -d '' f; do
   n=$((n + 1))
@@ -33,4 +34,24 @@ for d in "$root"/snapshots/demo "$root"/snapshots/compliant "$root"/tests/fixtur
     first=0
   done
 done
+# Waivers files: the fixtures, and one waiver of each kind on its own.
+cp "$root"/tests/fixtures/waivers/*.json corpus/waivers/
+w='"reason": "r", "approver": "a@example.com"'
+printf '{"waivers": [{"policy": "console-password-requires-mfa", "subject": "arn:aws:iam::*:user/?ob", %s, "expires": "2027-01-01"}]}' "$w" > corpus/waivers/glob
+printf '{"waivers": [{"result": "support-role-exists/arn:aws:iam::123456789012:root", %s, "expires": "2026-11-20"}]}' "$w" > corpus/waivers/result
+printf '{"waivers": []}' > corpus/waivers/empty
+# JSON reports, for `diff` and `verify`: written by the tool itself
+# (IAM_AUDIT names a built binary; else `cargo run`). Exit code 1 only says
+# that something failed.
+report() {
+  if [ -n "${IAM_AUDIT:-}" ]; then "$IAM_AUDIT" evaluate --quiet --format json "$@"; else
+    (cd "$root" && cargo run --quiet --locked -- evaluate --quiet --format json "$@"); fi || [ $? -eq 1 ]
+}
+report "$root/snapshots/demo" > corpus/verify_diff/demo.json
+report "$root/snapshots/demo" --as-of 2026-11-20T09:30:00Z --waivers "$root/tests/fixtures/waivers/demo.json" > corpus/verify_diff/demo-waivers.json
+report "$root/snapshots/demo" --benchmark cis-aws-v5.0 > corpus/verify_diff/demo-benchmark.json
+report "$root/snapshots/compliant" > corpus/verify_diff/compliant.json
+report "$root/snapshots/org" > corpus/verify_diff/org.json
+report "$root/tests/fixtures/cis-rich" > corpus/verify_diff/cis-rich.json
+report "$root/tests/fixtures/cis-summary-only" > corpus/verify_diff/cis-summary-only.json
 for t in corpus/*; do echo "$t: $(ls "$t" | wc -l) seeds"; done

@@ -29,6 +29,10 @@ use serde_json::Value;
 
 mod compare;
 
+/// Compares a report's values with a replayed report's, naming each
+/// difference (what `verify` does after the replay).
+pub use compare::reports as compare_reports;
+
 use super::{evaluate, load_pack, Outcome, PolicyOptions};
 use crate::catalogue::Benchmark;
 use crate::cli::files::{self, read_file, Limits};
@@ -683,6 +687,15 @@ fn replay(
         ));
     }
     result.replayed = Some(report.results.len());
+}
+
+/// The report-reading half of [`verify`] on bytes already read (`file` names
+/// them in errors), touching no file: `Err` when the bytes are not a
+/// well-formed JSON report (exit 2); otherwise why the settings it records
+/// cannot be replayed, or `None` when they can. For tests and fuzzing.
+pub fn read_report(file: &str, bytes: &[u8]) -> Result<Option<String>, Error> {
+    let claims = read_claims(file, bytes)?;
+    Ok(Settings::of(&claims.value).err())
 }
 
 /// Reads the report's claims, refusing anything that is not a well-formed
