@@ -32,7 +32,6 @@ use serde::{Deserialize, Serialize};
 
 use super::Outcome;
 use crate::error::{Error, InputError, Location};
-use crate::evidence::schemas::{self, SchemaKind};
 use crate::text::escape_text;
 
 pub struct Options {
@@ -134,14 +133,7 @@ pub fn read_report(path: &Path) -> Result<ReportView, Error> {
 pub fn parse_report(file: &str, bytes: &[u8]) -> Result<ReportView, Error> {
     let help = "`diff` compares two reports written by `iam-audit evaluate --format json`";
     let value = crate::evidence::json::parse_file(file, bytes, help)?;
-    schemas::check(SchemaKind::Report, file, "", &value).map_err(|mut errors| {
-        if let Some(first) = errors.first_mut() {
-            first.help = Some(format!(
-                "{help}; this file does not follow `schemas/report.schema.json`"
-            ));
-        }
-        Error::Input(errors)
-    })?;
+    super::check_report_schema(file, &value, help)?;
     let view: ReportView = serde_json::from_value(value)
         .map_err(|e| Error::Internal(format!("a schema-valid report does not deserialize: {e}")))?;
     let mut seen = BTreeSet::new();

@@ -87,6 +87,21 @@ impl Outcome {
     }
 }
 
+/// Checks a JSON report given to `diff` or `verify` against
+/// `schemas/report.schema.json`; the first error's help says what the
+/// command reads (`help`) and that the file breaks the schema.
+pub fn check_report_schema(file: &str, value: &serde_json::Value, help: &str) -> Result<(), Error> {
+    use crate::evidence::schemas::{self, SchemaKind};
+    schemas::check(SchemaKind::Report, file, "", value).map_err(|mut errors| {
+        if let Some(first) = errors.first_mut() {
+            first.help = Some(format!(
+                "{help}; this file does not follow `schemas/report.schema.json`"
+            ));
+        }
+        Error::Input(errors)
+    })
+}
+
 /// Runs a command.
 pub fn run(command: Command) -> Result<Outcome, Error> {
     match command {

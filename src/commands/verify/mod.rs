@@ -38,7 +38,6 @@ use crate::catalogue::Benchmark;
 use crate::cli::files::{self, read_file, Limits};
 use crate::engine::Selection;
 use crate::error::{Error, InputError, Location};
-use crate::evidence::schemas::{self, SchemaKind};
 use crate::evidence::sha256_hex;
 use crate::evidence::source::{Contents, EvidenceReader};
 use crate::evidence::time::Timestamp;
@@ -719,14 +718,7 @@ fn read_claims(file: &str, bytes: &[u8]) -> Result<Claims, Error> {
             &format!("`schema_version` {SCHEMA_VERSION}: is this an iam-audit JSON report?"),
         ));
     }
-    schemas::check(SchemaKind::Report, file, "", &value).map_err(|mut errors| {
-        if let Some(first) = errors.first_mut() {
-            first.help = Some(format!(
-                "{help}; this file does not follow `schemas/report.schema.json`"
-            ));
-        }
-        Error::Input(errors)
-    })?;
+    super::check_report_schema(file, &value, help)?;
     // The schema holds every shape read below; these are checks all the same.
     let string_at = |item: &Value, pointer: &str, key: &str| -> Result<String, Error> {
         item.get(key)
