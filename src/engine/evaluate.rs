@@ -180,9 +180,14 @@ fn judge_requests(
                 sets.entry(in_scope.clone()).or_insert(set)
             }
         };
-        // For the controls' `@message`s: the entities as Cedar sees them.
-        let principal = entities.get(&uids.principal);
-        let resource = entities.get(&uids.resource);
+        // For the controls' `@message`s: the entities as Cedar sees them,
+        // looked up only when a control in scope writes one.
+        let templated = in_scope.iter().any(|&c| runnable[c].message.is_some());
+        let (principal, resource) = if templated {
+            (entities.get(&uids.principal), entities.get(&uids.resource))
+        } else {
+            (None, None)
+        };
         let decided = match set {
             Ok(set) => decide(&authorizer, req, uids, set, entities),
             Err(why) => Decided {

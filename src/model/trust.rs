@@ -560,14 +560,7 @@ pub fn analysis_cost(doc: &PolicyDocument) -> u64 {
     doc.statements
         .iter()
         .filter(|s| s.effect == Effect::Allow)
-        .map(|s| {
-            let principals = match (&s.principal, &s.not_principal) {
-                (Some(Principal::Keyed(entries)), _) => entries.len() as u64,
-                (None, None) => 0,
-                _ => 1,
-            };
-            principals.saturating_mul(s.conditions.len() as u64 + 1)
-        })
+        .map(|s| principal_values(s).saturating_mul(s.conditions.len() as u64 + 1))
         .fold(0u64, u64::saturating_add)
 }
 
@@ -584,12 +577,18 @@ pub fn principal_count(doc: &PolicyDocument) -> u64 {
     doc.statements
         .iter()
         .filter(|s| s.effect == Effect::Allow)
-        .map(|s| match (&s.principal, &s.not_principal) {
-            (Some(Principal::Keyed(entries)), _) => entries.len() as u64,
-            (None, None) => 0,
-            _ => 1,
-        })
+        .map(principal_values)
         .fold(0u64, u64::saturating_add)
+}
+
+/// How many principal values a statement names (`*` or a `NotPrincipal`
+/// counts one): what its paths multiply by.
+fn principal_values(s: &Statement) -> u64 {
+    match (&s.principal, &s.not_principal) {
+        (Some(Principal::Keyed(entries)), _) => entries.len() as u64,
+        (None, None) => 0,
+        _ => 1,
+    }
 }
 
 /// Whether [`trust_paths`] may analyse `doc`: within IAM's own size limit
