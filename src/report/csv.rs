@@ -12,7 +12,9 @@
 //!
 //! `as_of` is the as-of time of the result's snapshot (the account's, in an
 //! organization), empty when the snapshot has none; the `waiver_*` columns
-//! are the waiver that covers a `waived` result, empty on other rows.
+//! are the waiver that covers a `waived` result, empty on other rows;
+//! `requirements` (under `--benchmark`) the framework requirements the
+//! result gives evidence for, space-separated (`cis-aws-v5.0:1.9`).
 //!
 //! IAM names are opaque evidence and may start with `=`, `+`, `-` or `@`,
 //! which a spreadsheet would run as a formula (CSV injection). Every cell
@@ -30,7 +32,7 @@ use crate::results::Finding;
 pub const BOM: char = '\u{feff}';
 
 /// The header row, in order.
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "account",
     "policy",
     "title",
@@ -52,6 +54,7 @@ pub const COLUMNS: [&str; 21] = [
     "waiver_reason",
     "waiver_approver",
     "waiver_expires",
+    "requirements",
 ];
 
 /// Characters that make a spreadsheet read a cell as a formula (or, for tab,
@@ -114,6 +117,11 @@ pub fn render(report: &Report, bom: bool) -> String {
             waiver.map(|w| w.reason.clone()).unwrap_or_default(),
             waiver.map(|w| w.approver.clone()).unwrap_or_default(),
             waiver.map(|w| w.expires.clone()).unwrap_or_default(),
+            r.labels
+                .requirements
+                .as_deref()
+                .unwrap_or_default()
+                .join(" "),
         ]);
     }
     for row in rows {

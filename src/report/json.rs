@@ -79,6 +79,8 @@ struct Tail<'r> {
     #[serde(skip_serializing_if = "Option::is_none")]
     benchmark: &'r Option<String>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    frameworks: &'r [super::frameworks::FrameworkView],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     layout: &'r [crate::evidence::source::FolderLayout],
     run: &'r RunRecord,
 }
@@ -90,6 +92,7 @@ impl<'r> Tail<'r> {
             waivers: &r.waivers,
             thresholds: &r.thresholds,
             benchmark: &r.benchmark,
+            frameworks: &r.frameworks,
             layout: &r.layout,
             run: &r.run,
         }
@@ -130,6 +133,18 @@ fn write_results(results: &[Box<Finding>], w: &mut impl Write) -> io::Result<()>
         }
         if let Some(number) = &f.labels.benchmark_control {
             more(w, 6, "benchmark_control", number)?;
+        }
+        if let Some(tags) = &f.labels.requirements {
+            w.write_all(b",\n      \"requirements\": ")?;
+            if tags.is_empty() {
+                w.write_all(b"[]")?;
+            } else {
+                for (i, tag) in tags.iter().enumerate() {
+                    w.write_all(if i == 0 { b"[\n        " } else { b",\n        " })?;
+                    string(w, tag)?;
+                }
+                w.write_all(b"\n      ]")?;
+            }
         }
         if let Some(location) = &f.location {
             let EvidenceLocation {

@@ -92,6 +92,15 @@ pub fn render(report: &Report) -> String {
                 escape(value)
             );
         }
+        // The chosen frameworks' requirements the control gives evidence
+        // for: one property each, as every result of the suite shares them.
+        for tag in report.requirement_tags(&p.id) {
+            let _ = writeln!(
+                suites,
+                "      <property name=\"requirement\" value=\"{}\"/>",
+                escape(&tag)
+            );
+        }
         suites.push_str("    </properties>\n");
         suites.push_str(&cases);
         suites.push_str("  </testsuite>\n");

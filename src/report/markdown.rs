@@ -60,6 +60,9 @@ pub fn render(report: &Report) -> String {
     out.push_str("# IAM audit workpaper\n\n");
     scope(report, &mut out);
     summary(report, &mut out);
+    for view in &report.frameworks {
+        framework(view, &mut out);
+    }
     findings(report, &mut out);
     out
 }
@@ -189,6 +192,35 @@ fn summary(report: &Report, out: &mut String) {
         "| **all** | | {} | {} | {} | {} | {} | {} | {} |\n",
         s.fail, s.error, s.not_evaluated, s.not_applicable, s.waived, s.pass, s.total
     );
+}
+
+/// A framework's requirements in its order: the workpaper's test table.
+fn framework(view: &super::frameworks::FrameworkView, out: &mut String) {
+    let _ = writeln!(out, "## {}\n", escape(&view.heading()));
+    let _ = writeln!(out, "{}\n", escape(&view.summary_text()));
+    out.push_str("| Requirement | Status | Title | Controls | Results, or why manual |\n");
+    out.push_str("| --- | --- | --- | --- | --- |\n");
+    for r in &view.requirements {
+        let (controls, results) = match &r.manual {
+            Some(why) => ("none".to_string(), escape(why)),
+            None => (
+                r.controls
+                    .iter()
+                    .map(|c| escape(c))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                escape(&r.results_text()),
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | **{}** | {} | {controls} | {results} |",
+            escape(&r.id),
+            escape(&r.status_text()),
+            escape(&r.title)
+        );
+    }
+    let _ = writeln!(out, "\nSource: {}\n", escape(&view.source));
 }
 
 fn findings(report: &Report, out: &mut String) {

@@ -11,6 +11,7 @@
 
 pub mod assemble;
 pub mod csv;
+pub mod frameworks;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -235,6 +236,10 @@ pub struct Report {
     /// and labelled with (`cis-aws-v5.0`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub benchmark: Option<String>,
+    /// The per-requirement view of each framework chosen (`--benchmark`);
+    /// absent without one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub frameworks: Vec<frameworks::FrameworkView>,
     /// How each folder given was read (one snapshot or an organization),
     /// and why; absent when only files were given.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -320,6 +325,20 @@ impl Report {
             Some(b) => format!("{b} {n}"),
             None => n.to_string(),
         })
+    }
+
+    /// The requirements of the chosen frameworks that `policy` gives
+    /// evidence for, as `<framework>:<requirement>`, in framework order.
+    pub fn requirement_tags(&self, policy: &str) -> Vec<String> {
+        self.frameworks
+            .iter()
+            .flat_map(|view| {
+                view.requirements
+                    .iter()
+                    .filter(|r| r.controls.iter().any(|c| c == policy))
+                    .map(|r| view.tag(r))
+            })
+            .collect()
     }
 
     /// The policy entry of a result's `policy` id.

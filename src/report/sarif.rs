@@ -90,7 +90,11 @@ pub fn level(severity: &str) -> &'static str {
 }
 
 pub fn render(report: &Report) -> String {
-    let rules: Vec<Value> = report.policies.iter().map(rule).collect();
+    let rules: Vec<Value> = report
+        .policies
+        .iter()
+        .map(|p| rule(p, report.requirement_tags(&p.id)))
+        .collect();
     let results: Vec<Value> = report
         .results
         .iter()
@@ -151,7 +155,9 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-fn rule(p: &PolicyEntry) -> Value {
+/// A rule; `requirements`: the chosen frameworks' requirements it gives
+/// evidence for, added to its tags (code scanning filters alerts by tag).
+fn rule(p: &PolicyEntry, requirements: Vec<String>) -> Value {
     let help = p
         .remediation
         .clone()
@@ -170,6 +176,7 @@ fn rule(p: &PolicyEntry) -> Value {
     }
     let mut tags = vec!["security".to_string(), "iam".to_string()];
     tags.extend(p.cis_aws.keys().map(|v| format!("cis-aws-{v}")));
+    tags.extend(requirements);
     properties.insert("tags".into(), json!(tags));
     json!({
         "id": p.id,
@@ -217,6 +224,12 @@ fn result(report: &Report, r: &Finding) -> Value {
         if let Some(b) = &report.benchmark {
             props.insert("benchmark".into(), json!(b));
         }
+    }
+    if let (Some(tags), Some(props)) = (
+        r.labels.requirements.as_deref(),
+        value.get_mut("properties").and_then(|p| p.as_object_mut()),
+    ) {
+        props.insert("requirements".into(), json!(tags));
     }
     if r.status == Status::Waived {
         if let Some(obj) = value.as_object_mut() {

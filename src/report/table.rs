@@ -71,6 +71,12 @@ pub fn render(report: &Report, style: Style) -> String {
     out.push_str(&controls.to_string());
     out.push('\n');
 
+    for view in &report.frameworks {
+        out.push('\n');
+        out.push_str(&framework_table(view, style));
+        out.push('\n');
+    }
+
     let mut findings: Vec<&Finding> = report
         .results
         .iter()
@@ -311,6 +317,55 @@ fn accounts_table(report: &Report, style: Style) -> String {
         t.add_row(row);
     }
     t.to_string()
+}
+
+/// A framework's requirements in its order, each with its status, the
+/// controls that decide it (or why none does) and their results.
+fn framework_table(view: &super::frameworks::FrameworkView, style: Style) -> String {
+    use super::frameworks::RequirementStatus as R;
+    let mut t = new_table(style);
+    t.set_header(vec![
+        "Requirement",
+        "Status",
+        "Title",
+        "Controls",
+        "Results, or why manual",
+    ]);
+    for r in &view.requirements {
+        let hue = match r.status {
+            R::Fail => Hue::Red,
+            R::NotEvaluated => Hue::Yellow,
+            R::Pass => Hue::Green,
+            R::Manual => Hue::Cyan,
+        };
+        let (controls, results) = match &r.manual {
+            Some(why) => ("none".to_string(), cell_text(why)),
+            None => (
+                r.controls.iter().map(|c| cell_text(c)).collect::<Vec<_>>().join("\n"),
+                r.results_text(),
+            ),
+        };
+        t.add_row(vec![
+            Cell::new(cell_text(&r.id)),
+            status_cell_text(&r.status_text(), hue, style),
+            Cell::new(cell_text(&r.title)),
+            Cell::new(controls),
+            Cell::new(results),
+        ]);
+    }
+    keep_whole(&mut t, 0, view.requirements.iter().map(|r| r.id.len()));
+    keep_whole(
+        &mut t,
+        3,
+        view.requirements
+            .iter()
+            .flat_map(|r| r.controls.iter().map(|c| c.chars().count())),
+    );
+    format!(
+        "{}: {}\n{t}",
+        cell_text(&view.heading()),
+        cell_text(&view.summary_text())
+    )
 }
 
 /// Every waiver with its state, so that expired and unmatched ones are seen.

@@ -114,6 +114,11 @@ pub struct Labels {
     /// version (`1.9` in CIS v5.0).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub benchmark_control: Option<Arc<str>>,
+    /// With `evaluate --benchmark`: the requirements the result gives
+    /// evidence for, as `<framework>:<requirement>` (`cis-aws-v5.0:1.9`);
+    /// shared by every result of the control.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirements: Option<Arc<[Arc<str>]>>,
 }
 
 /// The waiver a waived result refers to (`results[].waiver` in the report).

@@ -119,3 +119,25 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The sample snapshots, and names that start with formula characters, hold
+/// pipes, `<script>`, quotes, commas, line breaks, Markdown syntax and
+/// non-ASCII text: what every report format is tried on.
+pub const FORMAT_FIXTURES: &[(&str, &str)] = &[
+    ("demo", "snapshots/demo"),
+    ("compliant", "snapshots/compliant"),
+    ("org", "snapshots/org"),
+    ("hostile", "tests/fixtures/hostile-names"),
+];
+
+/// `evaluate PATH --format FORMAT` (and any further arguments), which must
+/// give a report (exit code 0 or 1): its stdout.
+pub fn render_format(path: &str, format: &str) -> String {
+    let out = run(&["evaluate", path, "--format", format]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "`{format}` of `{path}` failed: {}",
+        stderr(&out)
+    );
+    stdout(&out)
+}

