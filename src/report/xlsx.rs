@@ -242,6 +242,11 @@ pub fn put_text(
 /// `text` as a cell holds it: whole when it fits Excel's limit, else cut
 /// at a character boundary with a note of how long it was.
 pub fn fit(text: &str) -> std::borrow::Cow<'_, str> {
+    // UTF-8 never takes fewer bytes than UTF-16 units: most text is
+    // known to fit without counting.
+    if text.len() <= CELL_LIMIT {
+        return text.into();
+    }
     let units = text.encode_utf16().count();
     if units <= CELL_LIMIT {
         return text.into();
@@ -380,9 +385,12 @@ fn results(mut sheet: Sheet, report: &Report) -> Result<(), XlsxError> {
     for (row, r) in (1u32..).zip(&report.results) {
         for (col, cell) in csv::cells(report, r).iter().enumerate() {
             let col = col as u16;
-            match cell.parse::<u64>() {
-                Ok(n) if line == Some(usize::from(col)) => sheet.number(row, col, n)?,
-                _ => sheet.text(row, col, cell)?,
+            let number = Some(usize::from(col))
+                .filter(|c| line == Some(*c))
+                .and_then(|_| cell.parse::<u64>().ok());
+            match number {
+                Some(n) => sheet.number(row, col, n)?,
+                None => sheet.text(row, col, cell)?,
             }
         }
     }
@@ -528,6 +536,9 @@ mod tests {
     fn text_within_the_limit_is_kept_whole() {
         let at_limit = "a".repeat(CELL_LIMIT);
         assert_eq!(fit(&at_limit), at_limit.as_str());
+        // 40,000 bytes of UTF-8, but 20,000 UTF-16 units: it fits.
+        let accents = "é".repeat(20_000);
+        assert_eq!(fit(&accents), accents.as_str());
         assert_eq!(fit("=cmd|' /C calc'!A0"), "=cmd|' /C calc'!A0");
     }
 
