@@ -13,7 +13,7 @@
 //! The library escapes what XML 1.0 cannot hold (C0 controls as Excel's
 //! `_xHHHH_`, and a literal `_xHHHH_` so it is not read as one). Two
 //! things it leaves to its caller, done here ([`put_text`]): a cell holds at
-//! most 32,767 characters, so longer text is cut with a note saying so; and
+//! most 32,767 UTF-16 units, so longer text is cut with a note saying so; and
 //! a string shaped like its own rich-text XML (`<r>…</r>`) would be written
 //! unescaped, so such a string goes in as a one-run rich string, escaped.
 //!
