@@ -144,8 +144,39 @@ impl<'a> Scanner<'a> {
         self.line = 1;
         let mut i = 0;
         while let Some(&b) = text.get(i) {
+            if self.untracked > 0 {
+                // Inside a value no location names: only strings, brackets
+                // and line ends matter, so the bytes between are skipped.
+                match text[i..].iter().position(|&c| DEEP_TOKENS[usize::from(c)]) {
+                    Some(k) => i += k,
+                    None => break,
+                }
+                match text[i] {
+                    b'"' => {
+                        i = string_end(text, i);
+                        continue;
+                    }
+                    b'{' | b'[' => self.untracked += 1,
+                    b'}' | b']' => self.untracked -= 1,
+                    b'\n' => self.line += 1,
+                    _ => {
+                        // `\r`: a line end unless `\n` follows.
+                        if text.get(i + 1) != Some(&b'\n') {
+                            self.line += 1;
+                        }
+                    }
+                }
+                i += 1;
+                continue;
+            }
             match b {
-                b'\n' => self.line += 1,
+                b'\n' => {
+                    self.line += 1;
+                    // The indentation of a pretty-printed export.
+                    while matches!(text.get(i + 1), Some(b' ' | b'\t')) {
+                        i += 1;
+                    }
+                }
                 b'\r' if text.get(i + 1) != Some(&b'\n') => self.line += 1,
                 b' ' | b'\t' | b'\r' | b':' => {}
                 b'"' => {
@@ -199,10 +230,21 @@ impl<'a> Scanner<'a> {
                     if self.untracked == 0 {
                         self.value();
                     }
-                    while text
-                        .get(i + 1)
-                        .is_some_and(|c| !b",:]}{[\" \t\r\n".contains(c))
-                    {
+                    while text.get(i + 1).is_some_and(|&c| {
+                        !matches!(
+                            c,
+                            b',' | b':'
+                                | b']'
+                                | b'}'
+                                | b'{'
+                                | b'['
+                                | b'"'
+                                | b' '
+                                | b'\t'
+                                | b'\r'
+                                | b'\n'
+                        )
+                    }) {
                         i += 1;
                     }
                 }
@@ -241,15 +283,27 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// The bytes that matter inside a value no location names.
+const DEEP_TOKENS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 7 {
+        table[b"\"{}[]\n\r"[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// The index just past the string that starts with the quote at `start`
-/// (the end of the text if it is not closed).
+/// (the end of the text if it is not closed). Strings are most of an
+/// export's bytes: they are skipped with `memchr`'s vectorised search.
 fn string_end(text: &[u8], start: usize) -> usize {
     let mut i = start + 1;
-    while let Some(&b) = text.get(i) {
-        match b {
-            b'"' => return i + 1,
-            b'\\' => i += 2,
-            _ => i += 1,
+    while let Some(rest) = text.get(i..) {
+        match memchr::memchr2(b'"', b'\\', rest) {
+            Some(k) if rest[k] == b'"' => return i + k + 1,
+            Some(k) => i += k + 2,
+            None => break,
         }
     }
     text.len()
