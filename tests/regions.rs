@@ -339,6 +339,36 @@ fn rules_link_their_reference_and_the_driver_invents_no_address() {
         assert!(!uri.contains(char::is_whitespace));
         assert_eq!(references[rule["id"].as_str().unwrap()], uri);
     }
+    // GitHub shows `help.markdown`, not `helpUri`: the reference ends it.
+    for rule in rules {
+        let markdown = rule["help"]["markdown"].as_str().unwrap();
+        assert!(markdown.starts_with(rule["help"]["text"].as_str().unwrap()));
+        assert!(
+            markdown.ends_with(&format!(
+                "Reference: <{}>",
+                rule["helpUri"].as_str().unwrap()
+            )),
+            "{markdown}"
+        );
+    }
+    // The one fingerprint GitHub reads follows the result id: 16 hex
+    // digits and `:1`, one per result.
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    let hashes: BTreeSet<&str> = results
+        .iter()
+        .map(|r| {
+            let hash = r["partialFingerprints"]["primaryLocationLineHash"]
+                .as_str()
+                .unwrap();
+            let (hex, n) = hash.split_once(':').unwrap();
+            assert_eq!(n, "1");
+            assert_eq!(hex.len(), 16);
+            assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()));
+            hash
+        })
+        .collect();
+    assert_eq!(hashes.len(), results.len());
     // The Security Hub control each CIS control maps to.
     let by_id: BTreeMap<&str, &str> = rules
         .iter()

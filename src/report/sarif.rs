@@ -56,12 +56,14 @@
 //!   publishes no address, so its own builds have none rather than an
 //!   invented one (`information_uri`).
 //!
-//! GitHub code scanning's documented limits (one run here; one location per
-//! result; at most 9 tags per rule) are met, except two that a very large
-//! account can pass: a run of more than 25,000 results, or a log over
-//! 10 MB gzip-compressed, is rejected by the upload, and of up to 25,000
-//! only 5,000 are kept. The log is never truncated to fit: the README says
-//! how to split it (`--select`/`--ignore` by control, one account per run).
+//! GitHub code scanning's documented limits (20 runs, one here; 1,000
+//! locations per result, one here; 20 tags per rule, at most 9 here) are
+//! met, except two that a large scope can pass: a run of more than 25,000
+//! results, or a log over 10 MB gzip-compressed, is rejected by the upload,
+//! and of up to 25,000 only 5,000 are kept (the largest single account
+//! gives 10,481 results, 0.5 MB gzip-compressed). The log is never truncated
+//! to fit: the README says how to split it (`--select`/`--ignore` by
+//! control, one account per run).
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Map, Value};
