@@ -159,6 +159,9 @@ pub struct PolicyEntry {
     pub cis_aws: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
+    /// `@reference`: the public page that describes the control.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -310,6 +313,7 @@ impl Report {
                 requires: c.requires.iter().map(|r| r.name()).collect(),
                 cis_aws: c.cis_aws.clone(),
                 remediation: c.remediation.clone(),
+                reference: c.reference.clone(),
             })
             .collect()
     }
