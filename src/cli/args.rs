@@ -249,6 +249,9 @@ impl ValueEnum for Format {
             }
             Format::Junit => "JUnit XML for CI test reports: a suite per policy, a case per result",
             Format::Html => "One self-contained HTML page (no external assets)",
+            Format::Xlsx => {
+                "An Excel workbook: summary, results, evidence, controls and waivers sheets (to a file)"
+            }
         };
         Some(clap::builder::PossibleValue::new(self.name()).help(help))
     }
@@ -266,7 +269,7 @@ pub struct EvaluateArgs {
     pub format: Format,
     /// Write the report to FILE (atomically) instead of stdout. Repeatable: with several, each
     /// file's format comes from its extension (`.json`, `.sarif`, `.xml` for JUnit, `.md`, `.csv`,
-    /// `.html`, `.txt` for the table), and the evidence is evaluated once.
+    /// `.html`, `.xlsx`, `.txt` for the table), and the evidence is evaluated once.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Vec<PathBuf>,
     /// With `--format csv`: start the file with a UTF-8 byte-order mark, so that Excel on

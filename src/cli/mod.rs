@@ -46,6 +46,15 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
                 first: output,
                 more,
             } = outputs(args.format, args.output)?;
+            // A workbook is a zip file: on a terminal it is noise, and its
+            // bytes may drive the terminal. Refused before anything is read.
+            if format.is_binary() && output.is_none() && std::io::stdout().is_terminal() {
+                return Err(Error::Usage(format!(
+                    "`--format {}` writes a binary file, which a terminal cannot show: give `-o FILE.{}`, or redirect stdout",
+                    format.name(),
+                    format.name()
+                )));
+            }
             commands::Command::Evaluate(evaluate::Options {
                 policies: args.policy.options(),
                 intake: args.intake.intake(args.max_input_size),
@@ -221,7 +230,7 @@ fn outputs(format: Format, files: Vec<PathBuf>) -> Result<Outputs, Error> {
             .to_ascii_lowercase();
         let Some(f) = Format::of_extension(&ext) else {
             return Err(Error::Usage(format!(
-                "`-o {}`: with several `-o`, each file's extension names its format, and `.{}` names none (`.json`, `.sarif`, `.xml` for JUnit, `.md`, `.csv`, `.html`, `.txt` for the table)",
+                "`-o {}`: with several `-o`, each file's extension names its format, and `.{}` names none (`.json`, `.sarif`, `.xml` for JUnit, `.md`, `.csv`, `.html`, `.xlsx`, `.txt` for the table)",
                 escape_text(&file.display().to_string()),
                 escape_text(&ext)
             )));

@@ -388,11 +388,26 @@ fn control(
             )
         })?,
     };
+    let reference = match policy.annotation("reference") {
+        None => None,
+        Some(url) if is_https_url(url) => Some(url.to_string()),
+        Some(url) => {
+            return Err(problem_at(
+                "reference",
+                format!(
+                    "policy `{id}`: `@reference(\"{}\")` is not an absolute https URL",
+                    url.escape_debug()
+                ),
+                "write the address of the public page that describes the control, e.g. `@reference(\"https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-5\")`",
+            ))
+        }
+    };
     Ok(Control {
         title: policy.annotation("title").unwrap_or(&id).to_string(),
         severity,
         version,
         remediation: policy.annotation("remediation").map(str::to_string),
+        reference,
         requires,
         cis_aws,
         subject_is_resource,
@@ -402,6 +417,31 @@ fn control(
         policy: policy.new_id(PolicyId::new(&id)),
         id,
     })
+}
+
+/// Whether `url` is an absolute `https` URL a report can hand to a browser
+/// or a code-scanning tool as it is: `https://`, a host of letters, digits,
+/// `.`, `-` (and a `:port`), then only characters RFC 3986 allows in a URI
+/// (no space, quote, `<`, `>` or other character that would need encoding).
+fn is_https_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(host_end);
+    let host_name = host.split(':').next().unwrap_or("");
+    let port_ok = host
+        .split_once(':')
+        .is_none_or(|(_, port)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
+    !host_name.is_empty()
+        && !host_name.starts_with(['.', '-'])
+        && host_name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && port_ok
+        && tail
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b))
 }
 
 /// Where `@name(...)` stands in a policy's text: its offset and length up to

@@ -49,6 +49,9 @@ pub struct Control {
     pub severity: Severity,
     pub version: String,
     pub remediation: Option<String>,
+    /// `@reference`: the public page that describes the control (an
+    /// absolute `https` URL, checked at load).
+    pub reference: Option<String>,
     pub requires: Vec<Requirement>,
     /// CIS AWS Foundations benchmark version → control number.
     pub cis_aws: BTreeMap<String, String>,

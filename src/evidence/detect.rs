@@ -223,7 +223,7 @@ pub fn detect(file: &str, bytes: &[u8], exec: &dyn Executor) -> Result<Detected,
     // password policy: the CLI's error text is the evidence that there is none.
     if std::str::from_utf8(body).is_ok_and(password_policy::is_cli_no_such_entity) {
         return Ok(Detected::PasswordPolicy(PasswordPolicy::Absent(
-            "the AWS CLI's `NoSuchEntity` error",
+            password_policy::ABSENT_CLI_TEXT,
         )));
     }
     if credential_report::looks_like_csv(bytes) {
@@ -350,7 +350,7 @@ fn detect_value(file: &str, value: Value) -> Result<Detected, Vec<InputError>> {
                 .map_err(|e| vec![e])
         }
         Value::Object(_) if password_policy::looks_like_no_such_entity(&value) => Ok(
-            Detected::PasswordPolicy(PasswordPolicy::Absent("a `NoSuchEntity` error response")),
+            Detected::PasswordPolicy(PasswordPolicy::Absent(password_policy::ABSENT_ERROR_RESPONSE)),
         ),
         Value::Object(_) if manifest::looks_like_manifest(&value) => {
             schemas::check(SchemaKind::Manifest, file, "", &value)?;

@@ -10,6 +10,8 @@
 //!   `snapshot.json`;
 //! - [`skipped`] says what a snapshot left out, in summary;
 //! - [`schemas`] holds the JSON Schemas every JSON input is checked against;
+//! - [`lines`] finds the line where a JSON value starts, by pointer, for
+//!   evidence locations;
 //! - [`pointer`] escapes JSON pointer tokens for messages; it imports no other
 //!   evidence module, so the readers and [`detect`] (which calls them) share
 //!   it without importing one another.
@@ -20,6 +22,7 @@ pub mod credential_report;
 pub mod detect;
 pub mod encoding;
 pub mod json;
+pub mod lines;
 pub mod manifest;
 pub mod password_policy;
 pub mod pointer;

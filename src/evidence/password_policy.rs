@@ -44,6 +44,27 @@ pub enum PasswordPolicy {
     Absent(&'static str),
 }
 
+/// How the file said there is no policy: `{"PasswordPolicy": null}`.
+pub const ABSENT_NULL: &str = "`PasswordPolicy: null`";
+/// How the file said there is no policy: the AWS CLI's error text.
+pub const ABSENT_CLI_TEXT: &str = "the AWS CLI's `NoSuchEntity` error";
+/// How the file said there is no policy: a boto3 error response.
+pub const ABSENT_ERROR_RESPONSE: &str = "a `NoSuchEntity` error response";
+
+impl PasswordPolicy {
+    /// The JSON pointer of the member that holds the answer, for the
+    /// evidence location: `/PasswordPolicy` (a policy, or `null`), `/Error`
+    /// (a boto3 error response); none for the CLI's error text, which is
+    /// not JSON.
+    pub fn pointer(&self) -> Option<&'static str> {
+        match self {
+            PasswordPolicy::Absent(how) if *how == ABSENT_CLI_TEXT => None,
+            PasswordPolicy::Absent(how) if *how == ABSENT_ERROR_RESPONSE => Some("/Error"),
+            _ => Some("/PasswordPolicy"),
+        }
+    }
+}
+
 pub fn looks_like_policy(value: &Value) -> bool {
     value.get("PasswordPolicy").is_some()
 }
@@ -68,7 +89,7 @@ pub fn is_cli_no_such_entity(text: &str) -> bool {
 /// Reads `{"PasswordPolicy": ...}` whose shape the JSON Schema already accepted.
 pub fn parse(file: &str, value: &Value) -> Result<PasswordPolicy, InputError> {
     let policy = match value.get("PasswordPolicy") {
-        Some(Value::Null) => return Ok(PasswordPolicy::Absent("`PasswordPolicy: null`")),
+        Some(Value::Null) => return Ok(PasswordPolicy::Absent(ABSENT_NULL)),
         Some(Value::Object(m)) => m,
         _ => {
             return Err(InputError::new(

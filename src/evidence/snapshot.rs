@@ -14,6 +14,7 @@ use crate::evidence::account_summary::AccountSummary;
 use crate::evidence::authorization_details::{self, AuthorizationDetails, Page};
 use crate::evidence::credential_report::CredentialReport;
 use crate::evidence::detect::{detect, triage, Detected, Triaged, SIDE_BY_SIDE_MIN_BYTES};
+use crate::evidence::lines::ValueLines;
 use crate::evidence::manifest::Manifest;
 use crate::evidence::password_policy::PasswordPolicy;
 use crate::evidence::skipped::Skipped;
@@ -39,6 +40,9 @@ pub struct Snapshot {
     pub warnings: Vec<String>,
     /// Entries left out (hidden, not evidence), warned about in summary.
     pub skipped: Vec<Skipped>,
+    /// For each JSON evidence file, by the name its locations give it, the
+    /// lines where the values a location can point at start.
+    pub lines: BTreeMap<String, ValueLines>,
 }
 
 impl Snapshot {
@@ -61,6 +65,8 @@ struct ReadFile {
     sha256: String,
     bytes: u64,
     detected: Detected,
+    /// For a JSON file, the lines of the values locations name.
+    lines: Option<ValueLines>,
 }
 
 /// Reads, hashes, decodes and recognises one file; a large file is checked
@@ -85,6 +91,7 @@ fn read_one(
                 sha256,
                 bytes,
                 detected: Detected::NotEvidence(reason),
+                lines: None,
             })
         }
     };
@@ -99,15 +106,28 @@ fn read_one(
                 sha256: sha256_hex(&bytes),
                 bytes: bytes.len() as u64,
                 detected: Detected::NotEvidence(why.to_string()),
+                lines: None,
             })
         }
     };
-    // The hash (12 ms for the 20 MB of the largest account) runs beside the
+    // The hash (12 ms for the 20 MB of the largest account) and the scan for
+    // the lines of JSON values (see `evidence::lines`) run beside the
     // reading, which leaves a core idle part of the time.
-    let (sha256, detected) = crate::exec::both(
+    let json = matches!(
+        crate::evidence::encoding::strip_utf8_bom(&text.bytes)
+            .trim_ascii_start()
+            .first(),
+        Some(b'{' | b'[')
+    );
+    let ((sha256, lines), detected) = crate::exec::both(
         exec,
         parallel && bytes.len() >= SIDE_BY_SIDE_MIN_BYTES,
-        || sha256_hex(&bytes),
+        || {
+            (
+                sha256_hex(&bytes),
+                json.then(|| ValueLines::scan(&text.bytes)),
+            )
+        },
         || detect(shown, &text.bytes, exec),
     );
     let detected = detected?;
@@ -115,6 +135,7 @@ fn read_one(
         text_warning: text.warning,
         sha256,
         bytes: bytes.len() as u64,
+        lines: lines.filter(|_| detected.kind().is_some()),
         detected,
     })
 }
@@ -155,6 +176,9 @@ pub fn load(
             }
         };
         snapshot.warnings.extend(file.text_warning);
+        if let Some(lines) = file.lines.filter(|l| !l.is_empty()) {
+            snapshot.lines.insert(shown.clone(), lines);
+        }
         let detected = file.detected;
         snapshot.files.push(EvidenceFile {
             path: shown.clone(),

@@ -82,48 +82,7 @@ pub fn render(report: &Report, bom: bool) -> String {
         .from_writer(start);
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(report.results.len() + 1);
     rows.push(COLUMNS.iter().map(|c| c.to_string()).collect());
-    for r in &report.results {
-        let policy = report.policy(&r.policy);
-        let location = r.location.as_ref();
-        let waiver = r.labels.waiver.as_deref();
-        rows.push(vec![
-            r.account.to_string(),
-            r.policy.to_string(),
-            policy.map(|p| p.title.clone()).unwrap_or_default(),
-            r.severity.to_string(),
-            r.status.as_str().to_string(),
-            r.subject.to_string(),
-            r.principal.to_string(),
-            r.action.to_string(),
-            r.resource.to_string(),
-            r.message.to_string(),
-            policy
-                .and_then(|p| p.remediation.clone())
-                .unwrap_or_default(),
-            location.map(|l| l.file.clone()).unwrap_or_default(),
-            location
-                .and_then(|l| l.line)
-                .map(|n| n.to_string())
-                .unwrap_or_default(),
-            location.and_then(|l| l.pointer.clone()).unwrap_or_default(),
-            policy.map(|p| p.version.clone()).unwrap_or_default(),
-            r.id.to_string(),
-            r.labels
-                .benchmark_control
-                .as_deref()
-                .unwrap_or_default()
-                .to_string(),
-            as_of(report, r).unwrap_or_default().to_string(),
-            waiver.map(|w| w.reason.clone()).unwrap_or_default(),
-            waiver.map(|w| w.approver.clone()).unwrap_or_default(),
-            waiver.map(|w| w.expires.clone()).unwrap_or_default(),
-            r.labels
-                .requirements
-                .as_deref()
-                .unwrap_or_default()
-                .join(" "),
-        ]);
-    }
+    rows.extend(report.results.iter().map(|r| cells(report, r)));
     for row in rows {
         // Writing to a Vec cannot fail; a failure would only drop a row, and
         // the row count test would catch that.
@@ -132,6 +91,51 @@ pub fn render(report: &Report, bom: bool) -> String {
     let bytes = writer.into_inner().unwrap_or_default();
     // Every cell is a Rust string, so the bytes are UTF-8.
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// One result's cells, in the order of [`COLUMNS`], as data (not yet
+/// neutralized): the XLSX workbook's results sheet holds the same cells.
+pub fn cells(report: &Report, r: &Finding) -> Vec<String> {
+    let policy = report.policy(&r.policy);
+    let location = r.location.as_ref();
+    let waiver = r.labels.waiver.as_deref();
+    vec![
+        r.account.to_string(),
+        r.policy.to_string(),
+        policy.map(|p| p.title.clone()).unwrap_or_default(),
+        r.severity.to_string(),
+        r.status.as_str().to_string(),
+        r.subject.to_string(),
+        r.principal.to_string(),
+        r.action.to_string(),
+        r.resource.to_string(),
+        r.message.to_string(),
+        policy
+            .and_then(|p| p.remediation.clone())
+            .unwrap_or_default(),
+        location.map(|l| l.file.clone()).unwrap_or_default(),
+        location
+            .and_then(|l| l.line)
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        location.and_then(|l| l.pointer.clone()).unwrap_or_default(),
+        policy.map(|p| p.version.clone()).unwrap_or_default(),
+        r.id.to_string(),
+        r.labels
+            .benchmark_control
+            .as_deref()
+            .unwrap_or_default()
+            .to_string(),
+        as_of(report, r).unwrap_or_default().to_string(),
+        waiver.map(|w| w.reason.clone()).unwrap_or_default(),
+        waiver.map(|w| w.approver.clone()).unwrap_or_default(),
+        waiver.map(|w| w.expires.clone()).unwrap_or_default(),
+        r.labels
+            .requirements
+            .as_deref()
+            .unwrap_or_default()
+            .join(" "),
+    ]
 }
 
 /// The as-of time of the snapshot a result comes from: the lone snapshot's,

@@ -1,9 +1,9 @@
 //! The report: plain data assembled from the results of a run
 //! ([`assemble`]), and one renderer per output format ([`json`], [`table`],
-//! [`csv`], [`markdown`], [`sarif`], [`junit`], [`html`]), chosen in one
-//! place ([`write`]). Every renderer is a pure function of the [`Report`]
-//! (the table also of its [`table::Style`]); JSON is written piece by piece,
-//! the others as one string.
+//! [`csv`], [`markdown`], [`sarif`], [`junit`], [`html`], [`xlsx`]), chosen
+//! in one place ([`write`]). Every renderer is a pure function of the
+//! [`Report`] (the table also of its [`table::Style`]); JSON is written
+//! piece by piece, XLSX as the bytes of a zip file, the others as one string.
 //!
 //! Everything in a report is sorted and free of wall-clock time, absolute
 //! paths and random ids, so the same evidence and policies give the same
@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod policies;
 pub mod sarif;
 pub mod table;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 
@@ -38,10 +39,11 @@ pub enum Format {
     Sarif,
     Junit,
     Html,
+    Xlsx,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Table,
         Format::Json,
         Format::Csv,
@@ -49,6 +51,7 @@ impl Format {
         Format::Sarif,
         Format::Junit,
         Format::Html,
+        Format::Xlsx,
     ];
 
     /// Its name on the command line (`--format`).
@@ -61,11 +64,17 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Junit => "junit",
             Format::Html => "html",
+            Format::Xlsx => "xlsx",
         }
+    }
+
+    /// Is the output binary (a zip file), not text? A terminal is no place
+    /// for it.
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
     }
 }
 
-/// Writes `report` in `format` to `out`.
 impl Format {
     /// The format a file's extension names when several `-o` are given.
     pub fn of_extension(ext: &str) -> Option<Format> {
@@ -77,11 +86,13 @@ impl Format {
             "csv" => Format::Csv,
             "html" | "htm" => Format::Html,
             "txt" => Format::Table,
+            "xlsx" => Format::Xlsx,
             _ => return None,
         })
     }
 }
 
+/// Writes `report` in `format` to `out`.
 pub fn write(
     report: &Report,
     format: Format,
@@ -96,6 +107,10 @@ pub fn write(
         Format::Sarif => sarif::render(report),
         Format::Junit => junit::render(report),
         Format::Html => html::render(report),
+        Format::Xlsx => {
+            let bytes = xlsx::render(report).map_err(std::io::Error::other)?;
+            return out.write_all(&bytes);
+        }
     };
     out.write_all(text.as_bytes())
 }
@@ -145,6 +160,9 @@ pub struct PolicyEntry {
     pub cis_aws: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
+    /// `@reference`: the public page that describes the control.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -300,6 +318,7 @@ impl Report {
                 requires: c.requires.iter().map(|r| r.name()).collect(),
                 cis_aws: c.cis_aws.clone(),
                 remediation: c.remediation.clone(),
+                reference: c.reference.clone(),
             })
             .collect()
     }

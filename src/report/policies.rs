@@ -47,6 +47,7 @@ pub fn render_list(pack: &PolicyPack, as_json: bool) -> String {
                     "requires": c.requires.iter().map(|r| r.name()).collect::<Vec<_>>(),
                     "cis_aws": c.cis_aws,
                     "message": c.message.as_ref().map(|m| m.text()),
+                    "reference": c.reference,
                 })
             })
             .collect();

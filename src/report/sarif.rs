@@ -9,7 +9,10 @@
 //!   severity (critical/high → `error`, medium → `warning`, low/info →
 //!   `note`), severity, version and CIS references in `properties`, and
 //!   `properties.security-severity`, the score GitHub code scanning reads to
-//!   rank an alert ([`security_severity`]).
+//!   rank an alert ([`security_severity`]). A policy's `@reference` (the
+//!   built-in ones: the AWS Security Hub control, or the IAM User Guide page)
+//!   is the rule's `helpUri`, and ends `help.markdown`: GitHub shows the
+//!   Markdown help and ignores `helpUri`.
 //! - one **result per `fail`**, at the rule's level.
 //! - an **`error`** result (the evidence for a path does not decode, or Cedar
 //!   could not evaluate) is also a result, with `kind: fail` and level
@@ -21,13 +24,22 @@
 //!   `not-applicable` results are not SARIF results (they are in the JSON).
 //! - **locations**: the evidence file (`artifactLocation.uri`, relative, as
 //!   the report's `evidence[].path`, percent-encoded, with `uriBaseId`
-//!   `EVIDENCE`) with, for a bare
-//!   credential report, the `region.startLine` of the user's row; for JSON
-//!   evidence, the JSON pointer as a logical location (kind `member`); the
-//!   subject ARN is always a logical location (kind `resource`). An
-//!   account-wide result points at the evidence file its control requires.
-//! - `partialFingerprints["iamAuditResultId/v1"]` is the result's stable `id`,
-//!   so code-scanning tools track a finding across runs.
+//!   `EVIDENCE`) with a `region.startLine` whenever the result's evidence
+//!   location has a line: a bare credential report's row, or, for JSON
+//!   evidence, the line where the location's JSON pointer's value starts
+//!   (an authorization-details entry, a trust statement, `/SummaryMap`,
+//!   `/PasswordPolicy`; for a credential report envelope, the line of
+//!   `Content`, since a row inside the base64 text has no line of its own
+//!   in the file). Lines count LF, CRLF and a lone CR, which the run states
+//!   in `newlineSequences`. The JSON pointer is also a logical location
+//!   (kind `member`); the subject ARN always is one (kind `resource`). An
+//!   account-wide result points at the evidence file its control requires,
+//!   with no region (the whole file).
+//! - `partialFingerprints["iamAuditResultId/v1"]` is the result's stable
+//!   `id`; `partialFingerprints.primaryLocationLineHash`, the only one GitHub
+//!   reads, is derived from it (`primary_location_line_hash`), so
+//!   code-scanning tools track a finding across runs whatever moves in the
+//!   export.
 //! - `artifacts` lists every evidence file with its SHA-256 and size.
 //! - `originalUriBaseIds.EVIDENCE` is the folder given to `evaluate`, the
 //!   base of every artifact URI. It has a `description` and no `uri`: the
@@ -39,9 +51,19 @@
 //!   and `iam-audit/organization/` for an organization: the category code
 //!   scanning keeps analyses apart by, so each account's alerts are tracked
 //!   on their own and a rerun replaces the previous run of the same scope.
-//! - The driver has no `informationUri`: the project publishes no URL
-//!   (`Cargo.toml` has no `repository` or `homepage`), and a relative
-//!   reference would not resolve anywhere the log is read.
+//! - The driver's `informationUri` is the package's `homepage` (else
+//!   `repository`) when the build sets one (a distributor's); the project
+//!   publishes no address, so its own builds have none rather than an
+//!   invented one (`information_uri`).
+//!
+//! GitHub code scanning's documented limits (20 runs, one here; 1,000
+//! locations per result, one here; 20 tags per rule, at most 9 here) are
+//! met, except two that a large scope can pass: a run of more than 25,000
+//! results, or a log over 10 MB gzip-compressed, is rejected by the upload,
+//! and of up to 25,000 only 5,000 are kept (the largest single account
+//! gives 10,481 results, 0.5 MB gzip-compressed). The log is never truncated
+//! to fit: the README says how to split it (`--select`/`--ignore` by
+//! control, one account per run).
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Map, Value};
@@ -123,18 +145,19 @@ pub fn render(report: &Report) -> String {
         );
     }
     run_properties.insert("summary".into(), json!(report.summary));
+    let mut driver = Map::new();
+    driver.insert("name".into(), json!(report.tool.name));
+    if let Some(uri) = information_uri() {
+        driver.insert("informationUri".into(), json!(uri));
+    }
+    driver.insert("version".into(), json!(report.tool.version));
+    driver.insert("semanticVersion".into(), json!(report.tool.version));
+    driver.insert("rules".into(), Value::Array(rules));
     let log = json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
-            "tool": {
-                "driver": {
-                    "name": report.tool.name,
-                    "version": report.tool.version,
-                    "semanticVersion": report.tool.version,
-                    "rules": rules,
-                }
-            },
+            "tool": { "driver": driver },
             "automationDetails": { "id": automation_id(report) },
             "originalUriBaseIds": {
                 EVIDENCE_BASE: {
@@ -145,6 +168,7 @@ pub fn render(report: &Report) -> String {
             },
             "artifacts": artifacts,
             "results": results,
+            "newlineSequences": NEWLINE_SEQUENCES,
             "columnKind": "unicodeCodePoints",
             "properties": run_properties,
         }]
@@ -178,15 +202,48 @@ fn rule(p: &PolicyEntry, requirements: Vec<String>) -> Value {
     tags.extend(p.cis_aws.keys().map(|v| format!("cis-aws-{v}")));
     tags.extend(requirements);
     properties.insert("tags".into(), json!(tags));
-    json!({
+    let mut help = json!({ "text": help });
+    if let Some(uri) = &p.reference {
+        // GitHub code scanning shows `help.markdown` (instead of the text)
+        // and ignores `helpUri`: the reference goes in both.
+        help["markdown"] = json!(format!(
+            "{}\n\nReference: <{uri}>",
+            help["text"].as_str().unwrap_or_default()
+        ));
+    }
+    let mut rule = json!({
         "id": p.id,
         "name": pascal_case(&p.id),
         "shortDescription": { "text": p.title },
         "fullDescription": { "text": format!("{} ({} severity)", p.title, p.severity) },
-        "help": { "text": help },
+        "help": help,
         "defaultConfiguration": { "level": level(p.severity.as_str()) },
         "properties": properties,
-    })
+    });
+    if let (Some(uri), Some(obj)) = (&p.reference, rule.as_object_mut()) {
+        obj.insert("helpUri".into(), json!(uri));
+    }
+    rule
+}
+
+/// The lines ends a region's `startLine` counts (SARIF's default is CRLF
+/// and LF only): a lone CR ends a line too, as in the credential report's
+/// row lines and the JSON lines of `evidence::lines`.
+const NEWLINE_SEQUENCES: [&str; 3] = ["\r\n", "\n", "\r"];
+
+/// The driver's `informationUri`: the package's homepage, else its
+/// repository, as set in `Cargo.toml` when the binary was built (a
+/// distributor that publishes the tool sets one). The project itself
+/// publishes no address, so its own builds leave the property out rather
+/// than invent one.
+fn information_uri() -> Option<&'static str> {
+    [
+        option_env!("CARGO_PKG_HOMEPAGE"),
+        option_env!("CARGO_PKG_REPOSITORY"),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|uri| !uri.trim().is_empty())
 }
 
 fn result(report: &Report, r: &Finding) -> Value {
@@ -201,7 +258,10 @@ fn result(report: &Report, r: &Finding) -> Value {
         "level": result_level,
         "message": { "text": text },
         "locations": [location(report, r)],
-        "partialFingerprints": { "iamAuditResultId/v1": r.id },
+        "partialFingerprints": {
+            "iamAuditResultId/v1": r.id,
+            "primaryLocationLineHash": primary_location_line_hash(&r.id),
+        },
         "properties": {
             "status": r.status.as_str(),
             "severity": r.severity,
@@ -303,6 +363,17 @@ fn account_evidence(report: &Report, r: &Finding) -> Option<String> {
         .find(|e| requires.contains(&e.kind))
         .or_else(|| in_snapshot().next())
         .map(|e| e.path.clone())
+}
+
+/// `partialFingerprints.primaryLocationLineHash`, the one fingerprint GitHub
+/// code scanning reads (it ignores the others): 16 hex digits of the
+/// SHA-256 of the result's stable id, then `:1`, the shape GitHub's own
+/// upload action writes. Its action computes one from the text around the
+/// line only when the log has none; this one follows the result, not a line
+/// that moves whenever the export is taken again.
+fn primary_location_line_hash(id: &str) -> String {
+    let digest = crate::evidence::sha256_hex(id.as_bytes());
+    format!("{}:1", digest.get(..16).unwrap_or(&digest))
 }
 
 /// An evidence file's `artifactLocation`: its URI relative to the

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{detail_location, policies, Builder};
+use super::{policies, Builder};
 use crate::error::Error;
 use crate::model::arn;
 use crate::model::cedar::{self, Type};
@@ -34,7 +34,7 @@ impl Builder<'_> {
             self.group_parents.insert(g.arn.clone(), parents);
             let start = self.requests.next_key();
             self.hold_policies(Type::Group, &g.arn, &g.attached, &g.inline)?;
-            self.locate_since(start, detail_location(&g.file, &g.pointer));
+            self.locate_since(start, self.detail_location(&g.file, &g.pointer));
         }
         Ok(arns)
     }

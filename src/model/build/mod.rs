@@ -129,11 +129,14 @@ pub fn normalize(
     let account_sources = snapshot
         .password_policy
         .as_ref()
-        .map(|(file, _)| {
-            let at = EvidenceLocation {
-                file: file.clone(),
-                line: None,
-                pointer: None,
+        .map(|(file, policy)| {
+            let at = match policy.pointer() {
+                Some(pointer) => json_location(snapshot, file, pointer),
+                None => EvidenceLocation {
+                    file: file.clone(),
+                    line: None,
+                    pointer: None,
+                },
             };
             vec![(EvidenceKind::PasswordPolicy, Arc::new(at))]
         })
@@ -442,16 +445,13 @@ impl<'s> Builder<'s> {
     }
 
     /// The credential report row of a user (or root): its line for a bare
-    /// CSV; for an envelope, `/Content` (the row's line counts lines of the
-    /// decoded text, not of the JSON file).
+    /// CSV; for an envelope, `/Content` and the line where `Content`'s value
+    /// starts: the row is inside that one (base64) string, so no line of the
+    /// file is the row's own.
     fn row_location(&self, row: &CredentialRow) -> Option<Arc<EvidenceLocation>> {
         let (file, report) = self.snapshot.credential_report.as_ref()?;
         Some(Arc::new(if report.envelope {
-            EvidenceLocation {
-                file: file.clone(),
-                line: None,
-                pointer: Some("/Content".into()),
-            }
+            self.detail_location(file, "/Content")
         } else {
             EvidenceLocation {
                 file: file.clone(),
@@ -459,6 +459,13 @@ impl<'s> Builder<'s> {
                 pointer: None,
             }
         }))
+    }
+
+    /// A place in a JSON export by file and pointer (an authorization-details
+    /// entry or a part of one, `/SummaryMap`, `/Content`), with the line
+    /// where its value starts in the file (see `evidence::lines`).
+    fn detail_location(&self, file: &str, pointer: &str) -> EvidenceLocation {
+        json_location(self.snapshot, file, pointer)
     }
 
     /// Gives every request added since `start` a location (the identity
@@ -473,11 +480,15 @@ impl<'s> Builder<'s> {
     }
 }
 
-/// An authorization-details entry (or a part of one) by file and pointer.
-fn detail_location(file: &str, pointer: &str) -> EvidenceLocation {
+/// A place in a JSON export of `snapshot` by file and pointer, with the line
+/// where the pointer's value starts (or the nearest value holding it).
+fn json_location(snapshot: &Snapshot, file: &str, pointer: &str) -> EvidenceLocation {
     EvidenceLocation {
         file: file.to_string(),
-        line: None,
+        line: snapshot
+            .lines
+            .get(file)
+            .and_then(|lines| lines.line_of(pointer)),
         pointer: Some(pointer.to_string()),
     }
 }

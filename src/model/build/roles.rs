@@ -8,7 +8,7 @@ use std::sync::Arc;
 use cedar_policy::EntityUid;
 use serde_json::{json, Map, Value};
 
-use super::{detail_location, messages, policies, Builder, RequestContext};
+use super::{messages, policies, Builder, RequestContext};
 use crate::error::Error;
 use crate::evidence::authorization_details::Document;
 use crate::evidence::EvidenceKind;
@@ -61,10 +61,10 @@ impl Builder<'_> {
             let trust_at = format!("{}/AssumeRolePolicyDocument", r.pointer);
             let start = self.requests.next_key();
             self.trust(&r.arn, &r.trust_policy, (&r.file, &trust_at))?;
-            self.locate_since(start, detail_location(&r.file, &trust_at));
+            self.locate_since(start, self.detail_location(&r.file, &trust_at));
             let start = self.requests.next_key();
             self.hold_policies(Type::Role, &r.arn, &r.attached, &r.inline)?;
-            self.locate_since(start, detail_location(&r.file, &r.pointer));
+            self.locate_since(start, self.detail_location(&r.file, &r.pointer));
         }
         support.sort();
         Ok(support)
@@ -144,7 +144,7 @@ impl Builder<'_> {
             }
             let ctx = RequestContext::Own(trust_context(&path));
             let message = messages::trust_message(&path);
-            let location = detail_location(
+            let location = self.detail_location(
                 statement_at.0,
                 &format!("{}/Statement/{}", statement_at.1, path.statement_index),
             );

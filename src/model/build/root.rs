@@ -11,7 +11,7 @@ use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceKind;
 use crate::model::arn;
 use crate::model::cedar::{self, Type};
-use crate::model::{Action, EntityRef, EvidenceLocation};
+use crate::model::{Action, EntityRef};
 
 /// What the evidence says about root, from either export.
 pub(super) struct RootFacts {
@@ -191,11 +191,7 @@ impl Builder<'_> {
                 .row_location(r)
                 .map(|at| (EvidenceKind::CredentialReport, at)),
             None => self.snapshot.account_summary.as_ref().map(|(file, _)| {
-                let at = EvidenceLocation {
-                    file: file.clone(),
-                    line: None,
-                    pointer: Some("/SummaryMap".into()),
-                };
+                let at = self.detail_location(file, "/SummaryMap");
                 (EvidenceKind::AccountSummary, Arc::new(at))
             }),
         };

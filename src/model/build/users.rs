@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use cedar_policy::EntityUid;
 
-use super::{detail_location, messages, policies, Builder, PendingReview, RequestContext};
+use super::{messages, policies, Builder, PendingReview, RequestContext};
 use crate::error::Error;
 use crate::evidence::authorization_details::UserDetail;
 use crate::evidence::credential_report::{CredentialRow, PasswordEnabled};
@@ -180,7 +180,7 @@ impl<'s> Builder<'s> {
         let ctx = RequestContext::Common;
         let location = match (row, facts.detail) {
             (Some(r), _) => self.row_location(r),
-            (None, Some(d)) => Some(Arc::new(detail_location(&d.file, &d.pointer))),
+            (None, Some(d)) => Some(Arc::new(self.detail_location(&d.file, &d.pointer))),
             (None, None) => None,
         };
         let name: Arc<str> = arn.into();
@@ -206,7 +206,7 @@ impl<'s> Builder<'s> {
         if let Some(d) = facts.detail {
             let start = self.requests.next_key();
             self.hold_policies(Type::User, arn, &d.attached, &d.inline)?;
-            self.locate_since(start, detail_location(&d.file, &d.pointer));
+            self.locate_since(start, self.detail_location(&d.file, &d.pointer));
         }
 
         // The user as a whole (key count, direct policies), judged once per
@@ -229,7 +229,7 @@ impl<'s> Builder<'s> {
             sources.push((EvidenceKind::CredentialReport, at));
         }
         if let Some(d) = facts.detail {
-            let at = Arc::new(detail_location(&d.file, &d.pointer));
+            let at = Arc::new(self.detail_location(&d.file, &d.pointer));
             sources.push((EvidenceKind::AuthorizationDetails, at));
         }
         self.reviews.push(PendingReview {
