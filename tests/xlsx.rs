@@ -237,7 +237,7 @@ fn the_results_header_is_frozen_and_filtered_and_columns_have_widths() {
         "{results}"
     );
     assert!(
-        results.contains(&format!(r#"<autoFilter ref="A1:U{rows}"/>"#)),
+        results.contains(&format!(r#"<autoFilter ref="A1:V{rows}"/>"#)),
         "the whole table"
     );
     assert!(results.contains("<cols>") && results.contains("customWidth=\"1\""));
@@ -592,4 +592,34 @@ fn a_terminal_gets_no_workbook() {
     assert_eq!(written.status.code(), Some(1), "{}", stderr(&written));
     assert!(std::fs::read(&file).unwrap().starts_with(b"PK"));
     drop(master);
+}
+
+/// `--benchmark`: the `Requirements` sheet lists each requirement of the
+/// benchmark in its order with the status, controls and counts of the JSON
+/// report's `frameworks`; without a benchmark it holds the header only.
+#[test]
+fn the_requirements_sheet_matches_the_json_frameworks() {
+    let args = ["snapshots/demo", "--benchmark", "cis-aws-v5.0"];
+    let bytes = workbook_bytes(&args);
+    let rows = sheet(&bytes, "Requirements");
+    assert_eq!(rows[0], xlsx::REQUIREMENT_COLUMNS);
+    let report = json(&args);
+    let view = &report["frameworks"][0];
+    let requirements = view["requirements"].as_array().unwrap();
+    assert_eq!(rows.len() - 1, requirements.len());
+    let records = records(&rows);
+    for (row, r) in records.iter().zip(requirements) {
+        assert_eq!(row["framework"], "cis-aws-v5.0");
+        assert_eq!(row["requirement"], text(r, "id"));
+        let status = text(r, "status").replace('-', " ").to_uppercase();
+        assert!(row["status"].starts_with(&status), "{row:?}");
+        assert_eq!(row["fail"], r["results"]["fail"].to_string());
+        assert_eq!(row["pass"], r["results"]["pass"].to_string());
+        assert_eq!(
+            row["manual_reason"],
+            r["manual"].as_str().unwrap_or_default()
+        );
+    }
+    let empty = sheet(&workbook_bytes(&["snapshots/demo"]), "Requirements");
+    assert_eq!(empty.len(), 1);
 }

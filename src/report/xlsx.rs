@@ -1,10 +1,12 @@
-//! `--format xlsx`: one workbook for a spreadsheet, with five sheets of
+//! `--format xlsx`: one workbook for a spreadsheet, with six sheets of
 //! fixed names ([`SHEETS`]): `Summary` (the scope, the counts and one row
 //! per account), `Results` (one row per result, the CSV's columns: waiver,
 //! benchmark number and evidence location included), `Evidence` (every file
 //! with its hash), `Controls` (every control loaded, with its version and
-//! benchmark numbers) and `Waivers` (each waiver of `--waivers` and what it
-//! did).
+//! benchmark numbers), `Waivers` (each waiver of `--waivers` and what it
+//! did) and `Requirements` (under `--benchmark`, each requirement of the
+//! framework with its status, controls and result counts, as
+//! [`super::frameworks`] decides them; the header only without one).
 //!
 //! Written by `rust_xlsxwriter`. Every piece of text goes in as a string
 //! cell (`write_string`, never `write`, which guesses a type): a name that
@@ -34,7 +36,31 @@ use super::{csv, Report, Summary};
 use crate::results::Status;
 
 /// The sheets, in order.
-pub const SHEETS: [&str; 5] = ["Summary", "Results", "Evidence", "Controls", "Waivers"];
+pub const SHEETS: [&str; 6] = [
+    "Summary",
+    "Results",
+    "Evidence",
+    "Controls",
+    "Waivers",
+    "Requirements",
+];
+
+/// The `Requirements` sheet's header row (the JSON report's `frameworks`).
+pub const REQUIREMENT_COLUMNS: [&str; 13] = [
+    "framework",
+    "requirement",
+    "status",
+    "title",
+    "controls",
+    "total",
+    "pass",
+    "fail",
+    "error",
+    "not-applicable",
+    "not-evaluated",
+    "waived",
+    "manual_reason",
+];
 
 /// The `Evidence` sheet's header row.
 pub const EVIDENCE_COLUMNS: [&str; 5] = ["path", "kind", "bytes", "sha256", "account"];
@@ -110,7 +136,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
     workbook.set_properties(&properties(report));
     let bold = Format::new().set_bold();
     let plain = Format::new();
-    let fill: [Fill; 5] = [summary, results, evidence, controls, waivers];
+    let fill: [Fill; 6] = [summary, results, evidence, controls, waivers, requirements];
     for (name, fill) in SHEETS.into_iter().zip(fill) {
         fill(
             Sheet::new(workbook.add_worksheet(), name, &bold, &plain)?,
@@ -488,6 +514,31 @@ fn waivers(mut sheet: Sheet, report: &Report) -> Result<(), XlsxError> {
         sheet.number(row, 9, w.waived as u64)?;
     }
     sheet.table(0, WAIVER_COLUMNS.len(), all.len())?;
+    sheet.finish()
+}
+
+fn requirements(mut sheet: Sheet, report: &Report) -> Result<(), XlsxError> {
+    sheet.header(0, &REQUIREMENT_COLUMNS)?;
+    let mut row = 1u32;
+    for view in &report.frameworks {
+        for r in &view.requirements {
+            for (col, text) in (0u16..).zip([
+                view.id.as_str(),
+                &r.id,
+                &r.status_text(),
+                &r.title,
+                &r.controls.join(", "),
+            ]) {
+                sheet.text(row, col, text)?;
+            }
+            for (col, n) in (5u16..).zip(by_status(&r.results)) {
+                sheet.number(row, col, n as u64)?;
+            }
+            sheet.text(row, 12, r.manual.as_deref().unwrap_or_default())?;
+            row += 1;
+        }
+    }
+    sheet.table(0, REQUIREMENT_COLUMNS.len(), row as usize - 1)?;
     sheet.finish()
 }
 
