@@ -19,6 +19,26 @@ fn json(path: &str) -> Value {
     json_report(&[path]).1
 }
 
+/// The `<script>` elements a browser runs (the passes' data block is
+/// `application/json`, which it never runs).
+fn scripts(html: &str) -> usize {
+    html.matches("<script").count() - html.matches("<script type=\"application/json\"").count()
+}
+
+/// The passes the page holds as data for its script to list.
+fn pass_data_rows(html: &str) -> u64 {
+    let marker = "<script type=\"application/json\" id=\"passes-data\">";
+    let Some(start) = html.find(marker) else {
+        return 0;
+    };
+    let start = start + marker.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let text = &html[start..end];
+    assert!(!text.contains('<'), "a `<` could close the data block");
+    let data: Value = serde_json::from_str(text).expect("the passes' data is JSON");
+    data["rows"].as_array().unwrap().len() as u64
+}
+
 fn html_count(html: &str, status: &str) -> u64 {
     let marker = format!("id=\"count-{status}\">");
     let start = html.find(&marker).expect("a count") + marker.len();
@@ -30,11 +50,7 @@ fn html_count(html: &str, status: &str) -> u64 {
 fn html_is_self_contained_and_escapes_every_name() {
     for (_, path) in FORMAT_FIXTURES {
         let html = render(path, "html");
-        assert_eq!(
-            html.matches("<script").count(),
-            1,
-            "{path}: only our script"
-        );
+        assert_eq!(scripts(&html), 1, "{path}: only our script");
         for external in ["src=", "href=", "url(", "@import", "http://", "https://"] {
             assert!(
                 !html.contains(external) || path.contains("hostile"),
@@ -72,8 +88,14 @@ fn html_counts_match_the_json_summary() {
                 "{path}: {status}"
             );
         }
+        // A row per result that is not a pass; the passes as data.
         let rows = html.matches("<tr class=\"result ").count() as u64;
-        assert_eq!(rows, report["summary"]["total"].as_u64().unwrap());
+        let summary = &report["summary"];
+        assert_eq!(
+            rows,
+            summary["total"].as_u64().unwrap() - summary["pass"].as_u64().unwrap()
+        );
+        assert_eq!(pass_data_rows(&html), summary["pass"].as_u64().unwrap());
     }
 }
 
@@ -161,8 +183,21 @@ fn html_in_a_real_browser_shows_the_right_counts_and_runs_no_evidence() {
             dom.contains("<title>IAM audit report"),
             "{name}: title changed"
         );
-        assert_eq!(dom.matches("<script").count(), 1, "{name}");
+        assert_eq!(scripts(&dom), 1, "{name}");
         assert!(!dom.contains("<img"), "{name}");
+
+        // The passes, listed by the script when asked for: every one, and
+        // nothing from the evidence became an element on the way.
+        let passing = dump_dom(&browser, &format!("{url}#status=pass"));
+        assert_eq!(shown(&passing), n("pass"), "{name}: passes");
+        assert_eq!(
+            passing.matches("<tr class=\"result pass\"").count() as u64,
+            n("pass"),
+            "{name}"
+        );
+        assert_eq!(scripts(&passing), 1, "{name}");
+        assert!(!passing.contains("<img"), "{name}");
+        assert!(passing.contains("<title>IAM audit report"), "{name}");
 
         // Filters, set through the URL as a person would share them.
         let failing = dump_dom(&browser, &format!("{url}#status=fail"));

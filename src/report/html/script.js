@@ -1,7 +1,6 @@
 (function () {
   "use strict";
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr.result"));
-  var passRows = rows.filter(function (row) { return row.getAttribute("data-status") === "pass"; });
   var filters = {};
   ["status", "severity", "control", "account"].forEach(function (key) {
     var select = document.getElementById("f-" + key);
@@ -12,6 +11,73 @@
   var none = document.getElementById("none");
   var passes = document.getElementById("passes");
   var passesShown = document.getElementById("passes-shown");
+  var passData = document.getElementById("passes-data");
+  // The passes stay data until they are opened or a filter could match one.
+  var passTotal = 0, listed = false, data = null;
+  if (passData) {
+    data = JSON.parse(passData.textContent);
+    passTotal = data.rows.length;
+  }
+  function cell(row, className) {
+    var td = document.createElement("td");
+    if (className) { td.className = className; }
+    row.appendChild(td);
+    return td;
+  }
+  function code(parent, value) {
+    var c = document.createElement("code");
+    c.textContent = value;
+    parent.appendChild(c);
+  }
+  // `quoted` names as code, as the page shows them in every other row.
+  function withCode(parent, value) {
+    var parts = value.split("`");
+    for (var i = 0; i < parts.length; i++) {
+      if (i % 2 === 1 && i + 1 < parts.length) { code(parent, parts[i]); continue; }
+      parent.appendChild(document.createTextNode((i % 2 === 1 ? "`" : "") + parts[i]));
+    }
+  }
+  function listPasses() {
+    if (listed || !data) { return; }
+    listed = true;
+    var body = document.getElementById("passes-rows");
+    var fragment = document.createDocumentFragment();
+    data.rows.forEach(function (r) {
+      var control = data.controls[r[0]], account = data.accounts[r[1]];
+      var row = document.createElement("tr");
+      row.className = "result pass";
+      row.setAttribute("data-status", "pass");
+      row.setAttribute("data-severity", control[1]);
+      row.setAttribute("data-control", control[0]);
+      if (data.several_accounts) { row.setAttribute("data-account", account); }
+      var ctl = cell(row, "ctl");
+      ctl.appendChild(document.createTextNode(control[0]));
+      if (control[2]) {
+        ctl.appendChild(document.createElement("br"));
+        var small = document.createElement("small");
+        small.textContent = control[2];
+        ctl.appendChild(small);
+      }
+      if (data.several_accounts) { cell(row).textContent = account; }
+      var subject = cell(row, "subject");
+      subject.appendChild(document.createTextNode(r[2]));
+      if (r[3]) {
+        var principal = document.createElement("small");
+        principal.textContent = "principal: " + r[3];
+        subject.appendChild(principal);
+      }
+      withCode(cell(row), r[4]);
+      var where = cell(row, "where");
+      if (r[5] >= 0) {
+        code(where, data.files[r[5]]);
+        if (r[6] > 0) { where.appendChild(document.createTextNode(" line " + r[6])); }
+        if (r[7]) { where.appendChild(document.createElement("br")); code(where, r[7]); }
+      }
+      fragment.appendChild(row);
+      rows.push(row);
+    });
+    body.appendChild(fragment);
+  }
   function has(select, value) {
     for (var i = 0; i < select.options.length; i++) {
       if (select.options[i].value === value) { return true; }
@@ -52,10 +118,18 @@
       try { window.history.replaceState(null, "", hash || window.location.pathname + window.location.search); } catch (e) { /* a file: URL may refuse; the view still filters */ }
     }
   }
+  function filtering() {
+    for (var key in filters) {
+      if (filters.hasOwnProperty(key) && filters[key].value) { return true; }
+    }
+    return text.value !== "";
+  }
   function apply() {
     var q = text.value.toLowerCase();
     var n = 0;
     var passing = 0;
+    var status = filters.status.value;
+    if (passes && (passes.open || (filtering() && (status === "" || status === "pass")))) { listPasses(); }
     rows.forEach(function (row) {
       var ok = true;
       for (var key in filters) {
@@ -70,13 +144,17 @@
         if (row.getAttribute("data-status") === "pass") { passing++; }
       }
     });
-    shown.textContent = n + " of " + rows.length + " results shown";
+    // Passes not yet listed match no filter (else they would be listed):
+    // they count as shown only when nothing is filtered.
+    var unlisted = listed ? 0 : passTotal;
+    if (!listed && !filtering()) { n += unlisted; passing = unlisted; }
+    shown.textContent = n + " of " + (rows.length + unlisted) + " results shown";
     shown.setAttribute("data-shown", String(n));
     none.hidden = n > 0;
     if (passes) {
-      passesShown.textContent = passing === passRows.length ? "" : "(" + passing + " match the filters)";
+      passesShown.textContent = passing === passTotal ? "" : "(" + passing + " match the filters)";
       // Asking for passes shows them; the collapsed block stays one click away otherwise.
-      if (filters.status.value === "pass") { passes.open = true; }
+      if (status === "pass") { passes.open = true; }
     }
   }
   function changed() { apply(); writeHash(); }
@@ -84,6 +162,7 @@
     if (filters.hasOwnProperty(key)) { filters[key].addEventListener("change", changed); }
   }
   text.addEventListener("input", changed);
+  if (passes) { passes.addEventListener("toggle", function () { if (passes.open && !listed) { apply(); } }); }
   function show(key, value) {
     filters[key].value = filters[key].value === value ? "" : value;
     changed();
