@@ -25,7 +25,7 @@
 //! nothing else varies. Text is data here, not a terminal's: bidi controls
 //! and the like stay as they are, as in the JSON report.
 //!
-//! (On a native target the library lays out the five sheets' XML on scoped
+//! (On a native target the library lays out the six sheets' XML on scoped
 //! threads of its own; on WebAssembly it does so in turn.)
 
 use std::collections::BTreeMap;
