@@ -160,9 +160,48 @@ fn csv_byte_order_mark_on_request_and_new_columns_after_benchmark_control() {
             "as_of",
             "waiver_reason",
             "waiver_approver",
-            "waiver_expires"
+            "waiver_expires",
+            "requirements"
         ]
     );
+}
+
+/// Under `--benchmark` every result's `requirements` cell holds its
+/// requirement tags, as the JSON report lists them; without, it is empty.
+#[test]
+fn csv_requirements_column_holds_each_results_requirements() {
+    let args = ["snapshots/demo", "--benchmark", "cis-aws-v5.0"];
+    let (_, report) = json_report(&args);
+    let out = run(&[
+        "evaluate",
+        "snapshots/demo",
+        "--benchmark",
+        "cis-aws-v5.0",
+        "--format",
+        "csv",
+    ]);
+    let text = stdout(&out);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = headers.iter().position(|h| h == "requirements").unwrap();
+    let id = headers.iter().position(|h| h == "result_id").unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(rows.len(), results.len());
+    for (row, r) in rows.iter().zip(results) {
+        assert_eq!(row[id], *r["id"].as_str().unwrap());
+        let tags: Vec<&str> = r["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert!(!tags.is_empty());
+        assert_eq!(row[col], tags.join(" "));
+    }
+    let plain = render("snapshots/demo", "csv");
+    let mut reader = csv::Reader::from_reader(plain.as_bytes());
+    assert!(reader.records().all(|r| r.unwrap()[col].is_empty()));
 }
 
 #[test]

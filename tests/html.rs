@@ -243,20 +243,15 @@ fn pdftotext() -> Option<PathBuf> {
     None
 }
 
-/// The HTML report printed to PDF by headless Chromium keeps what an
-/// auditor files: every result's finding whole, its evidence column, the
-/// table header on every page, and none of the filter widgets.
-#[test]
-fn html_prints_every_finding_and_its_evidence() {
-    let (Some(browser), Some(pdftotext)) = (chromium(), pdftotext()) else {
-        return;
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let html = tmp.path().join("demo.html");
-    std::fs::write(&html, render("snapshots/demo", "html")).unwrap();
-    let pdf = tmp.path().join("demo.pdf");
+/// Prints `html` to a PDF with headless Chromium and reads its text back
+/// with `pdftotext -raw` (in the order Chromium wrote it, cell by cell, so
+/// a finding wrapped in its column reads whole).
+fn printed_text(browser: &Path, pdftotext: &Path, dir: &Path, name: &str, html: &str) -> String {
+    let page = dir.join(format!("{name}.html"));
+    std::fs::write(&page, html).unwrap();
+    let pdf = dir.join(format!("{name}.pdf"));
     let profile = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(&browser)
+    let out = std::process::Command::new(browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -270,7 +265,7 @@ fn html_prints_every_finding_and_its_evidence() {
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", html.display()))
+        .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium runs");
     assert!(
@@ -278,15 +273,66 @@ fn html_prints_every_finding_and_its_evidence() {
         "no PDF: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // `-raw`: the text in the order Chromium wrote it, cell by cell, so a
-    // finding wrapped in its column reads whole.
     let text = std::process::Command::new(pdftotext)
         .arg("-raw")
         .arg(&pdf)
         .arg("-")
         .output()
         .expect("pdftotext runs");
-    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    String::from_utf8_lossy(&text.stdout).into_owned()
+}
+
+/// Hostile names print as the text they are: markup stays text, and the
+/// benchmark's requirements print with their numbers and statuses.
+#[test]
+fn hostile_names_and_requirements_print_as_text() {
+    let (Some(browser), Some(pdftotext)) = (chromium(), pdftotext()) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let text = printed_text(
+        &browser,
+        &pdftotext,
+        tmp.path(),
+        "hostile",
+        &render("tests/fixtures/hostile-names", "html"),
+    );
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        squeezed.contains("user/<script>document.title='pwned'</script>"),
+        "{text}"
+    );
+    assert!(squeezed.contains("user/=HYPERLINK("), "{text}");
+    let out = run(&[
+        "evaluate",
+        "snapshots/demo",
+        "--benchmark",
+        "cis-aws-v5.0",
+        "--format",
+        "html",
+    ]);
+    let text = printed_text(&browser, &pdftotext, tmp.path(), "cis", &stdout(&out));
+    for needle in ["1.9", "1.21", "MANUAL", "FAIL", "PASS", "cis-aws-v5.0 1.9"] {
+        assert!(text.contains(needle), "`{needle}` not printed: {text}");
+    }
+}
+
+/// The HTML report printed to PDF by headless Chromium keeps what an
+/// auditor files: every result's finding whole, its evidence column, the
+/// table header on every page, and none of the filter widgets.
+#[test]
+fn html_prints_every_finding_and_its_evidence() {
+    let (Some(browser), Some(pdftotext)) = (chromium(), pdftotext()) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let text = printed_text(
+        &browser,
+        &pdftotext,
+        tmp.path(),
+        "demo",
+        &render("snapshots/demo", "html"),
+    );
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let report = json("snapshots/demo");
     let results = report["results"].as_array().unwrap();
@@ -316,10 +362,7 @@ fn html_prints_every_finding_and_its_evidence() {
     assert!(text.matches("STATUS").count() >= 2, "{text}");
     // The passes are counted.
     let passes = results.iter().filter(|r| r["status"] == "pass").count();
-    assert!(
-        text.contains(&format!("{passes} passed results")),
-        "{text}"
-    );
+    assert!(text.contains(&format!("{passes} passed results")), "{text}");
     // No widgets.
     assert!(!text.contains("results shown"));
 }
@@ -398,7 +441,10 @@ fn html_fits_its_container_from_phone_to_desktop() {
     let Some(browser) = chromium() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let pages = [
-        ("demo", vec!["snapshots/demo", "--benchmark", "cis-aws-v5.0"]),
+        (
+            "demo",
+            vec!["snapshots/demo", "--benchmark", "cis-aws-v5.0"],
+        ),
         ("org", vec!["snapshots/org"]),
         ("hostile", vec!["tests/fixtures/hostile-names"]),
     ];
@@ -412,8 +458,14 @@ fn html_fits_its_container_from_phone_to_desktop() {
         assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
         for width in [1400, 400] {
             let (vw, scroll, main, tables) = layout(&browser, &file, width);
-            assert!(vw <= width as f64 && vw > width as f64 - 40.0, "{name}@{width}: {vw}");
-            assert!(scroll <= vw, "{name}@{width}: scrolls sideways ({scroll} > {vw})");
+            assert!(
+                vw <= width as f64 && vw > width as f64 - 40.0,
+                "{name}@{width}: {vw}"
+            );
+            assert!(
+                scroll <= vw,
+                "{name}@{width}: scrolls sideways ({scroll} > {vw})"
+            );
             assert!(!tables.is_empty(), "{name}@{width}");
             for (table, right) in tables {
                 assert!(
@@ -470,7 +522,10 @@ fn html_of_an_organization_filters_by_account_and_collapses_passes() {
     // Asking for passes opens them.
     let dom = dump_dom(&browser, &format!("{url}#status=pass"));
     assert_eq!(shown(&dom), passes);
-    assert!(dom.contains("<details id=\"passes\" open"), "passes stay closed");
+    assert!(
+        dom.contains("<details id=\"passes\" open"),
+        "passes stay closed"
+    );
     let dom = dump_dom(&browser, &url);
     assert!(!dom.contains("<details id=\"passes\" open"));
 }

@@ -204,13 +204,20 @@ impl FrameworkView {
 }
 
 /// The view of a CIS benchmark version over a run's results.
-pub fn cis_view(benchmark: &Benchmark, pack: &PolicyPack, results: &[Box<Finding>]) -> FrameworkView {
+pub fn cis_view(
+    benchmark: &Benchmark,
+    pack: &PolicyPack,
+    results: &[Box<Finding>],
+) -> FrameworkView {
     let coverage = benchmark.coverage(pack);
     // Policy id → the requirement numbers it gives evidence for.
     let mut by_policy: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (number, policies) in &coverage {
         for p in policies {
-            by_policy.entry(p.as_str()).or_default().push(number.as_str());
+            by_policy
+                .entry(p.as_str())
+                .or_default()
+                .push(number.as_str());
         }
     }
     let mut found: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
@@ -302,12 +309,11 @@ fn summarise(requirements: &[RequirementView]) -> FrameworkSummary {
         }
     }
     let decided = s.pass + s.fail;
-    if decided > 0 {
-        // Integer arithmetic in tenths of a per cent, rounded half up: the
-        // same text on every machine.
-        let tenths = (s.pass * 1000 + decided / 2) / decided;
-        s.pass_share = Some(format!("{}.{}", tenths / 10, tenths % 10));
-    }
+    // Integer arithmetic in tenths of a per cent, rounded half up: the same
+    // text on every machine. No decided requirement, no share.
+    s.pass_share = (s.pass * 1000 + decided / 2)
+        .checked_div(decided)
+        .map(|tenths| format!("{}.{}", tenths / 10, tenths % 10));
     s
 }
 

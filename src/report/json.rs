@@ -140,7 +140,11 @@ fn write_results(results: &[Box<Finding>], w: &mut impl Write) -> io::Result<()>
                 w.write_all(b"[]")?;
             } else {
                 for (i, tag) in tags.iter().enumerate() {
-                    w.write_all(if i == 0 { b"[\n        " } else { b",\n        " })?;
+                    w.write_all(if i == 0 {
+                        b"[\n        "
+                    } else {
+                        b",\n        "
+                    })?;
                     string(w, tag)?;
                 }
                 w.write_all(b"\n      ]")?;
