@@ -160,7 +160,8 @@ fn csv_byte_order_mark_on_request_and_new_columns_after_benchmark_control() {
             "as_of",
             "waiver_reason",
             "waiver_approver",
-            "waiver_expires"
+            "waiver_expires",
+            "requirements"
         ]
     );
 }
