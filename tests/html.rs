@@ -316,10 +316,7 @@ fn html_prints_every_finding_and_its_evidence() {
     assert!(text.matches("STATUS").count() >= 2, "{text}");
     // The passes are counted.
     let passes = results.iter().filter(|r| r["status"] == "pass").count();
-    assert!(
-        text.contains(&format!("{passes} passed results")),
-        "{text}"
-    );
+    assert!(text.contains(&format!("{passes} passed results")), "{text}");
     // No widgets.
     assert!(!text.contains("results shown"));
 }
@@ -398,7 +395,10 @@ fn html_fits_its_container_from_phone_to_desktop() {
     let Some(browser) = chromium() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let pages = [
-        ("demo", vec!["snapshots/demo", "--benchmark", "cis-aws-v5.0"]),
+        (
+            "demo",
+            vec!["snapshots/demo", "--benchmark", "cis-aws-v5.0"],
+        ),
         ("org", vec!["snapshots/org"]),
         ("hostile", vec!["tests/fixtures/hostile-names"]),
     ];
@@ -412,8 +412,14 @@ fn html_fits_its_container_from_phone_to_desktop() {
         assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
         for width in [1400, 400] {
             let (vw, scroll, main, tables) = layout(&browser, &file, width);
-            assert!(vw <= width as f64 && vw > width as f64 - 40.0, "{name}@{width}: {vw}");
-            assert!(scroll <= vw, "{name}@{width}: scrolls sideways ({scroll} > {vw})");
+            assert!(
+                vw <= width as f64 && vw > width as f64 - 40.0,
+                "{name}@{width}: {vw}"
+            );
+            assert!(
+                scroll <= vw,
+                "{name}@{width}: scrolls sideways ({scroll} > {vw})"
+            );
             assert!(!tables.is_empty(), "{name}@{width}");
             for (table, right) in tables {
                 assert!(
@@ -470,7 +476,10 @@ fn html_of_an_organization_filters_by_account_and_collapses_passes() {
     // Asking for passes opens them.
     let dom = dump_dom(&browser, &format!("{url}#status=pass"));
     assert_eq!(shown(&dom), passes);
-    assert!(dom.contains("<details id=\"passes\" open"), "passes stay closed");
+    assert!(
+        dom.contains("<details id=\"passes\" open"),
+        "passes stay closed"
+    );
     let dom = dump_dom(&browser, &url);
     assert!(!dom.contains("<details id=\"passes\" open"));
 }

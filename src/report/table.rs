@@ -341,7 +341,11 @@ fn framework_table(view: &super::frameworks::FrameworkView, style: Style) -> Str
         let (controls, results) = match &r.manual {
             Some(why) => ("none".to_string(), cell_text(why)),
             None => (
-                r.controls.iter().map(|c| cell_text(c)).collect::<Vec<_>>().join("\n"),
+                r.controls
+                    .iter()
+                    .map(|c| cell_text(c))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 r.results_text(),
             ),
         };

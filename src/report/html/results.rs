@@ -93,7 +93,9 @@ pub(super) fn findings(report: &Report, out: &mut String) {
     for r in others {
         row(report, r, several_accounts, out);
     }
-    out.push_str("</tbody>\n</table>\n<p id=\"none\" hidden>No result matches these filters.</p>\n");
+    out.push_str(
+        "</tbody>\n</table>\n<p id=\"none\" hidden>No result matches these filters.</p>\n",
+    );
     if !passes.is_empty() {
         let _ = write!(
             out,
@@ -144,14 +146,20 @@ fn pass_data(report: &Report, passes: &[&Finding], several_accounts: bool, out: 
             serde_json::json!([
                 id,
                 first.map(|r| r.severity.as_str()).unwrap_or_default(),
-                first.and_then(|r| report.benchmark_label(r)).unwrap_or_default()
+                first
+                    .and_then(|r| report.benchmark_label(r))
+                    .unwrap_or_default()
             ])
         })
         .collect();
     let rows: Vec<serde_json::Value> = passes
         .iter()
         .map(|r| {
-            let principal = if r.principal != r.subject { &*r.principal } else { "" };
+            let principal = if r.principal != r.subject {
+                &*r.principal
+            } else {
+                ""
+            };
             let (file, line, pointer) = match &r.location {
                 Some(l) => (
                     files[l.file.as_str()] as i64,
