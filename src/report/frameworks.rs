@@ -177,8 +177,16 @@ impl RequirementView {
 
 impl FrameworkView {
     /// `CIS Amazon Web Services Foundations Benchmark (IAM section) v5.0`.
+    /// `NIST SP 800-53 Revision 5` (a name that already ends with its
+    /// version is not repeated), `PCI DSS v4.0.1`.
     pub fn heading(&self) -> String {
-        format!("{} v{}", self.name, self.version)
+        if self.name.ends_with(&self.version) {
+            self.name.clone()
+        } else if self.version.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("{} v{}", self.name, self.version)
+        } else {
+            format!("{} {}", self.name, self.version)
+        }
     }
 
     /// `21 requirements: 9 FAIL, 5 PASS, 7 MANUAL; 35.7% of the decided pass`.
@@ -339,6 +347,31 @@ mod tests {
     }
 
     #[test]
+    fn one_builder_views_cis_and_data_frameworks() {
+        let pack = crate::engine::load_policies(&[], true).unwrap();
+        let cis = crate::frameworks::Framework::parse("cis-aws-v5.0").unwrap();
+        let v = super::view(&cis, &pack, &[]);
+        assert_eq!(
+            v.heading(),
+            "CIS Amazon Web Services Foundations Benchmark (IAM section) v5.0"
+        );
+        assert_eq!(v.requirements.len(), 21);
+        let nine = v.requirements.iter().find(|r| r.id == "1.9").unwrap();
+        assert_eq!(nine.controls, ["console-password-requires-mfa"]);
+        let nist = crate::frameworks::Framework::parse("nist-800-53-r5").unwrap();
+        let v = super::view(&nist, &pack, &[]);
+        assert_eq!(v.heading(), "NIST SP 800-53 Revision 5");
+        let ac5 = v.requirements.iter().find(|r| r.id == "AC-5").unwrap();
+        assert!(ac5.partial);
+        assert_eq!(ac5.status_text(), "PASS (nothing in scope) (partial)");
+        let ia51 = v.requirements.iter().find(|r| r.id == "IA-5(1)").unwrap();
+        assert_eq!(ia51.status, RequirementStatus::Manual);
+        assert!(ia51.manual.as_deref().unwrap().contains("PasswordPolicy"));
+        assert_eq!(v.summary.total, 16);
+        assert_eq!(v.summary.manual, 1);
+    }
+
+    #[test]
     fn share_is_pass_over_decided_in_tenths() {
         use RequirementStatus::*;
         let s = view(&[Pass, Pass, Fail, Manual, NotEvaluated]);
@@ -385,6 +418,9 @@ mod tests {
         assert!(status(&[Status::NotApplicable]).nothing_in_scope());
         assert!(status(&[]).nothing_in_scope());
         assert!(!status(&[Status::Pass]).nothing_in_scope());
+        let mut partial = status(&[Status::Fail]);
+        partial.partial = true;
+        assert_eq!(partial.status_text(), "FAIL (partial)");
         let manual = requirement("1", "t", Vec::new(), &[], Some("why".into()));
         assert_eq!(manual.status, R::Manual);
         assert!(!manual.nothing_in_scope());
