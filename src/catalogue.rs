@@ -224,8 +224,9 @@ impl Benchmark {
     pub fn restrict(&self, pack: PolicyPack) -> Result<PolicyPack, Error> {
         let controls: Vec<_> = pack
             .controls
-            .into_iter()
+            .iter()
             .filter(|c| c.cis_aws.contains_key(&self.version))
+            .cloned()
             .collect();
         if controls.is_empty() {
             return Err(Error::Usage(format!(
@@ -234,22 +235,7 @@ impl Benchmark {
                 self.version
             )));
         }
-        let mut set = PolicySet::new();
-        for c in &controls {
-            set.add(c.policy.clone())
-                .map_err(|e| Error::Internal(format!("cannot rebuild the policy set: {e}")))?;
-        }
-        Ok(PolicyPack {
-            controls,
-            set,
-            builtin_version: pack.builtin_version,
-            schema: pack.schema,
-            // What the whole pack reads: a superset of what these controls
-            // read, so the same decisions.
-            reading: pack.reading,
-            files: pack.files,
-            selection: pack.selection,
-        })
+        keep_controls(pack, controls)
     }
 
     /// Each control's number in this version, by policy id: what the
@@ -260,6 +246,30 @@ impl Benchmark {
             .filter_map(|c| Some((c.id.as_str(), c.cis_aws.get(&self.version)?.as_str().into())))
             .collect()
     }
+}
+
+/// The pack with only `controls` (a subset of its own), the Cedar set
+/// rebuilt from them.
+pub fn keep_controls(
+    pack: PolicyPack,
+    controls: Vec<crate::engine::Control>,
+) -> Result<PolicyPack, Error> {
+    let mut set = PolicySet::new();
+    for c in &controls {
+        set.add(c.policy.clone())
+            .map_err(|e| Error::Internal(format!("cannot rebuild the policy set: {e}")))?;
+    }
+    Ok(PolicyPack {
+        controls,
+        set,
+        builtin_version: pack.builtin_version,
+        schema: pack.schema,
+        // What the whole pack reads: a superset of what these controls
+        // read, so the same decisions.
+        reading: pack.reading,
+        files: pack.files,
+        selection: pack.selection,
+    })
 }
 
 /// `1.10` sorts after `1.9`: compare dotted numbers part by part.

@@ -26,6 +26,8 @@ pub mod engine;
 pub mod error;
 pub mod evidence;
 pub mod exec;
+pub mod framework_data;
+pub mod frameworks;
 pub mod glob;
 pub mod model;
 pub mod pipeline;

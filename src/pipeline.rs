@@ -11,7 +11,6 @@ use std::collections::BTreeSet;
 
 use cedar_policy::{Entities, Schema};
 
-use crate::catalogue::Benchmark;
 use crate::engine::{self, PolicyPack};
 use crate::error::Error;
 use crate::evidence::skipped::Skipped;
@@ -20,6 +19,7 @@ use crate::evidence::source::{EvidenceReader, SnapshotSource, Target};
 use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceFile;
 use crate::exec::{self, Executor, Sequential};
+use crate::frameworks::Framework;
 use crate::model::{self, AsOf, AsOfSource, EntityReads, Model, ModelOptions, Thresholds};
 use crate::report::assemble::{self, Judged, RunFacts};
 use crate::report::Report;
@@ -153,13 +153,14 @@ pub fn snapshots_of(targets: Vec<Target>) -> Result<(Vec<SnapshotSource>, bool),
 
 /// What `evaluate` judges the snapshots with.
 pub struct Run<'a> {
-    /// The policies, already restricted to `benchmark`'s controls if any.
+    /// The policies, already restricted to the chosen frameworks' controls.
     pub pack: &'a PolicyPack,
     pub as_of: Option<Timestamp>,
     pub thresholds: &'a Thresholds,
     pub waivers: Option<&'a WaiverSet>,
-    /// `--benchmark`: the results are labelled with its control numbers.
-    pub benchmark: Option<&'a Benchmark>,
+    /// `--framework`: the results are labelled with their requirements
+    /// (and a CIS version's control numbers).
+    pub frameworks: &'a [Framework],
 }
 
 /// The outcome of `evaluate`: a report, and whether some snapshot of an
@@ -203,7 +204,7 @@ pub fn evaluate(
         multi,
         waivers: run.waivers,
         thresholds: run.thresholds,
-        benchmark: run.benchmark,
+        frameworks: run.frameworks,
         as_of: run.as_of,
     };
     let names = sources.iter().map(|s| s.name.clone());

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::catalogue::Benchmark;
 use crate::evidence::time::Timestamp;
+use crate::frameworks::Framework;
 use crate::model::Thresholds;
 
 #[derive(Debug, Parser)]
@@ -65,8 +65,11 @@ pub enum Command {
     /// Compare two JSON reports (drift): new and resolved failures, status,
     /// policy and evidence changes. Exit 1 when there is a new failure.
     Diff(DiffArgs),
-    /// List the loaded controls, or a CIS benchmark's IAM controls and what covers each.
+    /// List the loaded controls, or a framework's requirements and what covers each.
     Policies(PoliciesArgs),
+    /// List the frameworks `--framework` accepts, their sources, and how many requirements
+    /// the loaded controls cover.
+    Frameworks(FrameworksArgs),
     /// Print every access-path request of a snapshot (JSON; each element is a `cedar authorize --request-json` request).
     Requests(EntitiesArgs),
     /// Show everything about one subject: its requests, the attributes and context the policies saw, and each control's status and why.
@@ -105,10 +108,20 @@ pub struct ManArgs {
 pub struct PoliciesArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// List this benchmark's IAM controls in benchmark order, with the policy that covers each
-    /// and the controls exported evidence cannot decide (`cis-aws-v1.4` ... `cis-aws-v6.0`).
-    #[arg(long, value_name = "BENCHMARK", value_parser = parse_benchmark)]
-    pub benchmark: Option<Benchmark>,
+    /// List this framework's requirements in order (repeatable), with the policy that covers
+    /// each and those no loaded control decides (`cis-aws-v5.0`, `nist-800-53-r5`, ...:
+    /// `iam-audit frameworks`). `--benchmark` is an alias.
+    #[arg(long = "framework", alias = "benchmark", value_name = "FRAMEWORK", value_parser = parse_framework)]
+    pub frameworks: Vec<Framework>,
+    /// Output format.
+    #[arg(long, value_enum, ignore_case = true, default_value = "table")]
+    pub format: TableOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct FrameworksArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     /// Output format.
     #[arg(long, value_enum, ignore_case = true, default_value = "table")]
     pub format: TableOrJson,
@@ -308,10 +321,11 @@ pub struct EvaluateArgs {
     /// `password-reuse` (24). The report lists the values used.
     #[arg(long = "threshold", value_name = "NAME=VALUE", value_parser = parse_threshold)]
     pub thresholds: Vec<String>,
-    /// Evaluate only this benchmark's controls and label each result with its control number
-    /// in that version (`cis-aws-v5.0`).
-    #[arg(long, value_name = "BENCHMARK", value_parser = parse_benchmark)]
-    pub benchmark: Option<Benchmark>,
+    /// Evaluate only the controls that give evidence for this framework's requirements
+    /// (repeatable), label each result with them and add the per-requirement view
+    /// (`cis-aws-v5.0`, `nist-800-53-r5`, ...: `iam-audit frameworks`). `--benchmark` is an alias.
+    #[arg(long = "framework", alias = "benchmark", value_name = "FRAMEWORK", value_parser = parse_framework)]
+    pub frameworks: Vec<Framework>,
     /// The largest evidence file read, in bytes; a larger file is an error (exit 2).
     #[arg(long, value_name = "BYTES", default_value_t = crate::cli::files::DEFAULT_MAX_INPUT_SIZE)]
     pub max_input_size: u64,
@@ -413,8 +427,8 @@ fn parse_threshold(s: &str) -> Result<String, String> {
     Thresholds::default().set(s).map(|_| s.to_string())
 }
 
-fn parse_benchmark(s: &str) -> Result<Benchmark, String> {
-    Benchmark::parse(s)
+fn parse_framework(s: &str) -> Result<Framework, String> {
+    Framework::parse(s)
 }
 
 fn parse_as_of(s: &str) -> Result<Timestamp, String> {

@@ -66,7 +66,7 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
                 progress: !quiet && std::io::stderr().is_terminal(),
                 thresholds: crate::model::Thresholds::from_settings(&args.thresholds)
                     .map_err(Error::Usage)?,
-                benchmark: args.benchmark,
+                frameworks: crate::frameworks::dedup(args.frameworks),
                 limits: files::Limits {
                     max_input_size: args.max_input_size,
                 },
@@ -100,7 +100,11 @@ pub fn command(cli: Cli) -> Result<commands::Command, Error> {
         }),
         Command::Policies(args) => commands::Command::Policies(policies::Options {
             policies: args.policy.options(),
-            benchmark: args.benchmark,
+            frameworks: crate::frameworks::dedup(args.frameworks),
+            json: args.format == TableOrJson::Json,
+        }),
+        Command::Frameworks(args) => commands::Command::Frameworks(commands::frameworks::Options {
+            policies: args.policy.options(),
             json: args.format == TableOrJson::Json,
         }),
         Command::Requests(args) => commands::Command::Requests(commands::OneSnapshot {

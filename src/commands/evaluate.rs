@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 
 use super::{load_pack, Outcome, Output, PolicyOptions};
-use crate::catalogue::Benchmark;
 use crate::cli::files::{self, Files, Limits};
 use crate::cli::progress::Bar;
 use crate::cli::threads::Threads;
 use crate::error::Error;
 use crate::evidence::time::Timestamp;
+use crate::frameworks::{self, Framework};
 use crate::model::Thresholds;
 use crate::pipeline::{self, Evaluation, Run};
 use crate::report::{table, Format};
@@ -33,9 +33,10 @@ pub struct Options {
     /// that stderr is a terminal).
     pub progress: bool,
     pub thresholds: Thresholds,
-    /// `--benchmark cis-aws-vX.Y`: only that benchmark's controls, labelled
-    /// with its control numbers.
-    pub benchmark: Option<Benchmark>,
+    /// `--framework ID` (`--benchmark` is its alias): only the controls
+    /// that give evidence for these frameworks' requirements, each result
+    /// labelled with them; without repeats, in the order given.
+    pub frameworks: Vec<Framework>,
     pub limits: Limits,
     pub exit_policy: ExitPolicy,
     pub format: Format,
@@ -61,7 +62,7 @@ impl Options {
             jobs: None,
             progress: false,
             thresholds: Thresholds::default(),
-            benchmark: None,
+            frameworks: Vec::new(),
             limits: Limits::default(),
             exit_policy: ExitPolicy::default(),
             format: Format::Json,
@@ -141,10 +142,8 @@ pub struct Evaluated {
 /// The waivers are `options.waivers`' file, else `recorded` (the text a
 /// report recorded, which `verify` replays).
 pub fn evaluate(options: &Options, recorded: Option<WaiverSet>) -> Result<Evaluated, Error> {
-    let mut pack = load_pack(&options.policies)?;
-    if let Some(benchmark) = &options.benchmark {
-        pack = benchmark.restrict(pack)?;
-    }
+    frameworks::benchmark_of(&options.frameworks)?;
+    let pack = frameworks::restrict(load_pack(&options.policies)?, &options.frameworks)?;
     let waivers = match &options.waivers {
         Some(path) => Some(files::waivers(path)?),
         None => recorded,
@@ -171,7 +170,7 @@ pub fn evaluate(options: &Options, recorded: Option<WaiverSet>) -> Result<Evalua
         as_of: options.as_of,
         thresholds: &options.thresholds,
         waivers: waivers.as_ref(),
-        benchmark: options.benchmark.as_ref(),
+        frameworks: &options.frameworks,
     };
     let reader = Files {
         limits: options.limits,

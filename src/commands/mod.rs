@@ -13,6 +13,7 @@ pub mod diff;
 pub mod entities;
 pub mod evaluate;
 pub mod explain;
+pub mod frameworks;
 pub mod man;
 pub mod policies;
 pub mod requests;
@@ -40,6 +41,7 @@ pub enum Command {
     Schema,
     Diff(diff::Options),
     Policies(policies::Options),
+    Frameworks(frameworks::Options),
     Requests(OneSnapshot),
     Explain(explain::Options),
     Test(test::Options),
@@ -111,6 +113,7 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         Command::Schema => Ok(schema::run()),
         Command::Diff(o) => diff::run(&o),
         Command::Policies(o) => policies::run(&o),
+        Command::Frameworks(o) => frameworks::run(&o),
         Command::Requests(o) => requests::run(&o),
         Command::Explain(o) => explain::run(&o),
         Command::Test(o) => test::run(&o),

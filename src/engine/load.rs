@@ -388,6 +388,16 @@ fn control(
             )
         })?,
     };
+    let maps = match policy.annotation("maps") {
+        None => Vec::new(),
+        Some(s) => crate::framework_data::parse_maps(s).map_err(|m| {
+            problem_at(
+                "maps",
+                format!("policy `{id}`: {m}"),
+                "write `@maps(\"<framework>:<requirement> ...\")`, e.g. `@maps(\"nist-800-53-r5:AC-2(1) pci-dss-v4.0.1:8.4.2\")`; `iam-audit frameworks` lists the framework ids",
+            )
+        })?,
+    };
     let reference = match policy.annotation("reference") {
         None => None,
         Some(url) if is_https_url(url) => Some(url.to_string()),
@@ -410,6 +420,7 @@ fn control(
         reference,
         requires,
         cis_aws,
+        maps,
         subject_is_resource,
         message,
         source: source.report_name.clone(),

@@ -55,6 +55,9 @@ pub struct Control {
     pub requires: Vec<Requirement>,
     /// CIS AWS Foundations benchmark version → control number.
     pub cis_aws: BTreeMap<String, String>,
+    /// `@maps`: (framework id, requirement id) pairs the policy gives
+    /// evidence for, checked against the framework data at load.
+    pub maps: Vec<(String, String)>,
     /// `@subject("resource")`: results name the resource's ARN (a managed
     /// policy; the holder of an inline policy) instead of the path's subject.
     pub subject_is_resource: bool,

@@ -3,8 +3,8 @@
 //!
 //! This is the one place where findings change after the engine made them,
 //! in one pass per snapshot ([`Labeller`]): an organization's evidence
-//! locations get the account folder in front, `--benchmark` adds each
-//! control's number, and `--waivers` turns covered failures into `waived`.
+//! locations get the account folder in front, `--framework` adds each
+//! result's requirements (and a CIS version's control number), and `--waivers` turns covered failures into `waived`.
 //! The catalogue and the waivers only answer questions; they never edit a
 //! finding.
 
@@ -18,6 +18,7 @@ use crate::error::{Error, InputError};
 use crate::evidence::skipped::{self, Skipped};
 use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceFile;
+use crate::frameworks::{benchmark_of, Framework};
 use crate::model::{AccountRef, AsOf, AsOfSource, Thresholds};
 use crate::results::{Finding, Findings};
 use crate::waivers::{Applier, WaiverSet};
@@ -43,7 +44,8 @@ pub struct RunFacts<'a> {
     pub multi: bool,
     pub waivers: Option<&'a WaiverSet>,
     pub thresholds: &'a Thresholds,
-    pub benchmark: Option<&'a Benchmark>,
+    /// `--framework`, in the order given.
+    pub frameworks: &'a [Framework],
     /// `--as-of`, when given.
     pub as_of: Option<Timestamp>,
 }
@@ -76,6 +78,7 @@ pub fn assemble(
     outcomes: impl IntoIterator<Item = (String, Result<Judged, Error>)>,
 ) -> Result<(Report, bool), Error> {
     let multi = facts.multi;
+    let benchmark = benchmark_of(facts.frameworks)?;
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),
@@ -93,22 +96,14 @@ pub fn assemble(
         warnings: Vec::new(),
         waivers: None,
         thresholds: facts.thresholds.as_map(),
-        benchmark: facts.benchmark.map(Benchmark::id),
+        benchmark: benchmark.map(Benchmark::id),
         frameworks: Vec::new(),
         layout: Vec::new(),
         run: facts.record(),
     };
     let mut labeller = Labeller {
-        numbers: facts.benchmark.map(|b| b.numbers(facts.pack)),
-        requirements: facts.benchmark.map(|b| {
-            b.numbers(facts.pack)
-                .into_iter()
-                .map(|(policy, n)| {
-                    let tag: Arc<str> = format!("{}:{n}", b.id()).into();
-                    (policy, Arc::from(vec![tag]))
-                })
-                .collect()
-        }),
+        numbers: benchmark.map(|b| b.numbers(facts.pack)),
+        requirements: (!facts.frameworks.is_empty()).then(|| requirement_tags(facts)),
         waivers: facts.waivers.map(|w| Applier::new(&w.waivers)),
     };
     let mut unusable = false;
@@ -206,9 +201,11 @@ pub fn assemble(
         debug_assert!(report.results.is_sorted_by(|a, b| order(a, b).is_le()));
     }
     report.summary = Summary::of(&report.results);
-    if let Some(b) = facts.benchmark {
-        report.frameworks = vec![super::frameworks::cis_view(b, facts.pack, &report.results)];
-    }
+    report.frameworks = facts
+        .frameworks
+        .iter()
+        .map(|f| super::frameworks::view(f, facts.pack, &report.results))
+        .collect();
     report.waivers = labeller.waivers.map(Applier::finish);
     Ok((report, unusable))
 }
@@ -260,6 +257,25 @@ fn one_snapshot_per_account(
         .collect()
 }
 
+/// Each policy's requirement tags (`nist-800-53-r5:AC-2`) over every
+/// chosen framework, in the order the frameworks were given.
+fn requirement_tags<'p>(facts: &RunFacts<'p>) -> BTreeMap<&'p str, Arc<[Arc<str>]>> {
+    let mut tags: BTreeMap<&'p str, Vec<Arc<str>>> = BTreeMap::new();
+    for f in facts.frameworks {
+        let id = f.id();
+        for c in f.coverage(facts.pack) {
+            for policy in &c.controls {
+                if let Some(control) = facts.pack.controls.iter().find(|k| k.id == *policy) {
+                    tags.entry(control.id.as_str())
+                        .or_default()
+                        .push(format!("{id}:{}", c.id).into());
+                }
+            }
+        }
+    }
+    tags.into_iter().map(|(p, t)| (p, Arc::from(t))).collect()
+}
+
 /// The labelling pass, the only code that edits a finding after the engine.
 struct Labeller<'a> {
     /// `--benchmark`: control numbers by policy id.
@@ -278,7 +294,11 @@ impl Labeller<'_> {
         if let Some(applier) = self.waivers.as_mut() {
             applier.begin_snapshot(as_of.time);
         }
-        if prefix.is_empty() && self.numbers.is_none() && self.waivers.is_none() {
+        if prefix.is_empty()
+            && self.numbers.is_none()
+            && self.requirements.is_none()
+            && self.waivers.is_none()
+        {
             return;
         }
         for finding in findings.iter_mut() {

@@ -1,5 +1,6 @@
-//! The per-requirement view of a framework (today a CIS AWS Foundations
-//! Benchmark version chosen with `--benchmark`): for each requirement, the
+//! The per-requirement view of a framework chosen with `--framework` (a CIS
+//! AWS Foundations Benchmark version, or a framework of
+//! `policies/frameworks/`): for each requirement, the
 //! loaded controls that give evidence for it, their results, and one status
 //! an auditor can put in a workpaper.
 //!
@@ -22,8 +23,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::Summary;
-use crate::catalogue::Benchmark;
 use crate::engine::PolicyPack;
+use crate::frameworks::Framework;
 use crate::results::Finding;
 
 /// A requirement's status.
@@ -65,10 +66,10 @@ impl RequirementStatus {
     }
 }
 
-/// One framework (benchmark version) as the report shows it.
+/// One framework as the report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FrameworkView {
-    /// `cis-aws-v5.0`: what `--benchmark` names.
+    /// `cis-aws-v5.0`, `nist-800-53-r5`: what `--framework` names.
     pub id: String,
     pub name: String,
     pub version: String,
@@ -118,6 +119,10 @@ pub struct RequirementView {
     /// For `manual`: why no loaded control decides it, and what would.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manual: Option<String>,
+    /// Every control that covers it is only a partial equivalent of the
+    /// checks its framework maps to it (`controls.json` says how).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 impl RequirementView {
@@ -130,15 +135,20 @@ impl RequirementView {
 
 impl RequirementView {
     /// The status as the human formats print it: `PASS (2 waived)`,
-    /// `PASS (nothing in scope)`, `FAIL`.
+    /// `PASS (nothing in scope)`, `FAIL`, `FAIL (partial)`.
     pub fn status_text(&self) -> String {
         let label = self.status.label();
-        if self.nothing_in_scope() {
+        let text = if self.nothing_in_scope() {
             format!("{label} (nothing in scope)")
         } else if self.status == RequirementStatus::Pass && self.results.waived > 0 {
             format!("{label} ({} waived)", self.results.waived)
         } else {
             label.to_string()
+        };
+        if self.partial {
+            format!("{text} (partial)")
+        } else {
+            text
         }
     }
 
@@ -167,8 +177,16 @@ impl RequirementView {
 
 impl FrameworkView {
     /// `CIS Amazon Web Services Foundations Benchmark (IAM section) v5.0`.
+    /// `NIST SP 800-53 Revision 5` (a name that already ends with its
+    /// version is not repeated), `PCI DSS v4.0.1`.
     pub fn heading(&self) -> String {
-        format!("{} v{}", self.name, self.version)
+        if self.name.ends_with(&self.version) {
+            self.name.clone()
+        } else if self.version.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("{} v{}", self.name, self.version)
+        } else {
+            format!("{} {}", self.name, self.version)
+        }
     }
 
     /// `21 requirements: 9 FAIL, 5 PASS, 7 MANUAL; 35.7% of the decided pass`.
@@ -203,59 +221,47 @@ impl FrameworkView {
     }
 }
 
-/// The view of a CIS benchmark version over a run's results.
-pub fn cis_view(
-    benchmark: &Benchmark,
-    pack: &PolicyPack,
-    results: &[Box<Finding>],
-) -> FrameworkView {
-    let coverage = benchmark.coverage(pack);
-    // Policy id → the requirement numbers it gives evidence for.
+/// The view of one framework over a run's results.
+pub fn view(framework: &Framework, pack: &PolicyPack, results: &[Box<Finding>]) -> FrameworkView {
+    let coverage = framework.coverage(pack);
+    // Policy id → the requirements it gives evidence for.
     let mut by_policy: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (number, policies) in &coverage {
-        for p in policies {
-            by_policy
-                .entry(p.as_str())
-                .or_default()
-                .push(number.as_str());
+    for c in &coverage {
+        for p in &c.controls {
+            by_policy.entry(p.as_str()).or_default().push(c.id.as_str());
         }
     }
     let mut found: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for r in results {
-        if let Some(numbers) = by_policy.get(&*r.policy) {
-            for n in numbers {
-                found.entry(n).or_default().push(r);
+        if let Some(ids) = by_policy.get(&*r.policy) {
+            for id in ids {
+                found.entry(id).or_default().push(r);
             }
         }
     }
-    let requirements: Vec<RequirementView> = benchmark
-        .controls()
-        .into_iter()
-        .map(|(number, control)| {
-            let controls = coverage.get(number).cloned().unwrap_or_default();
-            let listed = found.get(number).map(Vec::as_slice).unwrap_or_default();
-            let manual = if !controls.is_empty() {
-                None
-            } else {
-                Some(match control.undecidable {
-                    Some(why) => format!("exported IAM evidence cannot decide it: {why}"),
-                    None => format!(
-                        "no loaded policy covers it; the exports can decide it (a custom policy declares it with `@cis_aws(\"{}={number}\")`)",
-                        benchmark.version
-                    ),
-                })
-            };
-            requirement(number, control.title, controls, listed, manual)
+    let requirements: Vec<RequirementView> = coverage
+        .iter()
+        .map(|c| {
+            let listed = found
+                .get(c.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let mut view = requirement(
+                &c.id,
+                &c.title,
+                c.controls.clone(),
+                listed,
+                c.manual.clone(),
+            );
+            view.partial = c.partial;
+            view
         })
         .collect();
     FrameworkView {
-        id: benchmark.id(),
-        name: "CIS Amazon Web Services Foundations Benchmark (IAM section)".into(),
-        version: benchmark.version.clone(),
-        source: format!(
-            "CIS AWS Foundations Benchmark v{}: the recommendation numbers and titles of its IAM section; each control is mapped by its `@cis_aws` annotation",
-            benchmark.version
-        ),
+        id: framework.id(),
+        name: framework.name(),
+        version: framework.version(),
+        source: framework.source(),
         summary: summarise(&requirements),
         requirements,
     }
@@ -292,6 +298,7 @@ fn requirement(
         results: counts,
         result_ids: results.iter().map(|r| r.id.to_string()).collect(),
         manual,
+        partial: false,
     }
 }
 
@@ -309,11 +316,11 @@ fn summarise(requirements: &[RequirementView]) -> FrameworkSummary {
         }
     }
     let decided = s.pass + s.fail;
-    // Integer arithmetic in tenths of a per cent, rounded half up: the same
-    // text on every machine. No decided requirement, no share.
-    s.pass_share = (s.pass * 1000 + decided / 2)
-        .checked_div(decided)
-        .map(|tenths| format!("{}.{}", tenths / 10, tenths % 10));
+    // Integer arithmetic in tenths of a per cent, rounded half up: the
+    // same text on every machine.
+    if let Some(tenths) = (s.pass * 1000 + decided / 2).checked_div(decided) {
+        s.pass_share = Some(format!("{}.{}", tenths / 10, tenths % 10));
+    }
     s
 }
 
@@ -333,9 +340,35 @@ mod tests {
                 results: Summary::default(),
                 result_ids: Vec::new(),
                 manual: None,
+                partial: false,
             })
             .collect();
         summarise(&reqs)
+    }
+
+    #[test]
+    fn one_builder_views_cis_and_data_frameworks() {
+        let pack = crate::engine::load_policies(&[], true).unwrap();
+        let cis = crate::frameworks::Framework::parse("cis-aws-v5.0").unwrap();
+        let v = super::view(&cis, &pack, &[]);
+        assert_eq!(
+            v.heading(),
+            "CIS Amazon Web Services Foundations Benchmark (IAM section) v5.0"
+        );
+        assert_eq!(v.requirements.len(), 21);
+        let nine = v.requirements.iter().find(|r| r.id == "1.9").unwrap();
+        assert_eq!(nine.controls, ["console-password-requires-mfa"]);
+        let nist = crate::frameworks::Framework::parse("nist-800-53-r5").unwrap();
+        let v = super::view(&nist, &pack, &[]);
+        assert_eq!(v.heading(), "NIST SP 800-53 Revision 5");
+        let ac5 = v.requirements.iter().find(|r| r.id == "AC-5").unwrap();
+        assert!(ac5.partial);
+        assert_eq!(ac5.status_text(), "PASS (nothing in scope) (partial)");
+        let ia51 = v.requirements.iter().find(|r| r.id == "IA-5(1)").unwrap();
+        assert_eq!(ia51.status, RequirementStatus::Manual);
+        assert!(ia51.manual.as_deref().unwrap().contains("PasswordPolicy"));
+        assert_eq!(v.summary.total, 16);
+        assert_eq!(v.summary.manual, 1);
     }
 
     #[test]
@@ -385,6 +418,9 @@ mod tests {
         assert!(status(&[Status::NotApplicable]).nothing_in_scope());
         assert!(status(&[]).nothing_in_scope());
         assert!(!status(&[Status::Pass]).nothing_in_scope());
+        let mut partial = status(&[Status::Fail]);
+        partial.partial = true;
+        assert_eq!(partial.status_text(), "FAIL (partial)");
         let manual = requirement("1", "t", Vec::new(), &[], Some("why".into()));
         assert_eq!(manual.status, R::Manual);
         assert!(!manual.nothing_in_scope());

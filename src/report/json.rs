@@ -243,7 +243,9 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut options = crate::commands::evaluate::Options::new(paths);
         options.waivers = waivers.map(|w| root.join(w));
-        options.benchmark = crate::catalogue::Benchmark::parse("cis-aws-v5.0").ok();
+        options.frameworks = crate::frameworks::Framework::parse("cis-aws-v5.0")
+            .into_iter()
+            .collect();
         match crate::commands::evaluate::run(options).ok()?.output {
             crate::commands::Output::Report { report, .. } => Some(*report),
             crate::commands::Output::Text(_) => None,

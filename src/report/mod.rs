@@ -11,6 +11,7 @@
 
 pub mod assemble;
 pub mod csv;
+pub mod framework_list;
 pub mod frameworks;
 pub mod html;
 pub mod json;

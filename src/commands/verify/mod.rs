@@ -10,7 +10,7 @@
 //! now. Then, when the files and policies are the ones the report names,
 //! the evidence is **evaluated again** through `evaluate`'s own code
 //! ([`super::evaluate::evaluate`]) with the settings the report records
-//! (`run`, `thresholds`, `benchmark`: docs/contract.md), and the report that
+//! (`run`, `thresholds`, `benchmark`, the ids of `frameworks`: docs/contract.md), and the report that
 //! gives is compared with the one given, value by value (every result,
 //! summary, snapshot and waiver state, each difference named) and then byte
 //! for byte.
@@ -34,13 +34,13 @@ mod compare;
 pub use compare::reports as compare_reports;
 
 use super::{evaluate, load_pack, Outcome, PolicyOptions};
-use crate::catalogue::Benchmark;
 use crate::cli::files::{self, read_file, Limits};
 use crate::engine::Selection;
 use crate::error::{Error, InputError, Location};
 use crate::evidence::sha256_hex;
 use crate::evidence::source::{Contents, EvidenceReader};
 use crate::evidence::time::Timestamp;
+use crate::frameworks::{self, Framework};
 use crate::model::Thresholds;
 use crate::report::{Report, SCHEMA_VERSION};
 use crate::text::escape_text;
@@ -346,7 +346,7 @@ fn compare_evidence(
     Ok(())
 }
 
-/// The policies loaded with the report's selection (and benchmark) against
+/// The policies loaded with the report's selection (and frameworks) against
 /// the report's `policies`, `pack` and `run.policy_files`. Returns how many
 /// were loaded, or `None` when they cannot be loaded that way.
 fn compare_policies(
@@ -355,11 +355,10 @@ fn compare_policies(
     claims: &Claims,
     result: &mut Verification,
 ) -> Option<usize> {
-    let pack =
-        load_pack(options).and_then(|pack| match settings.and_then(|s| s.benchmark.as_ref()) {
-            Some(benchmark) => benchmark.restrict(pack),
-            None => Ok(pack),
-        });
+    let pack = load_pack(options).and_then(|pack| match settings {
+        Some(s) => frameworks::restrict(pack, &s.frameworks),
+        None => Ok(pack),
+    });
     let pack = match pack {
         Ok(pack) => pack,
         Err(e) => {
@@ -463,7 +462,8 @@ struct Settings {
     thresholds: Thresholds,
     /// The thresholds that differ from the CIS defaults, for the notes.
     changed_thresholds: Vec<String>,
-    benchmark: Option<Benchmark>,
+    /// `--framework` (with `--benchmark`'s CIS version), in the order given.
+    frameworks: Vec<Framework>,
     selection: Selection,
     policy_files: Vec<(String, String)>,
     waivers: Option<WaiverSet>,
@@ -473,7 +473,8 @@ struct Settings {
 }
 
 impl Settings {
-    /// Reads `run`, `thresholds` and `benchmark` of a schema-valid report;
+    /// Reads `run`, `thresholds`, `benchmark` and `frameworks` of a
+    /// schema-valid report;
     /// `Err` says why the report cannot be replayed.
     fn of(report: &Value) -> Result<Settings, String> {
         let Some(run) = report.get("run") else {
@@ -521,15 +522,30 @@ impl Settings {
                 escape_text(&e)
             )
         })?;
-        let benchmark = match report.get("benchmark").and_then(Value::as_str) {
-            None => None,
-            Some(b) => Some(Benchmark::parse(b).map_err(|e| {
-                format!(
-                    "the recorded `benchmark` cannot be replayed: {}",
-                    escape_text(&e)
-                )
-            })?),
-        };
+        // The chosen frameworks are the ids of the report's views; a
+        // report from before `--framework` records only `benchmark`.
+        let mut chosen: Vec<&str> = report
+            .get("frameworks")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|f| f["id"].as_str()).collect())
+            .unwrap_or_default();
+        if let Some(b) = report.get("benchmark").and_then(Value::as_str) {
+            if chosen.is_empty() {
+                chosen.push(b);
+            }
+        }
+        let frameworks = chosen
+            .iter()
+            .map(|id| {
+                Framework::parse(id).map_err(|e| {
+                    format!(
+                        "the recorded framework `{}` cannot be replayed: {}",
+                        escape_text(id),
+                        escape_text(&e)
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let policy_files = run["policy_files"]
             .as_array()
             .map(|a| {
@@ -573,7 +589,7 @@ impl Settings {
             as_of,
             thresholds,
             changed_thresholds,
-            benchmark,
+            frameworks,
             selection: Selection {
                 select: strings("select"),
                 ignore: strings("ignore"),
@@ -601,8 +617,13 @@ impl Settings {
         for t in &self.changed_thresholds {
             used.push(format!("--threshold {}", escape_text(t)));
         }
-        if let Some(b) = &self.benchmark {
-            used.push(format!("--benchmark {}", b.id()));
+        for f in &self.frameworks {
+            // A CIS version under the flag's first name, as notes always said.
+            let flag = match f {
+                Framework::Cis(_) => "--benchmark",
+                Framework::Data(_) => "--framework",
+            };
+            used.push(format!("{flag} {}", f.id()));
         }
         if !self.selection.is_empty() {
             used.push(describe_selection(&self.selection));
@@ -650,7 +671,7 @@ fn replay(
     evaluate_options.policies = policies;
     evaluate_options.as_of = settings.as_of;
     evaluate_options.thresholds = settings.thresholds;
-    evaluate_options.benchmark = settings.benchmark;
+    evaluate_options.frameworks = settings.frameworks;
     evaluate_options.limits = options.limits;
     evaluate_options.intake = options.intake.clone();
     let report = match evaluate::evaluate(&evaluate_options, settings.waivers) {
