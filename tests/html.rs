@@ -319,7 +319,8 @@ fn hostile_names_and_requirements_print_as_text() {
 
 /// The HTML report printed to PDF by headless Chromium keeps what an
 /// auditor files: every result's finding whole, its evidence column, the
-/// table header on every page, and none of the filter widgets.
+/// table header on every page, a page per control, and none of the filter
+/// widgets.
 #[test]
 fn html_prints_every_finding_and_its_evidence() {
     let (Some(browser), Some(pdftotext)) = (chromium(), pdftotext()) else {
@@ -365,6 +366,20 @@ fn html_prints_every_finding_and_its_evidence() {
     assert!(text.contains(&format!("{passes} passed results")), "{text}");
     // No widgets.
     assert!(!text.contains("results shown"));
+    // Each control's results (per status) start a page of their own, under
+    // the repeated header: as many pages open on the header as there are
+    // (status, control) groups (the demo's groups each fit on one page).
+    let groups: std::collections::BTreeSet<(&str, &str)> = results
+        .iter()
+        .filter(|r| r["status"] != "pass")
+        .map(|r| (r["status"].as_str().unwrap(), r["policy"].as_str().unwrap()))
+        .collect();
+    let header = "STATUS SEVERITY CONTROL SUBJECT FINDING EVIDENCE";
+    let opening_on_header = text
+        .split('\u{c}')
+        .filter(|page| page.trim_start_matches("Results\n").starts_with(header))
+        .count();
+    assert_eq!(opening_on_header, groups.len(), "{text}");
 }
 
 /// The page's layout measured in Chromium inside an `<iframe>` of the

@@ -90,8 +90,15 @@ pub(super) fn findings(report: &Report, out: &mut String) {
         out.push_str("<th>Account</th>");
     }
     out.push_str("<th>Subject</th><th>Finding</th><th>Evidence</th></tr></thead>\n<tbody>\n");
+    // Each control's results (per status) start a printed page of their
+    // own, so a workpaper files one control per sheet; on screen the class
+    // does nothing.
+    let mut previous: Option<(Status, &str)> = None;
     for r in others {
-        row(report, r, several_accounts, out);
+        let group = (r.status, &*r.policy);
+        let starts_page = previous.is_some_and(|p| p != group);
+        previous = Some(group);
+        row(report, r, several_accounts, starts_page, out);
     }
     out.push_str(
         "</tbody>\n</table>\n<p id=\"none\" hidden>No result matches these filters.</p>\n",
@@ -195,11 +202,12 @@ fn pass_data(report: &Report, passes: &[&Finding], several_accounts: bool, out: 
 }
 
 /// One result's row (every status but `pass`, which [`pass_data`] holds).
-fn row(report: &Report, r: &Finding, several_accounts: bool, out: &mut String) {
+fn row(report: &Report, r: &Finding, several_accounts: bool, starts_page: bool, out: &mut String) {
     let _ = write!(
         out,
-        "<tr class=\"result {s}\" data-status=\"{s}\" data-severity=\"{sev}\" data-control=\"{c}\"",
+        "<tr class=\"result {s}{brk}\" data-status=\"{s}\" data-severity=\"{sev}\" data-control=\"{c}\"",
         s = r.status.as_str(),
+        brk = if starts_page { " new-page" } else { "" },
         sev = escape(r.severity.as_str()),
         c = escape(&r.policy)
     );
