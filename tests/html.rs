@@ -319,8 +319,8 @@ fn hostile_names_and_requirements_print_as_text() {
 
 /// The HTML report printed to PDF by headless Chromium keeps what an
 /// auditor files: every result's finding whole, its evidence column, the
-/// table header on every page, a page per control, and none of the filter
-/// widgets.
+/// table header on every page, a page per control with its remediation
+/// once, and none of the filter widgets.
 #[test]
 fn html_prints_every_finding_and_its_evidence() {
     let (Some(browser), Some(pdftotext)) = (chromium(), pdftotext()) else {
@@ -380,6 +380,8 @@ fn html_prints_every_finding_and_its_evidence() {
         .filter(|page| page.trim_start_matches("Results\n").starts_with(header))
         .count();
     assert_eq!(opening_on_header, groups.len(), "{text}");
+    // A control's remediation is printed once, with its first row.
+    assert_eq!(text.matches("Remediation:").count(), groups.len(), "{text}");
 }
 
 /// The page's layout measured in Chromium inside an `<iframe>` of the

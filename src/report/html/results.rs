@@ -90,15 +90,17 @@ pub(super) fn findings(report: &Report, out: &mut String) {
         out.push_str("<th>Account</th>");
     }
     out.push_str("<th>Subject</th><th>Finding</th><th>Evidence</th></tr></thead>\n<tbody>\n");
-    // Each control's results (per status) start a printed page of their
-    // own, so a workpaper files one control per sheet; on screen the class
-    // does nothing.
+    // Printed, each control's results (per status) start a page of their
+    // own, so a workpaper files one control per sheet, and its remediation
+    // is printed once, with the first row: on a large organization the
+    // same text tens of thousands of times would be most of the pages. On
+    // screen the class does nothing.
     let mut previous: Option<(Status, &str)> = None;
     for r in others {
         let group = (r.status, &*r.policy);
-        let starts_page = previous.is_some_and(|p| p != group);
+        let first_of_group = previous != Some(group);
         previous = Some(group);
-        row(report, r, several_accounts, starts_page, out);
+        row(report, r, several_accounts, first_of_group, out);
     }
     out.push_str(
         "</tbody>\n</table>\n<p id=\"none\" hidden>No result matches these filters.</p>\n",
@@ -202,12 +204,18 @@ fn pass_data(report: &Report, passes: &[&Finding], several_accounts: bool, out: 
 }
 
 /// One result's row (every status but `pass`, which [`pass_data`] holds).
-fn row(report: &Report, r: &Finding, several_accounts: bool, starts_page: bool, out: &mut String) {
+fn row(
+    report: &Report,
+    r: &Finding,
+    several_accounts: bool,
+    first_of_group: bool,
+    out: &mut String,
+) {
     let _ = write!(
         out,
         "<tr class=\"result {s}{brk}\" data-status=\"{s}\" data-severity=\"{sev}\" data-control=\"{c}\"",
         s = r.status.as_str(),
-        brk = if starts_page { " new-page" } else { "" },
+        brk = if first_of_group { " group-start" } else { "" },
         sev = escape(r.severity.as_str()),
         c = escape(&r.policy)
     );
