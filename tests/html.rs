@@ -601,3 +601,48 @@ fn html_shows_a_benchmarks_requirements_with_their_statuses() {
         .count() as u64;
     assert_eq!(shown(&dom), expected);
 }
+
+/// A report with more results than Chromium paginates quickly as one table
+/// prints its rows as blocks: every failing row's finding and evidence is
+/// still in the PDF, and each control's page opens on a header line.
+#[test]
+fn a_large_report_prints_its_rows_as_blocks() {
+    let (Some(browser), Some(pdftotext)) = (chromium(), pdftotext()) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let evidence = tmp.path().join("evidence");
+    std::fs::create_dir(&evidence).unwrap();
+    let mut csv = String::from("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n");
+    let users = 2_100;
+    for i in 0..users {
+        csv.push_str(&format!("u{i:05},arn:aws:iam::123456789012:user/u{i:05},2026-01-01T00:00:00+00:00,true,2026-11-01T00:00:00+00:00,2026-01-01T00:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"));
+    }
+    std::fs::write(evidence.join("credential-report.csv"), csv).unwrap();
+    let out = run(&[
+        "evaluate",
+        evidence.to_str().unwrap(),
+        "--as-of",
+        "2026-11-20T00:00:00Z",
+        "--select",
+        "console-password-requires-mfa",
+        "--format",
+        "html",
+    ]);
+    let html = stdout(&out);
+    assert!(html.contains("class=\"results print-blocks\""));
+    let text = printed_text(&browser, &pdftotext, tmp.path(), "large", &html);
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for i in 0..users {
+        let subject = format!("user/u{i:05}consolepasswordenabled;noMFAdeviceisactive");
+        assert!(squeezed.contains(&subject), "row {i} not printed whole");
+    }
+    assert_eq!(
+        squeezed.matches("credential-report.csvline").count(),
+        users,
+        "an evidence location per row"
+    );
+    // One (status, control) group: one header line, one remediation.
+    assert_eq!(text.matches("STATUS · SEVERITY · CONTROL").count(), 1);
+    assert_eq!(text.matches("Remediation:").count(), 1);
+}
