@@ -13,18 +13,20 @@
 // PAGE the built page, CLI the iam-audit binary, ROOT the project (for its
 // fixtures), WORKDIR an empty folder for copies and downloads. Exits 0
 // when every case passes; prints `N passed, N failed`.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer-core';
 
-const [page_, cli, root, work] = process.argv.slice(2);
+const [page_, cli_, root_, work] = process.argv.slice(2);
 if (!work) {
   console.error('usage: node browser.mjs PAGE CLI ROOT WORKDIR');
   process.exit(2);
 }
-const PAGE = pathToFileURL(page_).href;
+const PAGE = pathToFileURL(resolve(page_)).href;
+const cli = resolve(cli_);
+const root = resolve(root_);
 const FORMATS = { table: 'txt', json: 'json', csv: 'csv', markdown: 'md', sarif: 'sarif', junit: 'xml', html: 'html', xlsx: 'xlsx' };
 
 /// Lays out a case's inputs in its own folder: the command line runs there
@@ -77,8 +79,8 @@ const CASES = [
       'admins-have-mfa.cedar': 'policies/examples/admins-have-mfa.cedar',
     },
     folder: 'demo',
-    fields: { 'as-of': '2026-12-01T00:00:00Z', thresholds: 'credential_unused_days=60', frameworks: 'cis-aws-3.0' },
-    cliOptions: ['--as-of', '2026-12-01T00:00:00Z', '--threshold', 'credential_unused_days=60', '--framework', 'cis-aws-3.0',
+    fields: { 'as-of': '2026-12-01T00:00:00Z', thresholds: 'unused-days=60 key-rotation-days=30', frameworks: 'cis-aws-v3.0' },
+    cliOptions: ['--as-of', '2026-12-01T00:00:00Z', '--threshold', 'unused-days=60', '--threshold', 'key-rotation-days=30', '--framework', 'cis-aws-v3.0',
       '--policies', 'admins-have-mfa.cedar', '--waivers', 'demo.json'],
     policies: ['admins-have-mfa.cedar'],
     waivers: 'demo.json',
@@ -87,8 +89,8 @@ const CASES = [
     name: 'exclude-select',
     layout: { demo: 'snapshots/demo' },
     folder: 'demo',
-    fields: { exclude: '*.csv', ignore: 'cis-*', 'extra-options': '--fail-on fail' },
-    cliOptions: ['--exclude', '*.csv', '--ignore', 'cis-*', '--fail-on', 'fail'],
+    fields: { exclude: '*.json.bak *summary*', select: 'root-* password-*', ignore: 'root-hardware-mfa', 'extra-options': '--fail-on error' },
+    cliOptions: ['--exclude', '*.json.bak', '--exclude', '*summary*', '--select', 'root-*', '--select', 'password-*', '--ignore', 'root-hardware-mfa', '--fail-on', 'error'],
   },
   {
     name: 'picked-files',
@@ -123,14 +125,14 @@ function check(ok, what) {
 /// Every request the page, its frames and its worker make, and every CSP
 /// violation, from the moment the page is opened.
 async function watch(page) {
-  const seen = { requests: [], violations: [] };
+  const seen = { requests: [], violations: [], workers: 0 };
   const listen = async (session) => {
     session.on('Network.requestWillBeSent', (e) => seen.requests.push(e.request.url));
     session.on('Network.webSocketCreated', (e) => seen.requests.push(e.url));
     await session.send('Network.enable');
   };
   await listen(await page.createCDPSession());
-  page.on('workercreated', (worker) => { listen(worker.client).catch(() => {}); });
+  page.on('workercreated', (worker) => { seen.workers += 1; listen(worker.client).catch((e) => seen.violations.push('cannot watch the worker: ' + e)); });
   await page.evaluateOnNewDocument(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
       (window.__violations = window.__violations || []).push(e.violatedDirective + ' ' + e.blockedURI);
@@ -208,7 +210,21 @@ for (const c of CASES) {
   const outside = seen.requests.filter((u, i) => !(/^(data|blob):/.test(u) || (i < afterLoad && u === PAGE)));
   check(outside.length === 0, `${c.name}: requests left the page: ${outside.join(', ')}`);
   console.log(`${c.name}: exit code ${state.code}, ${hasReport ? 'every format saved and compared' : 'no report'}, ` +
-    `${seen.requests.length} requests seen (${seen.requests.filter((u) => /^(data|blob):/.test(u)).length} data:/blob:, the rest the page's own load)`);
+    `worker watched: ${seen.workers}, ${seen.requests.length} requests seen (${seen.requests.filter((u) => /^(data|blob):/.test(u)).length} data:/blob:, the rest the page's own load)`);
+  await page.close();
+}
+// The watch itself: a request the page is made to try is seen (refused by
+// the CSP, reported as a violation), so a silent run above means none was tried.
+{
+  const page = await browser.newPage();
+  const seen = await watch(page);
+  await page.goto(PAGE, { waitUntil: 'load' });
+  await page.waitForSelector('#status[data-state="ready"]', { timeout: 60000 });
+  await page.evaluate(() => fetch('http://127.0.0.1:9/').catch(() => null));
+  await new Promise((r) => setTimeout(r, 500));
+  const violations = seen.violations.concat(await page.evaluate(() => window.__violations || []));
+  check(violations.some((v) => v.includes('connect-src')), `the watch misses a request the page tries: ${JSON.stringify(violations)}`);
+  console.log(`control: a fetch the page is made to try is refused and seen (${violations.length} violation(s))`);
   await page.close();
 }
 await browser.close();
