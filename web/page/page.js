@@ -13,6 +13,7 @@
   let held = null; // the evidence given last: { files: [{ path, file }], folders: [path] }
   let ready = false;
   let started = 0;
+  let sent = 0;
 
   const source = new Blob([$('worker-source').textContent], { type: 'text/javascript' });
   const worker = new Worker(URL.createObjectURL(source));
@@ -55,6 +56,9 @@
     $('messages').textContent = m.messages;
     show('messages', m.messages.length > 0);
     status.dataset.exitCode = String(m.code);
+    status.dataset.evaluateMs = String(m.timings.evaluate);
+    status.dataset.renderMs = String(m.timings.render);
+    status.dataset.sentMs = String(Math.round(sent - started));
     status.dataset.ms = String(Math.round(performance.now() - started));
     $('run').disabled = false;
     if (m.html === null) {
@@ -133,6 +137,7 @@
         options: options(),
       };
       const transfer = files.map((f) => f.bytes);
+      sent = performance.now();
       worker.postMessage(message, transfer);
     } catch (e) {
       progress.hidden = true;

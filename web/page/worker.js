@@ -25,13 +25,16 @@ function run(m) {
   const command = inputs.command_line(m.options);
   self.postMessage({ type: 'started', command });
   let judged = 0;
+  const t0 = performance.now();
   // `evaluate` takes the inputs over: their memory is freed with the run.
   evaluation = inputs.evaluate(m.options, (name) => {
     judged += 1;
     self.postMessage({ type: 'progress', judged, name });
   });
+  const t1 = performance.now();
   const done = { type: 'done', code: evaluation.code(), messages: evaluation.messages(), command, html: null };
   if (evaluation.has_report()) done.html = new TextDecoder().decode(evaluation.render('html'));
+  done.timings = { evaluate: Math.round(t1 - t0), render: Math.round(performance.now() - t1) };
   self.postMessage(done);
 }
 
