@@ -32,6 +32,8 @@ const browser = await puppeteer.launch({
 });
 const pageTimes = [];
 const seenTimes = [];
+const evaluateTimes = [];
+const renderTimes = [];
 for (let i = 0; i < RUNS; i++) {
   const page = await browser.newPage();
   await page.goto(pathToFileURL(pagePath).href);
@@ -41,12 +43,16 @@ for (let i = 0; i < RUNS; i++) {
   await input.uploadFile(dir);
   await page.waitForSelector('#status[data-state="done"]', { timeout: 600000 });
   seenTimes.push(Number(process.hrtime.bigint() - t) / 1e6);
-  pageTimes.push(Number(await page.$eval('#status', (s) => s.dataset.ms)));
+  const status = await page.$eval('#status', (s) => ({ ...s.dataset }));
+  pageTimes.push(Number(status.ms));
+  evaluateTimes.push(Number(status.evaluateMs));
+  renderTimes.push(Number(status.renderMs));
   await page.close();
 }
 await browser.close();
 const fmt = (xs) => xs.map((x) => Math.round(x)).join(', ');
 console.log(`cli --jobs 1: median ${Math.round(median(cliTimes))} ms (${fmt(cliTimes)})`);
 console.log(`page data-ms: median ${Math.round(median(pageTimes))} ms (${fmt(pageTimes)})`);
+console.log(`of which the worker's evaluation: median ${Math.round(median(evaluateTimes))} ms (${fmt(evaluateTimes)}), its HTML rendering: median ${Math.round(median(renderTimes))} ms (${fmt(renderTimes)})`);
 console.log(`page seen from the driver: median ${Math.round(median(seenTimes))} ms (${fmt(seenTimes)})`);
 console.log(`ratio (driver's view / cli): ${(median(seenTimes) / median(cliTimes)).toFixed(2)}x`);
