@@ -93,6 +93,13 @@ const CASES = [
     cliOptions: ['--exclude', '*.json.bak', '--exclude', '*summary*', '--select', 'root-*', '--select', 'password-*', '--ignore', 'root-hardware-mfa', '--fail-on', 'error'],
   },
   {
+    // A hidden file and a stray file a client left: skipped with the
+    // command line's warnings.
+    name: 'strays',
+    layout: { acme: 'snapshots/demo', 'acme/.DS_Store': { text: 'x' }, 'acme/notes/README.txt': { text: 'evidence as asked\n' } },
+    folder: 'acme',
+  },
+  {
     name: 'picked-files',
     layout: { 'credential-report.csv': 'tests/fixtures/hostile-names/credential-report.csv', 'authorization-details.json': 'tests/fixtures/hostile-names/authorization-details.json' },
     files: ['authorization-details.json', 'credential-report.csv'],
