@@ -38,6 +38,8 @@
       setState('running', 'Evaluating…');
     } else if (m.type === 'progress') {
       setState('running', 'Evaluating… ' + m.judged + ' snapshot' + (m.judged === 1 ? '' : 's') + ' judged');
+    } else if (m.type === 'glance') {
+      glance(m.glance);
     } else if (m.type === 'done') {
       finish(m);
     } else if (m.type === 'rendered') {
@@ -51,6 +53,40 @@
   };
   worker.postMessage({ type: 'init', wasm: $('wasm-module').textContent.trim() });
 
+  // The counts and the first failures, at once: the whole report takes
+  // the browser seconds to lay out for the largest accounts.
+  function glance(g) {
+    const box = $('glance');
+    box.textContent = '';
+    if (!g) { box.hidden = true; return; }
+    const s = g.summary;
+    const line = document.createElement('p');
+    line.id = 'glance-counts';
+    line.textContent = s.fail + ' failed · ' + s.error + ' error · ' + s['not-evaluated'] + ' not evaluated · ' +
+      s.waived + ' waived · ' + s['not-applicable'] + ' not applicable · ' + s.pass + ' passed · ' + s.total + ' results';
+    box.appendChild(line);
+    if (g.failures.length) {
+      const table = document.createElement('table');
+      table.id = 'glance-failures';
+      const head = table.insertRow();
+      ['status', 'severity', 'control', 'account', 'subject', 'finding'].forEach((h) => {
+        const th = document.createElement('th');
+        th.textContent = h;
+        head.appendChild(th);
+      });
+      g.failures.forEach((f) => {
+        const row = table.insertRow();
+        [f.status, f.severity, f.policy, f.account, f.subject, f.message].forEach((v) => { row.insertCell().textContent = v; });
+      });
+      const more = s.fail + s.error - g.failures.length;
+      const caption = table.createCaption();
+      caption.textContent = 'The first ' + g.failures.length + ' failing results' + (more > 0 ? ' (' + more + ' more in the report below)' : '');
+      box.appendChild(table);
+    }
+    box.hidden = false;
+    requestAnimationFrame(() => { status.dataset.summaryMs = String(Math.round(performance.now() - started)); });
+  }
+
   function finish(m) {
     progress.hidden = true;
     $('messages').textContent = m.messages;
@@ -62,6 +98,7 @@
     status.dataset.ms = String(Math.round(performance.now() - started));
     $('run').disabled = false;
     if (m.html === null) {
+      $('glance').hidden = true;
       show('saves', false);
       frame.hidden = true;
       frame.removeAttribute('srcdoc');
@@ -76,7 +113,8 @@
     };
     frame.hidden = false;
     show('saves', true);
-    frame.srcdoc = m.html;
+    // After the glance has been painted.
+    requestAnimationFrame(() => setTimeout(() => { frame.srcdoc = m.html; }, 0));
   }
 
   function save(format, bytes) {

@@ -32,6 +32,9 @@ function run(m) {
     self.postMessage({ type: 'progress', judged, name });
   });
   const t1 = performance.now();
+  // The counts and the first failures, shown while the whole report is
+  // rendered and laid out.
+  self.postMessage({ type: 'glance', glance: JSON.parse(evaluation.glance(100)) });
   const done = { type: 'done', code: evaluation.code(), messages: evaluation.messages(), command, html: null };
   if (evaluation.has_report()) done.html = new TextDecoder().decode(evaluation.render('html'));
   done.timings = { evaluate: Math.round(t1 - t0), render: Math.round(performance.now() - t1) };

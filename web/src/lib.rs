@@ -25,6 +25,7 @@ use iam_audit::evidence::intake::{self, Memory};
 use iam_audit::evidence::source::Buffers;
 use iam_audit::exec::Sequential;
 use iam_audit::report::{self, table, Format, Report};
+use iam_audit::results::Status;
 use iam_audit::text::escape_lines;
 use iam_audit::waivers::WaiverSet;
 
@@ -219,6 +220,36 @@ impl Evaluation {
         report::write(report, format, *style, &mut out)
             .map_err(|e| JsError::new(&e.to_string()))?;
         Ok(out)
+    }
+}
+
+#[wasm_bindgen]
+impl Evaluation {
+    /// The report at a glance, as JSON: the summary's counts and the first
+    /// `limit` failing or erroring results (policy, severity, account,
+    /// subject, message), in the report's order; `null` without a report.
+    /// The page shows it at once, while the whole HTML report is laid out.
+    pub fn glance(&self, limit: usize) -> String {
+        let Some((report, _)) = &self.report else {
+            return "null".into();
+        };
+        let failures: Vec<serde_json::Value> = report
+            .results
+            .iter()
+            .filter(|f| matches!(f.status, Status::Fail | Status::Error))
+            .take(limit)
+            .map(|f| {
+                serde_json::json!({
+                    "status": f.status,
+                    "severity": f.severity,
+                    "policy": &*f.policy,
+                    "account": &*f.account,
+                    "subject": &*f.subject,
+                    "message": &*f.message,
+                })
+            })
+            .collect();
+        serde_json::json!({ "summary": report.summary, "failures": failures }).to_string()
     }
 }
 

@@ -2,7 +2,7 @@
 // thread, median of RUNS (default 5) each: for the page, from the folder
 // given (`#folder-input`) to the report shown (`#status` `done`, the
 // report's frame loaded), as the page's `data-ms` and as seen from here;
-// for the command line, `evaluate DIR --jobs 1 --format html -o FILE`.
+// the counts and first failures shown (`data-summary-ms`); for the command line, `evaluate DIR --jobs 1 --format html -o FILE`.
 //
 //   node web/test/bench.mjs PAGE CLI DIR
 import { spawnSync } from 'node:child_process';
@@ -34,6 +34,7 @@ const pageTimes = [];
 const seenTimes = [];
 const evaluateTimes = [];
 const renderTimes = [];
+const summaryTimes = [];
 for (let i = 0; i < RUNS; i++) {
   const page = await browser.newPage();
   await page.goto(pathToFileURL(pagePath).href);
@@ -47,11 +48,13 @@ for (let i = 0; i < RUNS; i++) {
   pageTimes.push(Number(status.ms));
   evaluateTimes.push(Number(status.evaluateMs));
   renderTimes.push(Number(status.renderMs));
+  summaryTimes.push(Number(status.summaryMs));
   await page.close();
 }
 await browser.close();
 const fmt = (xs) => xs.map((x) => Math.round(x)).join(', ');
 console.log(`cli --jobs 1: median ${Math.round(median(cliTimes))} ms (${fmt(cliTimes)})`);
+console.log(`page summary and first failures shown (data-summary-ms): median ${Math.round(median(summaryTimes))} ms (${fmt(summaryTimes)}), ${(median(summaryTimes) / median(cliTimes)).toFixed(2)}x the cli`);
 console.log(`page data-ms: median ${Math.round(median(pageTimes))} ms (${fmt(pageTimes)})`);
 console.log(`of which the worker's evaluation: median ${Math.round(median(evaluateTimes))} ms (${fmt(evaluateTimes)}), its HTML rendering: median ${Math.round(median(renderTimes))} ms (${fmt(renderTimes)})`);
 console.log(`page seen from the driver: median ${Math.round(median(seenTimes))} ms (${fmt(seenTimes)})`);

@@ -198,6 +198,12 @@ for (const c of CASES) {
       const same = Buffer.compare(saved, cliOut.out[format]) === 0;
       check(same, `${c.name}: ${format} differs from the CLI's (${saved.length} bytes against ${cliOut.out[format].length})`);
     }
+    // The glance shown before the report holds the report's counts.
+    const summary = JSON.parse(cliOut.out.json.toString()).summary;
+    const counts = await page.$eval('#glance-counts', (p) => p.textContent);
+    const expected = `${summary.fail} failed · ${summary.error} error · ${summary['not-evaluated']} not evaluated · ` +
+      `${summary.waived} waived · ${summary['not-applicable']} not applicable · ${summary.pass} passed · ${summary.total} results`;
+    check(counts === expected, `${c.name}: the glance says ${counts}, the report ${expected}`);
     // The report's own script runs inside the page's frame: its status
     // filter hides every row of another status.
     const frame = page.frames().find((f) => f !== page.mainFrame());
