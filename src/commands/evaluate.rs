@@ -3,12 +3,15 @@
 
 use std::path::PathBuf;
 
-use super::{load_pack, Outcome, Output, PolicyOptions};
-use crate::cli::files::{self, Files, Limits};
+use super::{load_pack_from, Outcome, Output, PolicyOptions};
+use crate::cli::files::{self, Files, Limits, Resolved};
 use crate::cli::progress::Bar;
 use crate::cli::threads::Threads;
+use crate::engine::{PolicyPack, PolicySource};
 use crate::error::Error;
+use crate::evidence::source::{EvidenceReader, FolderLayout, SnapshotSource};
 use crate::evidence::time::Timestamp;
+use crate::exec::Executor;
 use crate::frameworks::{self, Framework};
 use crate::model::Thresholds;
 use crate::pipeline::{self, Evaluation, Run};
@@ -75,11 +78,20 @@ impl Options {
 }
 
 pub fn run(options: Options) -> Result<Outcome, Error> {
+    let evaluated = evaluate(&options, None)?;
+    Ok(outcome(options, evaluated))
+}
+
+/// The outcome of an evaluation: the report, the notes a face shows
+/// beside it (how folders were read, warnings unless a table on a terminal
+/// holds them, every unusable account's errors, each line naming its
+/// account) and the exit code.
+pub fn outcome(options: Options, evaluated: Evaluated) -> Outcome {
     let Evaluated {
         evaluation: Evaluation { report, unusable },
         layout_notes,
         multi,
-    } = evaluate(&options, None)?;
+    } = evaluated;
     let mut notes = layout_notes;
     let table_on_terminal =
         options.format == Format::Table && options.output.is_none() && options.stdout_is_terminal;
@@ -116,7 +128,7 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
     } else {
         options.exit_policy.exit_code(&report.results)
     };
-    Ok(Outcome {
+    Outcome {
         notes,
         output: Output::Report {
             report: Box::new(report),
@@ -126,7 +138,7 @@ pub fn run(options: Options) -> Result<Outcome, Error> {
         destination: options.output,
         more_destinations: options.more_outputs,
         code,
-    })
+    }
 }
 
 /// What [`evaluate`] gives: the evaluation, the notes on how the folders
@@ -143,16 +155,14 @@ pub struct Evaluated {
 /// report recorded, which `verify` replays).
 pub fn evaluate(options: &Options, recorded: Option<WaiverSet>) -> Result<Evaluated, Error> {
     frameworks::benchmark_of(&options.frameworks)?;
-    let pack = frameworks::restrict(load_pack(&options.policies)?, &options.frameworks)?;
+    let pack = pack_of(options, &read_policies(&options.policies)?)?;
     let waivers = match &options.waivers {
         Some(path) => Some(files::waivers(path)?),
         None => recorded,
     };
-    let resolved = files::resolve_with(&options.paths, &options.intake)?;
-    let layout_notes = resolved.notes();
-    let layouts = resolved.layouts.clone();
-    let (sources, multi) = pipeline::snapshots_of(resolved.targets)?;
-    let read = sources
+    let listed = Listed::of(files::resolve_with(&options.paths, &options.intake)?)?;
+    let read = listed
+        .sources
         .iter()
         .flat_map(|s| s.files.iter().map(|(_, path)| path.as_path()));
     let inputs: Vec<&std::path::Path> = read.chain(options.waivers.as_deref()).collect();
@@ -164,21 +174,94 @@ pub fn evaluate(options: &Options, recorded: Option<WaiverSet>) -> Result<Evalua
         files::refuse_overwriting(Some(destination), inputs.iter().copied())?;
     }
     let threads = Threads::new(options.jobs);
-    let progress = Bar::new(sources.len(), options.progress && multi);
+    let progress = Bar::new(listed.sources.len(), options.progress && listed.multi);
+    let reader = Files {
+        limits: options.limits,
+    };
+    let evaluated = evaluate_listed(
+        options,
+        &pack,
+        waivers,
+        listed,
+        &reader,
+        &threads,
+        &|name| progress.tick(name),
+    );
+    progress.finish();
+    evaluated
+}
+
+/// The files `--policies` names, read.
+fn read_policies(options: &PolicyOptions) -> Result<Vec<PolicySource>, Error> {
+    let mut sources = Vec::new();
+    for p in &options.paths {
+        sources.extend(files::policy_sources(p)?);
+    }
+    Ok(sources)
+}
+
+/// The policies of a run (`sources`: the text of the files `--policies`
+/// names, the built-in pack unless `--no-default-policies`), loaded,
+/// validated, selected and restricted to its frameworks' controls.
+pub fn pack_of(options: &Options, sources: &[PolicySource]) -> Result<PolicyPack, Error> {
+    frameworks::benchmark_of(&options.frameworks)?;
+    let pack = load_pack_from(sources.to_vec(), &options.policies)?;
+    frameworks::restrict(pack, &options.frameworks)
+}
+
+/// The snapshots a run will judge, listed by a face, and the notes on how
+/// its folders were read.
+pub struct Listed {
+    pub sources: Vec<SnapshotSource>,
+    /// Several snapshots: each is named, and errors name their account.
+    pub multi: bool,
+    layouts: Vec<FolderLayout>,
+    notes: Vec<String>,
+}
+
+impl Listed {
+    /// The snapshots of the resolved paths, organizations flattened.
+    pub fn of(resolved: Resolved) -> Result<Listed, Error> {
+        let notes = resolved.notes();
+        let layouts = resolved.layouts;
+        let (sources, multi) = pipeline::snapshots_of(resolved.targets)?;
+        Ok(Listed {
+            sources,
+            multi,
+            layouts,
+            notes,
+        })
+    }
+}
+
+/// Evaluates listed evidence with a loaded pack and assembles the report:
+/// the part of [`evaluate`] that touches nothing but what it is given, so
+/// that every face (the command line, a browser page) reaches the same
+/// verdicts and the same report. `done` is told each snapshot's name as it
+/// is judged.
+pub fn evaluate_listed(
+    options: &Options,
+    pack: &PolicyPack,
+    waivers: Option<WaiverSet>,
+    listed: Listed,
+    reader: &dyn EvidenceReader,
+    exec: &dyn Executor,
+    done: &(dyn Fn(&str) + Sync),
+) -> Result<Evaluated, Error> {
+    let Listed {
+        sources,
+        multi,
+        layouts,
+        notes: layout_notes,
+    } = listed;
     let run = Run {
-        pack: &pack,
+        pack,
         as_of: options.as_of,
         thresholds: &options.thresholds,
         waivers: waivers.as_ref(),
         frameworks: &options.frameworks,
     };
-    let reader = Files {
-        limits: options.limits,
-    };
-    let evaluation = pipeline::evaluate(&run, &sources, multi, &reader, &threads, &|name| {
-        progress.tick(name)
-    });
-    progress.finish();
+    let evaluation = pipeline::evaluate(&run, &sources, multi, reader, exec, done);
     let mut evaluation = evaluation.map_err(|e| super::with_layout_notes(e, &layout_notes))?;
     evaluation.report.layout = layouts;
     // The intake flags decide which files are evidence: recorded for

@@ -141,6 +141,15 @@ pub fn load_pack(options: &PolicyOptions) -> Result<PolicyPack, Error> {
     for p in &options.paths {
         sources.extend(files::policy_sources(p)?);
     }
+    load_pack_from(sources, options)
+}
+
+/// Loads and validates the policies of a run from the text of the files
+/// `--policies` named (a face that holds them: a browser page).
+pub fn load_pack_from(
+    sources: Vec<PolicySource>,
+    options: &PolicyOptions,
+) -> Result<PolicyPack, Error> {
     if options.no_default && sources.is_empty() {
         return Err(Error::Usage(
             "`--no-default-policies` without `--policies PATH` leaves nothing to evaluate".into(),

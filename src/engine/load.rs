@@ -26,6 +26,20 @@ pub struct PolicySource {
     pub text: String,
 }
 
+impl PolicySource {
+    /// A policy file's bytes, which must be UTF-8 text: `name` and
+    /// `report_name` as in the fields.
+    pub fn from_bytes(name: String, report_name: String, bytes: Vec<u8>) -> Result<Self, Error> {
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::Policy(format!("error: {name}: not UTF-8 text\n")))?;
+        Ok(PolicySource {
+            name,
+            report_name,
+            text,
+        })
+    }
+}
+
 /// The built-in pack's files, named `builtin/<file>`.
 pub fn builtin_sources() -> Vec<PolicySource> {
     builtin::FILES

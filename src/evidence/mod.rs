@@ -21,6 +21,7 @@ pub mod authorization_details;
 pub mod credential_report;
 pub mod detect;
 pub mod encoding;
+pub mod intake;
 pub mod json;
 pub mod lines;
 pub mod manifest;
