@@ -27,6 +27,21 @@ fn wrong_json_type_names_the_pointer() {
 }
 
 #[test]
+fn new_controls_pass_fail_and_not_evaluated() {
+    assert_cmd_snapshot!(cmd(&["evaluate", "tests/fixtures/new-controls", "--format", "csv"]));
+}
+
+#[test]
+fn truncated_server_certificates_are_incomplete_evidence() {
+    assert_cmd_snapshot!(cmd(&["evaluate", "tests/fixtures/certificates-truncated"]));
+}
+
+#[test]
+fn a_bad_certificate_expiration_names_the_pointer() {
+    assert_cmd_snapshot!(cmd(&["evaluate", "tests/fixtures/certificates-bad-expiration"]));
+}
+
+#[test]
 fn lone_truncated_page_is_incomplete_evidence() {
     assert_cmd_snapshot!(cmd(&["evaluate", "tests/fixtures/lone-truncated-page"]));
 }
@@ -86,6 +101,8 @@ fn every_bad_input_exits_2_with_no_report_and_no_panic() {
         "empty-file",
         "no-evidence",
         "two-reports-differ",
+        "certificates-truncated",
+        "certificates-bad-expiration",
     ] {
         let path = format!("tests/fixtures/{case}");
         for format in ["table", "json"] {
