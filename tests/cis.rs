@@ -383,8 +383,14 @@ fn policies_command_lists_the_benchmark_in_order() {
         let covered = !c["policies"].as_array().unwrap().is_empty();
         assert_eq!(covered, c["decidable"] == true, "{c}");
     }
-    assert_eq!(by_number("1.19")["policies"][0], "server-certificates-not-expired");
-    assert_eq!(by_number("1.22")["policies"][0], "no-cloudshell-full-access");
+    assert_eq!(
+        by_number("1.19")["policies"][0],
+        "server-certificates-not-expired"
+    );
+    assert_eq!(
+        by_number("1.22")["policies"][0],
+        "no-cloudshell-full-access"
+    );
     let out = run(&["policies", "--benchmark", "cis-aws-v5.0"]);
     let text = stdout(&out);
     assert!(

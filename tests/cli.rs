@@ -28,7 +28,12 @@ fn wrong_json_type_names_the_pointer() {
 
 #[test]
 fn new_controls_pass_fail_and_not_evaluated() {
-    assert_cmd_snapshot!(cmd(&["evaluate", "tests/fixtures/new-controls", "--format", "csv"]));
+    assert_cmd_snapshot!(cmd(&[
+        "evaluate",
+        "tests/fixtures/new-controls",
+        "--format",
+        "csv"
+    ]));
 }
 
 #[test]
@@ -38,7 +43,10 @@ fn truncated_server_certificates_are_incomplete_evidence() {
 
 #[test]
 fn a_bad_certificate_expiration_names_the_pointer() {
-    assert_cmd_snapshot!(cmd(&["evaluate", "tests/fixtures/certificates-bad-expiration"]));
+    assert_cmd_snapshot!(cmd(&[
+        "evaluate",
+        "tests/fixtures/certificates-bad-expiration"
+    ]));
 }
 
 #[test]
@@ -127,6 +135,7 @@ fn files_given_directly_form_one_snapshot() {
         "snapshots/demo/account-summary.json",
         "snapshots/demo/password-policy.json",
         "snapshots/demo/virtual-mfa-devices.json",
+        "snapshots/demo/server-certificates.json",
     ]);
     assert_eq!(code, 1);
     let (_, folder) = json_report(&["snapshots/demo"]);

@@ -322,7 +322,7 @@ fn rules_link_their_reference_and_the_driver_invents_no_address() {
     .unwrap();
     let driver = &log["runs"][0]["tool"]["driver"];
     let rules = driver["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 15);
+    assert_eq!(rules.len(), 21);
     let policies: Value =
         serde_json::from_str(&stdout(&run(&["policies", "--format", "json"]))).unwrap();
     let references: BTreeMap<&str, &str> = policies

@@ -28,10 +28,7 @@ pub const FILES: &[(&str, &str)] = &[
         "policy-wildcards.cedar",
         include_str!("../../policies/policy-wildcards.cedar"),
     ),
-    (
-        "roles.cedar",
-        include_str!("../../policies/roles.cedar"),
-    ),
+    ("roles.cedar", include_str!("../../policies/roles.cedar")),
     (
         "server-certificates.cedar",
         include_str!("../../policies/server-certificates.cedar"),

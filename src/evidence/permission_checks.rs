@@ -34,7 +34,9 @@ pub fn allows_service_wildcard(doc: &PolicyDocument) -> bool {
         s.effect == Effect::Allow
             && match &s.actions {
                 ActionList::Action(patterns) => patterns.iter().any(|p| grants_whole_service(p)),
-                ActionList::NotAction(patterns) => !patterns.iter().any(|p| matches_every_action(p)),
+                ActionList::NotAction(patterns) => {
+                    !patterns.iter().any(|p| matches_every_action(p))
+                }
                 ActionList::Missing => false,
             }
     })
@@ -96,10 +98,7 @@ fn all_keys(pattern: &str) -> bool {
         && action_matches(service, "kms")
         && only_stars(region)
         && only_stars(account)
-        && (only_stars(resource)
-            || resource
-                .strip_prefix("key/")
-                .is_some_and(only_stars))
+        && (only_stars(resource) || resource.strip_prefix("key/").is_some_and(only_stars))
 }
 
 /// A `NotResource` pattern that leaves some KMS key out.
@@ -135,7 +134,9 @@ mod tests {
     fn a_whole_service_fails_in_any_case_and_a_prefix_passes() {
         for action in ["s3:*", "S3:*", "iam:**", "s3*:*", "*:*", "*"] {
             assert!(
-                wildcard(json!({"Effect": "Allow", "Action": action, "Resource": "arn:aws:s3:::b"})),
+                wildcard(
+                    json!({"Effect": "Allow", "Action": action, "Resource": "arn:aws:s3:::b"})
+                ),
                 "{action}"
             );
         }
@@ -149,7 +150,9 @@ mod tests {
 
     #[test]
     fn deny_statements_and_missing_actions_never_count() {
-        assert!(!wildcard(json!({"Effect": "Deny", "Action": "s3:*", "Resource": "*"})));
+        assert!(!wildcard(
+            json!({"Effect": "Deny", "Action": "s3:*", "Resource": "*"})
+        ));
         assert!(!wildcard(json!({"Effect": "Allow", "Resource": "*"})));
     }
 
@@ -158,33 +161,60 @@ mod tests {
         assert!(wildcard(
             json!({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"})
         ));
-        assert!(!wildcard(json!({"Effect": "Allow", "NotAction": "*", "Resource": "*"})));
-        assert!(!wildcard(json!({"Effect": "Allow", "NotAction": ["s3:*", "*:*"], "Resource": "*"})));
+        assert!(!wildcard(
+            json!({"Effect": "Allow", "NotAction": "*", "Resource": "*"})
+        ));
+        assert!(!wildcard(
+            json!({"Effect": "Allow", "NotAction": ["s3:*", "*:*"], "Resource": "*"})
+        ));
     }
 
     #[test]
     fn kms_decrypt_on_every_key_fails_by_any_matching_pattern() {
-        for action in ["kms:Decrypt", "kms:ReEncryptFrom", "kms:*", "kms:De*", "KMS:decrypt", "*", "kms:ReEncrypt*"] {
+        for action in [
+            "kms:Decrypt",
+            "kms:ReEncryptFrom",
+            "kms:*",
+            "kms:De*",
+            "KMS:decrypt",
+            "*",
+            "kms:ReEncrypt*",
+        ] {
             assert!(
                 kms(json!({"Effect": "Allow", "Action": action, "Resource": "*"})),
                 "{action}"
             );
         }
-        for action in ["kms:Encrypt", "kms:ReEncryptTo", "kms:GenerateDataKey", "s3:*"] {
+        for action in [
+            "kms:Encrypt",
+            "kms:ReEncryptTo",
+            "kms:GenerateDataKey",
+            "s3:*",
+        ] {
             assert!(
                 !kms(json!({"Effect": "Allow", "Action": action, "Resource": "*"})),
                 "{action}"
             );
         }
-        assert!(!kms(json!({"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"})));
+        assert!(!kms(
+            json!({"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"})
+        ));
     }
 
     #[test]
     fn not_action_that_leaves_decrypt_allowed_counts() {
-        assert!(kms(json!({"Effect": "Allow", "NotAction": "kms:Encrypt", "Resource": "*"})));
-        assert!(kms(json!({"Effect": "Allow", "NotAction": "kms:Decrypt", "Resource": "*"})));
-        assert!(!kms(json!({"Effect": "Allow", "NotAction": ["kms:Decrypt", "kms:ReEncrypt*"], "Resource": "*"})));
-        assert!(!kms(json!({"Effect": "Allow", "NotAction": "kms:*", "Resource": "*"})));
+        assert!(kms(
+            json!({"Effect": "Allow", "NotAction": "kms:Encrypt", "Resource": "*"})
+        ));
+        assert!(kms(
+            json!({"Effect": "Allow", "NotAction": "kms:Decrypt", "Resource": "*"})
+        ));
+        assert!(!kms(
+            json!({"Effect": "Allow", "NotAction": ["kms:Decrypt", "kms:ReEncrypt*"], "Resource": "*"})
+        ));
+        assert!(!kms(
+            json!({"Effect": "Allow", "NotAction": "kms:*", "Resource": "*"})
+        ));
     }
 
     #[test]
@@ -197,7 +227,9 @@ mod tests {
             "arn:*:kms:*:*:key/*",
         ] {
             assert!(
-                kms(json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": ["arn:aws:s3:::b", resource]})),
+                kms(
+                    json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": ["arn:aws:s3:::b", resource]})
+                ),
                 "{resource}"
             );
         }
@@ -217,8 +249,14 @@ mod tests {
 
     #[test]
     fn not_resource_counts_unless_it_excludes_keys() {
-        assert!(kms(json!({"Effect": "Allow", "Action": "kms:Decrypt", "NotResource": "arn:aws:s3:::b/*"})));
-        assert!(!kms(json!({"Effect": "Allow", "Action": "kms:Decrypt", "NotResource": "arn:aws:kms:us-east-1:1:key/k"})));
-        assert!(!kms(json!({"Effect": "Allow", "Action": "kms:Decrypt", "NotResource": "*"})));
+        assert!(kms(
+            json!({"Effect": "Allow", "Action": "kms:Decrypt", "NotResource": "arn:aws:s3:::b/*"})
+        ));
+        assert!(!kms(
+            json!({"Effect": "Allow", "Action": "kms:Decrypt", "NotResource": "arn:aws:kms:us-east-1:1:key/k"})
+        ));
+        assert!(!kms(
+            json!({"Effect": "Allow", "Action": "kms:Decrypt", "NotResource": "*"})
+        ));
     }
 }

@@ -67,7 +67,9 @@ pub fn parse(file: &str, value: &Value) -> Result<ServerCertificatePage, InputEr
     let items = value
         .get("ServerCertificateMetadataList")
         .and_then(Value::as_array)
-        .ok_or_else(|| InputError::new(file, Location::Pointer(LIST.into()), "expected an array"))?;
+        .ok_or_else(|| {
+            InputError::new(file, Location::Pointer(LIST.into()), "expected an array")
+        })?;
     let mut certificates = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let pointer = format!("{LIST}/{i}");
@@ -90,10 +92,18 @@ pub fn parse(file: &str, value: &Value) -> Result<ServerCertificatePage, InputEr
         };
         let arn = text("Arn")?;
         if arn.is_empty() {
-            return Err(InputError::new(file, at("Arn"), "expected a certificate ARN, not an empty string"));
+            return Err(InputError::new(
+                file,
+                at("Arn"),
+                "expected a certificate ARN, not an empty string",
+            ));
         }
         let expiration = time("Expiration")?.ok_or_else(|| {
-            InputError::new(file, at("Expiration"), "expected the certificate's expiration time")
+            InputError::new(
+                file,
+                at("Expiration"),
+                "expected the certificate's expiration time",
+            )
         })?;
         certificates.push(ServerCertificate {
             file: file.to_string(),
@@ -118,7 +128,9 @@ pub fn parse(file: &str, value: &Value) -> Result<ServerCertificatePage, InputEr
 /// `IsTruncated: true` (the last); pages that all say more follow are an
 /// incomplete list, and a certificate listed twice is an error naming both
 /// places.
-pub fn merge_pages(mut pages: Vec<ServerCertificatePage>) -> Result<ServerCertificates, Vec<InputError>> {
+pub fn merge_pages(
+    mut pages: Vec<ServerCertificatePage>,
+) -> Result<ServerCertificates, Vec<InputError>> {
     pages.sort_by(|a, b| a.file.cmp(&b.file));
     // The same page saved twice (under two names) is one page.
     let mut kept: Vec<ServerCertificatePage> = Vec::with_capacity(pages.len());
@@ -160,7 +172,10 @@ pub fn merge_pages(mut pages: Vec<ServerCertificatePage>) -> Result<ServerCertif
                 errors.push(InputError::new(
                     &c.file,
                     Location::Pointer(c.pointer.clone()),
-                    format!("server certificate `{}` is listed twice: also at `{file}` `{pointer}`", c.arn),
+                    format!(
+                        "server certificate `{}` is listed twice: also at `{file}` `{pointer}`",
+                        c.arn
+                    ),
                 ));
                 continue;
             }
@@ -202,7 +217,10 @@ mod tests {
         let c = &page.certificates[0];
         assert_eq!(c.name, "web");
         assert_eq!(c.pointer, "/ServerCertificateMetadataList/0");
-        assert_eq!(c.expiration, Timestamp::parse("2027-01-01T00:00:00Z").unwrap());
+        assert_eq!(
+            c.expiration,
+            Timestamp::parse("2027-01-01T00:00:00Z").unwrap()
+        );
     }
 
     #[test]
@@ -223,19 +241,34 @@ mod tests {
         let page = |file: &str, name: &str, truncated: bool| ServerCertificatePage {
             file: file.into(),
             truncated,
-            certificates: parse(file, &json!({"ServerCertificateMetadataList": [cert(name, "2027-01-01T00:00:00Z")]}))
-                .unwrap()
-                .certificates,
+            certificates: parse(
+                file,
+                &json!({"ServerCertificateMetadataList": [cert(name, "2027-01-01T00:00:00Z")]}),
+            )
+            .unwrap()
+            .certificates,
         };
-        let merged = merge_pages(vec![page("2.json", "b", false), page("1.json", "a", true)]).unwrap();
+        let merged =
+            merge_pages(vec![page("2.json", "b", false), page("1.json", "a", true)]).unwrap();
         assert_eq!(merged.certificates.len(), 2);
         let err = merge_pages(vec![page("1.json", "a", true)]).unwrap_err();
         assert!(err[0].message.contains("IsTruncated"), "{}", err[0].message);
-        let err = merge_pages(vec![page("1.json", "a", false), page("2.json", "b", false)]).unwrap_err();
-        assert!(err[0].message.contains("both say they are the last"), "{}", err[0].message);
-        let same = merge_pages(vec![page("1.json", "a", false), page("2.json", "a", false)]).unwrap();
+        let err =
+            merge_pages(vec![page("1.json", "a", false), page("2.json", "b", false)]).unwrap_err();
+        assert!(
+            err[0].message.contains("both say they are the last"),
+            "{}",
+            err[0].message
+        );
+        let same =
+            merge_pages(vec![page("1.json", "a", false), page("2.json", "a", false)]).unwrap();
         assert_eq!(same.certificates.len(), 1);
-        let err = merge_pages(vec![page("1.json", "a", true), page("2.json", "a", false)]).unwrap_err();
-        assert!(err[0].message.contains("listed twice"), "{}", err[0].message);
+        let err =
+            merge_pages(vec![page("1.json", "a", true), page("2.json", "a", false)]).unwrap_err();
+        assert!(
+            err[0].message.contains("listed twice"),
+            "{}",
+            err[0].message
+        );
     }
 }

@@ -75,12 +75,21 @@ mod tests {
     fn a_certificate_is_expired_only_after_its_expiration() {
         // The model's as-of time is 2026-01-01T00:00:00Z.
         let m = model(&snapshot("2025-12-31T23:59:59Z"));
-        assert_eq!(attr(&m, Type::ServerCertificate, CERT, "expired").as_deref(), Some("true"));
+        assert_eq!(
+            attr(&m, Type::ServerCertificate, CERT, "expired").as_deref(),
+            Some("true")
+        );
         let m = model(&snapshot("2026-01-01T00:00:00Z"));
-        assert_eq!(attr(&m, Type::ServerCertificate, CERT, "expired").as_deref(), Some("false"));
+        assert_eq!(
+            attr(&m, Type::ServerCertificate, CERT, "expired").as_deref(),
+            Some("false")
+        );
         let review = request(&m, &format!("{CERT}/review"));
         let at = review.location.as_deref().expect("located");
         assert_eq!(at.file, "certs.json");
-        assert_eq!(at.pointer.as_deref(), Some("/ServerCertificateMetadataList/0"));
+        assert_eq!(
+            at.pointer.as_deref(),
+            Some("/ServerCertificateMetadataList/0")
+        );
     }
 }

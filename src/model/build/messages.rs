@@ -82,13 +82,18 @@ pub(super) fn identity_review_message(kind: &str, attached: &[AttachedPolicy]) -
         format!("no managed policy attached to the {kind}")
     } else {
         let names: Vec<String> = attached.iter().map(|p| format!("`{}`", p.arn)).collect();
-        format!("managed policies attached to the {kind}: {}", names.join(", "))
+        format!(
+            "managed policies attached to the {kind}: {}",
+            names.join(", ")
+        )
     }
 }
 
 /// A customer managed policy's review.
 pub(super) fn policy_review_message(default_version: &str, attachments: i64) -> String {
-    format!("customer managed policy, default version `{default_version}`, {attachments} attachments")
+    format!(
+        "customer managed policy, default version `{default_version}`, {attachments} attachments"
+    )
 }
 
 /// A customer managed policy listed without a default version.

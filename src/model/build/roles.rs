@@ -106,7 +106,9 @@ impl Builder<'_> {
         };
         let threshold = self.thresholds.get("role-unused-days");
         match self.as_of.time {
-            Some(now) if threshold > ROLE_USE_TRACKED_DAYS && now.days_since(created) >= threshold => {
+            Some(now)
+                if threshold > ROLE_USE_TRACKED_DAYS && now.days_since(created) >= threshold =>
+            {
                 vec![("last_used", messages::role_use_unknown(threshold))]
             }
             _ => Vec::new(),

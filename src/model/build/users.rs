@@ -217,12 +217,8 @@ impl<'s> Builder<'s> {
             // Only in the credential report: what is attached to the user is
             // unknown, never "nothing".
             let location = row.and_then(|r| self.row_location(r));
-            let req = self.holder_request(
-                Type::User,
-                arn,
-                messages::USER_NOT_IN_DETAILS.into(),
-                None,
-            )?;
+            let req =
+                self.holder_request(Type::User, arn, messages::USER_NOT_IN_DETAILS.into(), None)?;
             req.location = location;
             req.missing.push((
                 EvidenceKind::AuthorizationDetails,
