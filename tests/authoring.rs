@@ -115,7 +115,7 @@ fn validate_checks_exactly_what_evaluate_would_load() {
         "--policies",
         "tests/fixtures/policies/misspelt-attribute.cedar",
         "--ignore",
-        "users-have-*",
+        "every-user-has-*",
     ]);
     let ids = iam_audit::commands::load_pack(&Default::default())
         .unwrap()
@@ -130,7 +130,7 @@ fn validate_checks_exactly_what_evaluate_would_load() {
         "--policies",
         "tests/fixtures/policies/misspelt-attribute.cedar",
         "--ignore",
-        "users-have-*",
+        "every-user-has-*",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

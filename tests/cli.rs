@@ -153,6 +153,7 @@ fn files_given_directly_form_one_snapshot() {
             "authorization-details.json",
             "credential-report.json",
             "password-policy.json",
+            "server-certificates.json",
             "virtual-mfa-devices.json"
         ]
     );

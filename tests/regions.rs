@@ -78,6 +78,10 @@ fn kind_of(pointer: &str) -> &'static str {
         "role entry"
     } else if tail.starts_with("/GroupDetailList/") {
         "group entry"
+    } else if tail.starts_with("/Policies/") {
+        "policy entry"
+    } else if tail.starts_with("/ServerCertificateMetadataList/") {
+        "server certificate entry"
     } else {
         match tail.as_str() {
             "/Content" => "envelope",
@@ -185,6 +189,8 @@ fn every_json_location_carries_the_line_where_its_value_starts() {
         "user entry",
         "role entry",
         "group entry",
+        "policy entry",
+        "server certificate entry",
         "trust policy",
         "trust statement",
         "envelope",
