@@ -67,8 +67,9 @@ fn columns_sets_the_width_on_80_and_200_columns() {
     let text = stdout(&out);
     // The header row: the control column as wide as the longest id.
     assert!(
-        text.lines().any(|l| l.starts_with("│ Status         ┆ Control ")
-            && l.contains(&format!("┆ Control{} ┆ Account", " ".repeat(33)))),
+        text.lines()
+            .any(|l| l.starts_with("│ Status         ┆ Control ")
+                && l.contains(&format!("┆ Control{} ┆ Account", " ".repeat(33)))),
         "{text}"
     );
     assert!(!text.contains("\n  subject    "), "{text}");
