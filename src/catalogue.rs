@@ -140,7 +140,7 @@ pub const CONTROLS: &[CisControl] = &[
     CisControl {
         title: "Ensure that all the expired SSL/TLS certificates stored in AWS IAM are removed",
         numbers: numbers!("1.19", "1.18", "2.18"),
-        undecidable: Some("needs `aws iam list-server-certificates`, which iam-audit does not read"),
+        undecidable: None,
     },
     CisControl {
         title: "Ensure that IAM Access analyzer is enabled for all regions",

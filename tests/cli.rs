@@ -27,6 +27,29 @@ fn wrong_json_type_names_the_pointer() {
 }
 
 #[test]
+fn new_controls_pass_fail_and_not_evaluated() {
+    assert_cmd_snapshot!(cmd(&[
+        "evaluate",
+        "tests/fixtures/new-controls",
+        "--format",
+        "csv"
+    ]));
+}
+
+#[test]
+fn truncated_server_certificates_are_incomplete_evidence() {
+    assert_cmd_snapshot!(cmd(&["evaluate", "tests/fixtures/certificates-truncated"]));
+}
+
+#[test]
+fn a_bad_certificate_expiration_names_the_pointer() {
+    assert_cmd_snapshot!(cmd(&[
+        "evaluate",
+        "tests/fixtures/certificates-bad-expiration"
+    ]));
+}
+
+#[test]
 fn lone_truncated_page_is_incomplete_evidence() {
     assert_cmd_snapshot!(cmd(&["evaluate", "tests/fixtures/lone-truncated-page"]));
 }
@@ -86,6 +109,8 @@ fn every_bad_input_exits_2_with_no_report_and_no_panic() {
         "empty-file",
         "no-evidence",
         "two-reports-differ",
+        "certificates-truncated",
+        "certificates-bad-expiration",
     ] {
         let path = format!("tests/fixtures/{case}");
         for format in ["table", "json"] {
@@ -110,6 +135,7 @@ fn files_given_directly_form_one_snapshot() {
         "snapshots/demo/account-summary.json",
         "snapshots/demo/password-policy.json",
         "snapshots/demo/virtual-mfa-devices.json",
+        "snapshots/demo/server-certificates.json",
     ]);
     assert_eq!(code, 1);
     let (_, folder) = json_report(&["snapshots/demo"]);
@@ -127,6 +153,7 @@ fn files_given_directly_form_one_snapshot() {
             "authorization-details.json",
             "credential-report.json",
             "password-policy.json",
+            "server-certificates.json",
             "virtual-mfa-devices.json"
         ]
     );

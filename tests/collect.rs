@@ -88,11 +88,12 @@ fn files_of(dir: &Path) -> Vec<String> {
     names
 }
 
-const SNAPSHOT_FILES: [&str; 6] = [
+const SNAPSHOT_FILES: [&str; 7] = [
     "account-summary.json",
     "authorization-details.json",
     "credential-report.json",
     "password-policy.json",
+    "server-certificates.json",
     "snapshot.json",
     "virtual-mfa-devices.json",
 ];

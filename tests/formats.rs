@@ -467,7 +467,8 @@ fn sarif_locates_rows_lines_and_json_pointers() {
             lines += 1;
         }
     }
-    assert_eq!(lines, 9, "every failing user row is located by its line");
+    // Console MFA's and users-have-mfa's failing users.
+    assert_eq!(lines, 19, "every failing user row is located by its line");
     assert_eq!(
         pointers, 2,
         "the trust statement and the broken trust policy"

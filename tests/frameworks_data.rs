@@ -17,16 +17,10 @@ const SCHEMA: &str = "schemas/framework.schema.json";
 const FOLDER: &str = "policies/frameworks";
 const CONTROLS: &str = "controls.json";
 
-/// Controls that issue #23 plans and that `controls.json` may map before
-/// they are built.
-const PLANNED: &[&str] = &[
-    "no-cloudshell-full-access",
-    "no-service-wildcard-in-customer-policies",
-    "users-have-mfa",
-    "roles-unused-90-days",
-    "server-certificates-not-expired",
-    "no-kms-decrypt-all-keys-inline",
-];
+/// Controls that are planned and that `controls.json` may map before they
+/// are built (`"planned": true`). The six of issue #23 are built; a new
+/// planned control is named here until it is.
+const PLANNED: &[&str] = &[];
 
 /// The frameworks expected in the folder: a file removed by mistake fails.
 const FRAMEWORKS: &[&str] = &[

@@ -401,7 +401,7 @@ fn verify_identical_evidence_and_pack() {
     let out = run(&["verify", report.to_str().unwrap(), "snapshots/demo"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(
-        stdout(&out).starts_with("verified: the report was produced from these 5 evidence files and this policy pack (15 policies), and evaluating them again"),
+        stdout(&out).starts_with("verified: the report was produced from these 6 evidence files and this policy pack (21 policies), and evaluating them again"),
         "{}",
         stdout(&out)
     );

@@ -113,7 +113,11 @@ const BUILTIN: &[&str] = &[
     "policies/cis-permissions.cedar",
     "policies/cis-root.cedar",
     "policies/console-password-requires-mfa.cedar",
+    "policies/policy-wildcards.cedar",
+    "policies/roles.cedar",
+    "policies/server-certificates.cedar",
     "policies/support-role.cedar",
+    "policies/users-have-mfa.cedar",
 ];
 
 #[test]

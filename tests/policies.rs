@@ -11,7 +11,7 @@ use insta_cmd::assert_cmd_snapshot;
 fn builtin_pack_validates() {
     let out = run(&["validate"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "15 policies valid\n");
+    assert_eq!(stdout(&out), "21 policies valid\n");
 }
 
 #[test]
@@ -47,17 +47,23 @@ fn builtin_ids_are_the_contract() {
             "access-keys-rotated-90-days",
             "console-password-requires-mfa",
             "credentials-unused-45-days",
+            "no-cloudshell-full-access",
             "no-full-admin-policy-attached",
+            "no-kms-decrypt-all-keys-inline",
+            "no-service-wildcard-in-customer-policies",
             "one-active-access-key",
             "password-policy-min-length",
             "password-policy-prevents-reuse",
             "permissions-through-groups-only",
+            "roles-unused-90-days",
             "root-hardware-mfa",
             "root-mfa",
             "root-no-access-keys",
             "root-not-used-recently",
+            "server-certificates-not-expired",
             "support-role-exists",
-            "support-role-trust-requires-mfa"
+            "support-role-trust-requires-mfa",
+            "users-have-mfa"
         ]
     );
     for c in &pack.controls {

@@ -78,6 +78,10 @@ fn kind_of(pointer: &str) -> &'static str {
         "role entry"
     } else if tail.starts_with("/GroupDetailList/") {
         "group entry"
+    } else if tail.starts_with("/Policies/") {
+        "policy entry"
+    } else if tail.starts_with("/ServerCertificateMetadataList/") {
+        "server certificate entry"
     } else {
         match tail.as_str() {
             "/Content" => "envelope",
@@ -185,6 +189,8 @@ fn every_json_location_carries_the_line_where_its_value_starts() {
         "user entry",
         "role entry",
         "group entry",
+        "policy entry",
+        "server certificate entry",
         "trust policy",
         "trust statement",
         "envelope",
@@ -322,7 +328,7 @@ fn rules_link_their_reference_and_the_driver_invents_no_address() {
     .unwrap();
     let driver = &log["runs"][0]["tool"]["driver"];
     let rules = driver["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 15);
+    assert_eq!(rules.len(), 21);
     let policies: Value =
         serde_json::from_str(&stdout(&run(&["policies", "--format", "json"]))).unwrap();
     let references: BTreeMap<&str, &str> = policies

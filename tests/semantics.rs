@@ -240,7 +240,9 @@ fn decoded_envelope_in_another_column_order() {
 #[test]
 fn identical_reports_in_two_forms_are_one() {
     let (code, report) = json_report(&["tests/fixtures/two-reports-identical"]);
-    // Root signed in 2026-10-02, within 90 days of the as-of time: the only failure.
+    // Root signed in 2026-10-02, within 90 days of the as-of time, and a
+    // user without MFA (users-have-mfa reads only the credential report):
+    // the only failures.
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(
         subjects_with(&report, "fail")
@@ -262,7 +264,7 @@ fn filtered_export_cannot_prove_absence() {
         subjects_with(&report, "fail")
             .into_keys()
             .collect::<Vec<_>>(),
-        ["root-not-used-recently"]
+        ["root-not-used-recently", "users-have-mfa"]
     );
     let not_evaluated = subjects_with(&report, "not-evaluated");
     assert_eq!(not_evaluated["support-role-exists"], set(&[ACCT_ROOT]));

@@ -72,7 +72,7 @@ fn a_fresh_report_is_verified_and_says_what_it_replayed() {
     let (code, text) = verify(&report, &["snapshots/demo"], &[]);
     assert_eq!(code, 0, "{text}");
     assert!(
-        text.starts_with("verified: the report was produced from these 5 evidence files and this policy pack (15 policies), and evaluating them again with the report's settings gives the same "),
+        text.starts_with("verified: the report was produced from these 6 evidence files and this policy pack (21 policies), and evaluating them again with the report's settings gives the same "),
         "{text}"
     );
     let value = read(&report);

@@ -242,7 +242,7 @@ fn the_results_header_is_frozen_and_filtered_and_columns_have_widths() {
     );
     assert!(results.contains("<cols>") && results.contains("customWidth=\"1\""));
     // The evidence and controls sheets are tables too.
-    assert!(part(&bytes, "xl/worksheets/sheet3.xml").contains(r#"<autoFilter ref="A1:E6"/>"#));
+    assert!(part(&bytes, "xl/worksheets/sheet3.xml").contains(r#"<autoFilter ref="A1:E7"/>"#));
     assert!(part(&bytes, "xl/worksheets/sheet4.xml").contains("<autoFilter ref=\"A1:Q"));
     // The creation time is the as-of time, never the clock.
     let core = part(&bytes, "docProps/core.xml");

@@ -20,7 +20,8 @@
 #
 # Each snapshot folder holds credential-report.json,
 # authorization-details.json, account-summary.json,
-# virtual-mfa-devices.json, password-policy.json and snapshot.json (the
+# virtual-mfa-devices.json, password-policy.json,
+# server-certificates.json and snapshot.json (the
 # account id, alias and the UTC time of the export). OUTDIR is written as a
 # hidden temporary folder beside it and renamed only once every call has
 # succeeded: a failed call leaves no folder that looks complete, and the
@@ -191,9 +192,14 @@ collect_account() {
     die "$target: the authorization details came back truncated (\`IsTruncated: true\`): is pagination turned off in the AWS CLI's configuration?"
   fi
 
-  say "$target: account summary, virtual MFA devices, password policy"
+  say "$target: account summary, virtual MFA devices, server certificates, password policy"
   aws_call "$folder/account-summary.json" iam get-account-summary --output json
   aws_call "$folder/virtual-mfa-devices.json" iam list-virtual-mfa-devices --output json
+  # Every page, merged by the CLI as for the authorization details.
+  aws_call "$folder/server-certificates.json" iam list-server-certificates --output json
+  if grep -Eq '"IsTruncated":[[:space:]]*true' "$folder/server-certificates.json"; then
+    die "$target: the server certificate list came back truncated (\`IsTruncated: true\`): is pagination turned off in the AWS CLI's configuration?"
+  fi
   if ! aws ${aws_args[@]+"${aws_args[@]}"} iam get-account-password-policy --output json \
     >"$folder/password-policy.json" 2>"$errors"; then
     if grep -q 'NoSuchEntity' "$errors"; then

@@ -25,8 +25,21 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../policies/console-password-requires-mfa.cedar"),
     ),
     (
+        "policy-wildcards.cedar",
+        include_str!("../../policies/policy-wildcards.cedar"),
+    ),
+    ("roles.cedar", include_str!("../../policies/roles.cedar")),
+    (
+        "server-certificates.cedar",
+        include_str!("../../policies/server-certificates.cedar"),
+    ),
+    (
         "support-role.cedar",
         include_str!("../../policies/support-role.cedar"),
+    ),
+    (
+        "users-have-mfa.cedar",
+        include_str!("../../policies/users-have-mfa.cedar"),
     ),
 ];
 

@@ -16,6 +16,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::error::{InputError, Location};
+use crate::evidence::permission_checks::{allows_kms_decrypt_all_keys, allows_service_wildcard};
 use crate::evidence::policy_document::{
     allows_full_admin, parse_document, DocumentError, PolicyDocument,
 };
@@ -36,12 +37,20 @@ pub type Permissions = Result<PermissionFacts, DocumentProblem>;
 pub struct PermissionFacts {
     /// A statement allows `*` (or `*:*`) on `*` ([`allows_full_admin`]).
     pub allows_full_admin: bool,
+    /// A statement allows every action of some service (IAM.21,
+    /// [`allows_service_wildcard`]).
+    pub allows_service_wildcard: bool,
+    /// A statement allows `kms:Decrypt` or `kms:ReEncryptFrom` on every key
+    /// (KMS.2, [`allows_kms_decrypt_all_keys`]).
+    pub allows_kms_decrypt_all_keys: bool,
 }
 
 impl PermissionFacts {
     pub fn of(document: &PolicyDocument) -> PermissionFacts {
         PermissionFacts {
             allows_full_admin: allows_full_admin(document),
+            allows_service_wildcard: allows_service_wildcard(document),
+            allows_kms_decrypt_all_keys: allows_kms_decrypt_all_keys(document),
         }
     }
 }

@@ -27,6 +27,7 @@ use crate::evidence::json;
 use crate::evidence::manifest::{self, Manifest};
 use crate::evidence::password_policy::{self, PasswordPolicy};
 use crate::evidence::schemas::{self, SchemaKind};
+use crate::evidence::server_certificates::{self, ServerCertificatePage};
 use crate::evidence::virtual_mfa::{self, VirtualMfaDevices};
 use crate::evidence::EvidenceKind;
 
@@ -38,6 +39,8 @@ pub enum Detected {
     AccountSummary(AccountSummary),
     VirtualMfaDevices(VirtualMfaDevices),
     PasswordPolicy(PasswordPolicy),
+    /// One page of `list-server-certificates`.
+    ServerCertificates(ServerCertificatePage),
     Manifest(Manifest),
     /// Not evidence: the reason, for the warning.
     NotEvidence(String),
@@ -51,6 +54,7 @@ impl Detected {
             Detected::AccountSummary(_) => Some(EvidenceKind::AccountSummary),
             Detected::VirtualMfaDevices(_) => Some(EvidenceKind::VirtualMfaDevices),
             Detected::PasswordPolicy(_) => Some(EvidenceKind::PasswordPolicy),
+            Detected::ServerCertificates(_) => Some(EvidenceKind::ServerCertificates),
             Detected::Manifest(_) => Some(EvidenceKind::Manifest),
             Detected::NotEvidence(_) => None,
         }
@@ -343,6 +347,12 @@ fn detect_value(file: &str, value: Value) -> Result<Detected, Vec<InputError>> {
                 .map(Detected::VirtualMfaDevices)
                 .map_err(|e| vec![e])
         }
+        Value::Object(_) if server_certificates::looks_like_list(&value) => {
+            schemas::check(SchemaKind::ServerCertificates, file, "", &value)?;
+            server_certificates::parse(file, &value)
+                .map(Detected::ServerCertificates)
+                .map_err(|e| vec![e])
+        }
         Value::Object(_) if password_policy::looks_like_policy(&value) => {
             schemas::check(SchemaKind::PasswordPolicy, file, "", &value)?;
             password_policy::parse(file, &value)
@@ -359,7 +369,7 @@ fn detect_value(file: &str, value: Value) -> Result<Detected, Vec<InputError>> {
                 .map_err(|e| vec![e])
         }
         _ => Ok(Detected::NotEvidence(
-            "JSON, but not a known AWS IAM export (expected the keys of `get-account-authorization-details`, `get-credential-report`, `get-account-summary`, `list-virtual-mfa-devices`, `get-account-password-policy`, or a `snapshot.json` manifest)".into(),
+            "JSON, but not a known AWS IAM export (expected the keys of `get-account-authorization-details`, `get-credential-report`, `get-account-summary`, `list-virtual-mfa-devices`, `get-account-password-policy`, `list-server-certificates`, or a `snapshot.json` manifest)".into(),
         )),
     }
 }

@@ -7,7 +7,7 @@
 //! extra pass over each JSON file's text, while it is still in memory,
 //! records the lines of the values a location can name (`wanted`): every
 //! top-level member (`/Content`, `/SummaryMap`, `/PasswordPolicy`), every
-//! entry of an authorization-details list, and a role's trust policy and its
+//! entry of an authorization-details list and of a server certificate list, and a role's trust policy and its
 //! statements (each of these under `/N` in a file that holds an array of
 //! pages). On the largest account (the IAM quota maximum) that is 27,308
 //! pointers.
@@ -118,8 +118,10 @@ fn wanted(path: &[Frame], pages: bool) -> bool {
     match path.len() {
         1 => key(0).is_some(),
         2 => {
-            key(0).is_some_and(|k| crate::evidence::authorization_details::PAGE_KEYS.contains(&k))
-                && index(1)
+            key(0).is_some_and(|k| {
+                crate::evidence::authorization_details::PAGE_KEYS.contains(&k)
+                    || k == "ServerCertificateMetadataList"
+            }) && index(1)
         }
         3 => trust(),
         4 => trust() && key(3) == Some("Statement"),

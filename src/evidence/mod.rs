@@ -5,7 +5,8 @@
 //!   a folder, or an organization of folders) and loads each one;
 //! - [`detect`] decides what one file is;
 //! - one module per export ([`credential_report`], [`authorization_details`],
-//!   [`account_summary`], [`virtual_mfa`], [`password_policy`]) and for the
+//!   [`account_summary`], [`virtual_mfa`], [`password_policy`],
+//!   [`server_certificates`]) and for the
 //!   policy documents inside them; [`manifest`] reads the optional
 //!   `snapshot.json`;
 //! - [`skipped`] says what a snapshot left out, in summary;
@@ -26,10 +27,12 @@ pub mod json;
 pub mod lines;
 pub mod manifest;
 pub mod password_policy;
+pub mod permission_checks;
 pub mod pointer;
 pub mod policy_document;
 pub mod policy_text;
 pub mod schemas;
+pub mod server_certificates;
 pub mod skipped;
 pub mod snapshot;
 pub mod source;
@@ -46,17 +49,20 @@ pub enum EvidenceKind {
     AccountSummary,
     VirtualMfaDevices,
     PasswordPolicy,
+    /// The optional `aws iam list-server-certificates` pages.
+    ServerCertificates,
     /// The optional `snapshot.json` manifest.
     Manifest,
 }
 
 impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 6] = [
+    pub const ALL: [EvidenceKind; 7] = [
         EvidenceKind::CredentialReport,
         EvidenceKind::AuthorizationDetails,
         EvidenceKind::AccountSummary,
         EvidenceKind::VirtualMfaDevices,
         EvidenceKind::PasswordPolicy,
+        EvidenceKind::ServerCertificates,
         EvidenceKind::Manifest,
     ];
 
@@ -68,6 +74,7 @@ impl EvidenceKind {
             EvidenceKind::AccountSummary => "account-summary",
             EvidenceKind::VirtualMfaDevices => "virtual-mfa-devices",
             EvidenceKind::PasswordPolicy => "password-policy",
+            EvidenceKind::ServerCertificates => "server-certificates",
             EvidenceKind::Manifest => "manifest",
         }
     }
@@ -86,6 +93,7 @@ impl EvidenceKind {
             EvidenceKind::AccountSummary => "aws iam get-account-summary",
             EvidenceKind::VirtualMfaDevices => "aws iam list-virtual-mfa-devices",
             EvidenceKind::PasswordPolicy => "aws iam get-account-password-policy",
+            EvidenceKind::ServerCertificates => "aws iam list-server-certificates",
             EvidenceKind::Manifest => "a `snapshot.json` manifest written by the exporter",
         }
     }

@@ -25,6 +25,7 @@ pub enum SchemaKind {
     Report,
     VirtualMfaDevices,
     PasswordPolicy,
+    ServerCertificates,
     Manifest,
 }
 
@@ -45,6 +46,9 @@ impl SchemaKind {
                 include_str!("../../schemas/virtual-mfa-devices.schema.json")
             }
             SchemaKind::PasswordPolicy => include_str!("../../schemas/password-policy.schema.json"),
+            SchemaKind::ServerCertificates => {
+                include_str!("../../schemas/server-certificates.schema.json")
+            }
             SchemaKind::Manifest => include_str!("../../schemas/snapshot-manifest.schema.json"),
         }
     }
@@ -58,6 +62,7 @@ impl SchemaKind {
         static VIRTUAL_MFA: OnceLock<Result<Validator, String>> = OnceLock::new();
         static PASSWORD_POLICY: OnceLock<Result<Validator, String>> = OnceLock::new();
         static MANIFEST: OnceLock<Result<Validator, String>> = OnceLock::new();
+        static SERVER_CERTIFICATES: OnceLock<Result<Validator, String>> = OnceLock::new();
         match self {
             SchemaKind::AuthorizationDetails => &AUTHZ,
             SchemaKind::CredentialReportEnvelope => &ENVELOPE,
@@ -67,6 +72,7 @@ impl SchemaKind {
             SchemaKind::VirtualMfaDevices => &VIRTUAL_MFA,
             SchemaKind::PasswordPolicy => &PASSWORD_POLICY,
             SchemaKind::Manifest => &MANIFEST,
+            SchemaKind::ServerCertificates => &SERVER_CERTIFICATES,
         }
     }
 
@@ -214,6 +220,7 @@ mod tests {
             SchemaKind::Report,
             SchemaKind::VirtualMfaDevices,
             SchemaKind::PasswordPolicy,
+            SchemaKind::ServerCertificates,
             SchemaKind::Manifest,
         ] {
             assert!(kind.validator().is_ok(), "{kind:?}");

@@ -17,6 +17,7 @@ use crate::evidence::detect::{detect, triage, Detected, Triaged, SIDE_BY_SIDE_MI
 use crate::evidence::lines::ValueLines;
 use crate::evidence::manifest::Manifest;
 use crate::evidence::password_policy::PasswordPolicy;
+use crate::evidence::server_certificates::{self, ServerCertificatePage, ServerCertificates};
 use crate::evidence::skipped::Skipped;
 use crate::evidence::source::{Contents, EvidenceReader, SnapshotSource};
 use crate::evidence::virtual_mfa::VirtualMfaDevices;
@@ -34,6 +35,8 @@ pub struct Snapshot {
     pub account_summary: Option<(String, AccountSummary)>,
     pub virtual_mfa_devices: Option<(String, VirtualMfaDevices)>,
     pub password_policy: Option<(String, PasswordPolicy)>,
+    /// The optional `list-server-certificates` export, its pages merged.
+    pub server_certificates: Option<ServerCertificates>,
     /// The optional `snapshot.json` manifest.
     pub manifest: Option<(String, Manifest)>,
     /// Tolerated oddities (extra CSV fields, converted encodings, ...).
@@ -54,6 +57,7 @@ impl Snapshot {
             EvidenceKind::AccountSummary => self.account_summary.is_some(),
             EvidenceKind::VirtualMfaDevices => self.virtual_mfa_devices.is_some(),
             EvidenceKind::PasswordPolicy => self.password_policy.is_some(),
+            EvidenceKind::ServerCertificates => self.server_certificates.is_some(),
             EvidenceKind::Manifest => self.manifest.is_some(),
         }
     }
@@ -167,6 +171,7 @@ pub fn load(
     let mut mfa_lists: Vec<(String, VirtualMfaDevices)> = Vec::new();
     let mut password_policies: Vec<(String, PasswordPolicy)> = Vec::new();
     let mut manifests: Vec<(String, Manifest)> = Vec::new();
+    let mut certificate_pages: Vec<ServerCertificatePage> = Vec::new();
     for (shown, path) in &source.files {
         let file = match read_one(shown, path, reader, exec) {
             Ok(f) => f,
@@ -197,6 +202,7 @@ pub fn load(
             Detected::AccountSummary(s) => summaries.push((shown.clone(), s)),
             Detected::VirtualMfaDevices(v) => mfa_lists.push((shown.clone(), v)),
             Detected::PasswordPolicy(p) => password_policies.push((shown.clone(), p)),
+            Detected::ServerCertificates(p) => certificate_pages.push(p),
             Detected::Manifest(m) => manifests.push((shown.clone(), m)),
             Detected::NotEvidence(why) => snapshot.skipped.push(Skipped {
                 path: shown.clone(),
@@ -234,6 +240,13 @@ pub fn load(
     snapshot.password_policy = one_of(password_policies, "password policy", &mut errors);
     snapshot.manifest = one_of(manifests, "snapshot manifest", &mut errors);
 
+    if !certificate_pages.is_empty() {
+        match server_certificates::merge_pages(certificate_pages) {
+            Ok(c) => snapshot.server_certificates = Some(c),
+            Err(es) => errors.extend(es),
+        }
+    }
+
     if !pages.is_empty() {
         match authorization_details::merge_pages(pages) {
             Ok(d) => snapshot.authorization_details = Some(d),
@@ -255,7 +268,7 @@ pub fn load(
         };
         // What was left out, so that the error alone says why nothing was
         // found (`report.pdf` was a PDF document, ...).
-        let mut message = "no AWS IAM evidence found (no credential report, authorization details, account summary, virtual MFA device list or password policy)".to_string();
+        let mut message = "no AWS IAM evidence found (no credential report, authorization details, account summary, virtual MFA device list, password policy or server certificate list)".to_string();
         for line in crate::evidence::skipped::summarise(&snapshot.skipped) {
             message.push_str("; ");
             message.push_str(&line);

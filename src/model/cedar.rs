@@ -61,6 +61,7 @@ pub enum Type {
     AwsPrincipal,
     ServicePrincipal,
     FederatedPrincipal,
+    ServerCertificate,
     Action,
 }
 
@@ -79,11 +80,12 @@ impl Type {
             Type::AwsPrincipal => "Iam::AwsPrincipal",
             Type::ServicePrincipal => "Iam::ServicePrincipal",
             Type::FederatedPrincipal => "Iam::FederatedPrincipal",
+            Type::ServerCertificate => "Iam::ServerCertificate",
             Type::Action => "Iam::Action",
         }
     }
 
-    pub const ALL: [Type; 13] = [
+    pub const ALL: [Type; 14] = [
         Type::Account,
         Type::Root,
         Type::User,
@@ -96,6 +98,7 @@ impl Type {
         Type::AwsPrincipal,
         Type::ServicePrincipal,
         Type::FederatedPrincipal,
+        Type::ServerCertificate,
         Type::Action,
     ];
 

@@ -1,8 +1,9 @@
 //! Normalization: a loaded [`Snapshot`] becomes Cedar entities and the
 //! access-path requests that the policies judge: one request per way in
 //! (`SignInToConsole`, `UseAccessKey`, `AssumeRole` per trust statement and
-//! principal, `HoldPolicy` per held policy) and one `Review` per identity and
-//! for the account (see [`Action`]).
+//! principal, `HoldPolicy` per held policy), one `HoldPolicies` per user,
+//! group and role, and one `Review` per identity, customer managed policy,
+//! server certificate and for the account (see [`Action`]).
 //!
 //! Facts Cedar cannot compute (it has no quantifiers) are computed before
 //! Cedar sees them, named for what they mean: here, whether a trust
@@ -93,15 +94,17 @@ pub enum Action {
     UseAccessKey,
     AssumeRole,
     HoldPolicy,
+    HoldPolicies,
     Review,
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::SignInToConsole,
         Action::UseAccessKey,
         Action::AssumeRole,
         Action::HoldPolicy,
+        Action::HoldPolicies,
         Action::Review,
     ];
 
@@ -111,6 +114,7 @@ impl Action {
             Action::UseAccessKey => "UseAccessKey",
             Action::AssumeRole => "AssumeRole",
             Action::HoldPolicy => "HoldPolicy",
+            Action::HoldPolicies => "HoldPolicies",
             Action::Review => "Review",
         }
     }

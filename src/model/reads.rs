@@ -385,8 +385,11 @@ mod tests {
         assert!(r.of(Type::InlinePolicy).attribute("allows_full_admin"));
         assert!(!r.of(Type::User).attribute("arn"));
         assert!(!r.of(Type::User).attribute("group_names"));
-        // No built-in policy reads a role's attributes.
-        assert!(!r.of(Type::Role).attribute("created"));
+        // Roles: only what `roles-unused-90-days` and the CloudShell control
+        // read.
+        assert!(r.of(Type::Role).attribute("last_used"));
+        assert!(r.of(Type::Role).attribute("attached_aws_managed_policies"));
+        assert!(!r.of(Type::Role).attribute("has_permissions_boundary"));
         assert_eq!(taggers(&r), Vec::<Type>::new());
         assert_ne!(r, EntityReads::everything());
     }
@@ -430,7 +433,14 @@ mod tests {
         );
         assert_eq!(
             readers(&r, "arn"),
-            vec![Type::Account, Type::Root, Type::User]
+            vec![
+                Type::Account,
+                Type::Root,
+                Type::User,
+                Type::Role,
+                Type::ManagedPolicy,
+                Type::ServerCertificate
+            ]
         );
 
         // No scope, any action: any type at all.

@@ -1,6 +1,6 @@
-//! The numbers in the CIS controls (45 days unused, 90 days between key
+//! The numbers in the controls (45 days unused, 90 days between key
 //! rotations, a 90-day root-use window, 14 characters, 24 remembered
-//! passwords), kept out of the policy text: every request's context carries
+//! passwords, roles unused 90 days, certificates valid 30 more days), kept out of the policy text: every request's context carries
 //! them as `context.thresholds`, so a policy reads
 //! `context.as_of.durationSince(k.last_rotated) >= context.thresholds.access_key_max_age`
 //! and an auditor whose standard differs changes a flag, not a policy.
@@ -25,7 +25,7 @@ pub struct ThresholdSpec {
 }
 
 /// Every threshold, in the order the help text and the report list them.
-pub const SPECS: [ThresholdSpec; 5] = [
+pub const SPECS: [ThresholdSpec; 7] = [
     ThresholdSpec {
         name: "unused-days",
         field: "credentials_unused",
@@ -60,6 +60,20 @@ pub const SPECS: [ThresholdSpec; 5] = [
         default: 24,
         days: false,
         meaning: "the password policy must remember at least this many previous passwords",
+    },
+    ThresholdSpec {
+        name: "role-unused-days",
+        field: "role_unused",
+        default: 90,
+        days: true,
+        meaning: "an IAM role not used (or never used and older than) this many days is stale; AWS tracks role use for 400 days",
+    },
+    ThresholdSpec {
+        name: "certificate-expiry-days",
+        field: "certificate_expiry_warning",
+        default: 30,
+        days: true,
+        meaning: "a server certificate must stay valid at least this many days after the as-of time",
     },
 ];
 
@@ -165,6 +179,13 @@ mod tests {
         assert_eq!(t.get("root-use-days"), 90);
         assert_eq!(t.get("password-min-length"), 14);
         assert_eq!(t.get("password-reuse"), 24);
+        assert_eq!(t.get("role-unused-days"), 90);
+        assert_eq!(t.get("certificate-expiry-days"), 30);
+        assert_eq!(t.context_json()["role_unused"]["__extn"]["arg"], "90d");
+        assert_eq!(
+            t.context_json()["certificate_expiry_warning"]["__extn"]["arg"],
+            "30d"
+        );
         assert_eq!(
             t.context_json()["credentials_unused"]["__extn"]["arg"],
             "45d"

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{policies, Builder};
+use super::{messages, policies, Builder};
 use crate::error::Error;
 use crate::model::arn;
 use crate::model::cedar::{self, Type};
@@ -23,7 +23,10 @@ impl Builder<'_> {
                 .put_str("name", &g.name)
                 .put_str("path", &g.path)
                 .put_str("account_id", arn::account_of(&g.arn))
-                .put("inline_policy_count", cedar::long(g.inline.len() as i64));
+                .put("inline_policy_count", cedar::long(g.inline.len() as i64))
+                .put_with("attached_aws_managed_policies", || {
+                    policies::aws_managed_ids(&g.attached)
+                });
             let mut parents = self.account_parent(&g.arn);
             parents.extend(
                 g.attached
@@ -35,6 +38,9 @@ impl Builder<'_> {
             let start = self.requests.next_key();
             self.hold_policies(Type::Group, &g.arn, &g.attached, &g.inline)?;
             self.locate_since(start, self.detail_location(&g.file, &g.pointer));
+            let message = messages::identity_review_message("group", &g.attached);
+            let at = self.detail_location(&g.file, &g.pointer);
+            self.holder_request(Type::Group, &g.arn, message, Some(at))?;
         }
         Ok(arns)
     }

@@ -2,7 +2,7 @@
 //! its access path, what a request lacks, and the builder's warnings. Kept in
 //! one place so that the wording stays consistent across entity kinds.
 
-use crate::evidence::authorization_details::UserDetail;
+use crate::evidence::authorization_details::{AttachedPolicy, UserDetail};
 use crate::evidence::credential_report::{
     AccessKeySlot, CredentialRow, PasswordEnabled, ReportTime,
 };
@@ -76,6 +76,39 @@ fn statement_label(path: &TrustPath) -> String {
 }
 
 /// Why root's last use is unknown in a 16-column report.
+/// A group's or role's review: the managed policies attached to it.
+pub(super) fn identity_review_message(kind: &str, attached: &[AttachedPolicy]) -> String {
+    if attached.is_empty() {
+        format!("no managed policy attached to the {kind}")
+    } else {
+        let names: Vec<String> = attached.iter().map(|p| format!("`{}`", p.arn)).collect();
+        format!(
+            "managed policies attached to the {kind}: {}",
+            names.join(", ")
+        )
+    }
+}
+
+/// A customer managed policy's review.
+pub(super) fn policy_review_message(default_version: &str, attachments: i64) -> String {
+    format!(
+        "customer managed policy, default version `{default_version}`, {attachments} attachments"
+    )
+}
+
+/// A customer managed policy listed without a default version.
+pub(super) const POLICY_WITHOUT_DEFAULT: &str = "the export lists no version of this policy marked `IsDefaultVersion`, so what it allows is unknown";
+
+/// A role that has no `RoleLastUsed` and could have been used before the
+/// 400 days AWS tracks.
+pub(super) fn role_use_unknown(threshold_days: i64) -> String {
+    format!("the role has no `RoleLastUsed.LastUsedDate`, and AWS tracks role use for 400 days only: with `role-unused-days={threshold_days}` (over 400) a use before the tracking window cannot be told from no use")
+}
+
+/// A role whose age is unknown and that was never used (as far as AWS
+/// tracks).
+pub(super) const ROLE_AGE_UNKNOWN: &str = "the role has neither `RoleLastUsed.LastUsedDate` nor `CreateDate`, so how long it has been unused is unknown";
+
 pub(super) fn root_key_use_unknown(window_days: i64) -> String {
     format!(
         "root has an active access key, and the credential report has the 16 columns of before 2015, which cannot show when a key was used; the key was not made within the last {window_days} days either, so whether root was used recently cannot be judged (export a current credential report)"

@@ -6,11 +6,13 @@
 //! One file per kind of entity: [`account`] (which account, its entity and
 //! the account-wide review), [`root`], [`users`] (users, access keys and the
 //! credential facts root shares), [`groups`], [`roles`] (roles and their trust
-//! paths), [`policies`] (managed and inline policies); [`messages`] holds the
+//! paths), [`policies`] (managed and inline policies), [`certificates`]
+//! (server certificates); [`messages`] holds the
 //! text of every message. This file holds the [`Builder`] that they all add
 //! to, and the public entry points.
 
 mod account;
+mod certificates;
 mod groups;
 mod messages;
 mod policies;
@@ -115,7 +117,8 @@ pub fn normalize(
             b.root()?;
             b.managed_policies()?;
             let group_arns = b.groups()?;
-            b.users(&group_arns)
+            b.users(&group_arns)?;
+            b.server_certificates()
         },
     );
     rest?;
@@ -179,7 +182,8 @@ pub struct Normalized {
     incomplete: Vec<(EvidenceKind, String)>,
     /// What the main part made, then the roles' part (made beside it).
     parts: [Made; 2],
-    /// The `Review` requests of root and users, made last.
+    /// The `Review` requests of root, users, groups, roles, customer
+    /// managed policies and server certificates, made last.
     reviews: Vec<PendingReview>,
     /// The one context every review carries.
     review_context: cedar::BuiltContext,
@@ -221,6 +225,7 @@ impl Normalized {
             );
             req.missing = pending.missing;
             req.unknown = pending.unknown;
+            req.unreadable = pending.unreadable;
             req.location = pending.sources.first().map(|(_, l)| l.clone());
             req.sources = pending.sources;
             requests.push(req);
@@ -323,7 +328,8 @@ struct Builder<'s> {
     warnings: Vec<String>,
     /// Trusted principals already added (many roles trust the same one).
     principals: BTreeSet<EntityUid>,
-    /// `Review` requests of root and users, made last, once the account-wide
+    /// `Review` requests of root, users, groups, roles, customer managed
+    /// policies and server certificates, made last, once the account-wide
     /// facts (support roles) are known.
     reviews: Vec<PendingReview>,
     /// Managed policy ARN → why its default version does not decode: holding
@@ -366,6 +372,9 @@ struct PendingReview {
     message: String,
     missing: Vec<(EvidenceKind, String)>,
     unknown: Vec<(&'static str, String)>,
+    /// The evidence for the review does not decode (a customer managed
+    /// policy's default version): every control in scope reports `error`.
+    unreadable: Option<String>,
     /// Where each export holds the identity's facts.
     sources: Vec<(EvidenceKind, Arc<EvidenceLocation>)>,
 }
@@ -466,6 +475,56 @@ impl<'s> Builder<'s> {
     /// where its value starts in the file (see `evidence::lines`).
     fn detail_location(&self, file: &str, pointer: &str) -> EvidenceLocation {
         json_location(self.snapshot, file, pointer)
+    }
+
+    /// The `HoldPolicies` request of a user, group or role: its own
+    /// attachments judged once, located at its authorization-details entry.
+    fn holder_request(
+        &mut self,
+        ty: Type,
+        arn: &str,
+        message: String,
+        at: Option<EvidenceLocation>,
+    ) -> Result<&mut AccessRequest, Error> {
+        let name: Arc<str> = arn.into();
+        let account = self.account.named();
+        let req = self.request(
+            format!("{arn}/holds"),
+            Action::HoldPolicies,
+            EntityRef::named(ty, &name),
+            account,
+            RequestContext::Common,
+            name,
+            message.into(),
+        )?;
+        req.location = at.map(Arc::new);
+        Ok(req)
+    }
+
+    /// A `Review` of something one authorization-details entry (or another
+    /// JSON export's entry) describes whole: a group, a role, a customer
+    /// managed policy, a server certificate. Its id is `<ARN>/review`.
+    fn review_entry(
+        &mut self,
+        ty: Type,
+        arn: &str,
+        (kind, file, pointer): (EvidenceKind, &str, &str),
+        message: String,
+    ) -> &mut PendingReview {
+        let name: Arc<str> = arn.into();
+        let at = Arc::new(self.detail_location(file, pointer));
+        self.reviews.push(PendingReview {
+            id: format!("{arn}/review"),
+            principal: EntityRef::named(ty, &name),
+            subject: name,
+            message,
+            missing: Vec::new(),
+            unknown: Vec::new(),
+            unreadable: None,
+            sources: vec![(kind, at)],
+        });
+        let last = self.reviews.len() - 1;
+        &mut self.reviews[last]
     }
 
     /// Gives every request added since `start` a location (the identity

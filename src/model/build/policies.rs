@@ -11,6 +11,7 @@ use super::{messages, Builder, RequestContext};
 use crate::error::Error;
 use crate::evidence::authorization_details::{AttachedPolicy, InlinePolicy};
 use crate::evidence::snapshot::Snapshot;
+use crate::evidence::EvidenceKind;
 use crate::model::arn::Arn;
 use crate::model::cedar::{self, Type};
 use crate::model::{Action, EntityRef};
@@ -58,6 +59,12 @@ pub fn aws_managed_name(arn: &str) -> Option<&str> {
     }
 }
 
+/// The partition-free ids of the AWS managed policies among `attached`, as
+/// a Cedar set (`attached_aws_managed_policies`).
+pub(super) fn aws_managed_ids(attached: &[AttachedPolicy]) -> cedar::AttrValue {
+    cedar::string_set(attached.iter().filter_map(|p| aws_managed_name(&p.arn)))
+}
+
 pub(super) fn unreadable_managed_policies(snapshot: &Snapshot) -> BTreeMap<String, String> {
     let Some(details) = &snapshot.authorization_details else {
         return BTreeMap::new();
@@ -97,6 +104,7 @@ impl Builder<'_> {
             path: &'d str,
             default_version: &'d str,
             full_admin: bool,
+            service_wildcard: bool,
             in_export: bool,
         }
         // Keyed by what makes the uid (AWS managed or not, and the id), not
@@ -107,6 +115,8 @@ impl Builder<'_> {
         for p in details.policies.iter().flatten() {
             let full_admin =
                 matches!(&p.default_document, Some(Ok(facts)) if facts.allows_full_admin);
+            let service_wildcard =
+                matches!(&p.default_document, Some(Ok(facts)) if facts.allows_service_wildcard);
             by_uid.insert(
                 managed_policy_key(&p.arn),
                 (
@@ -117,6 +127,7 @@ impl Builder<'_> {
                         path: &p.path,
                         default_version: &p.default_version_id,
                         full_admin,
+                        service_wildcard,
                         in_export: true,
                     },
                 ),
@@ -151,6 +162,7 @@ impl Builder<'_> {
                         path: "",
                         default_version: "",
                         full_admin: false,
+                        service_wildcard: false,
                         in_export: false,
                     },
                 )
@@ -168,7 +180,38 @@ impl Builder<'_> {
                 .put("in_export", cedar::boolean(f.in_export))
                 .put("allows_full_admin", cedar::boolean(f.full_admin))
                 .put_str("default_version", f.default_version);
+            if !aws {
+                a.put(
+                    "allows_service_wildcard",
+                    cedar::boolean(f.service_wildcard),
+                );
+            }
             self.entity(uid, a, &[])?;
+        }
+        // One review per customer managed policy the export holds, attached
+        // or not (IAM.21 judges every policy the account created).
+        for p in details.policies.iter().flatten() {
+            if aws_managed_name(&p.arn).is_some() {
+                continue;
+            }
+            let message =
+                messages::policy_review_message(&p.default_version_id, p.attachment_count);
+            let review = self.review_entry(
+                Type::ManagedPolicy,
+                &p.arn,
+                (EvidenceKind::AuthorizationDetails, &p.file, &p.pointer),
+                message,
+            );
+            match &p.default_document {
+                Some(Ok(_)) => {}
+                Some(Err(problem)) => {
+                    review.unreadable = Some(messages::managed_unreadable(&problem.to_string()))
+                }
+                None => review.unknown.push((
+                    "allows_service_wildcard",
+                    messages::POLICY_WITHOUT_DEFAULT.into(),
+                )),
+            }
         }
         Ok(())
     }
@@ -225,6 +268,12 @@ impl Builder<'_> {
                 .put(
                     "allows_full_admin",
                     cedar::boolean(matches!(&p.document, Ok(facts) if facts.allows_full_admin)),
+                )
+                .put(
+                    "allows_kms_decrypt_all_keys",
+                    cedar::boolean(
+                        matches!(&p.document, Ok(facts) if facts.allows_kms_decrypt_all_keys),
+                    ),
                 );
             self.entity(uid, a, &[])?;
             let ctx = RequestContext::Common;

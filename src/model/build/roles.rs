@@ -11,11 +11,15 @@ use serde_json::{json, Map, Value};
 use super::{messages, policies, Builder, RequestContext};
 use crate::error::Error;
 use crate::evidence::authorization_details::Document;
+use crate::evidence::time::Timestamp;
 use crate::evidence::EvidenceKind;
 use crate::model::arn;
 use crate::model::cedar::{self, Type};
 use crate::model::trust::{self, trust_paths, PrincipalKind, TrustPath};
 use crate::model::{sanity, Action, EntityRef};
+
+/// How many days back AWS reports a role's last use (`RoleLastUsed`).
+const ROLE_USE_TRACKED_DAYS: i64 = 400;
 
 impl Builder<'_> {
     /// Role entities and their trust paths; returns the support roles' ARNs.
@@ -48,7 +52,10 @@ impl Builder<'_> {
                 .put(
                     "has_permissions_boundary",
                     cedar::boolean(r.permissions_boundary.is_some()),
-                );
+                )
+                .put_with("attached_aws_managed_policies", || {
+                    policies::aws_managed_ids(&r.attached)
+                });
             let mut parents = self.account_parent(&r.arn);
             parents.extend(
                 r.attached
@@ -65,9 +72,47 @@ impl Builder<'_> {
             let start = self.requests.next_key();
             self.hold_policies(Type::Role, &r.arn, &r.attached, &r.inline)?;
             self.locate_since(start, self.detail_location(&r.file, &r.pointer));
+            let unknown = self.role_use_unknown(r.last_used, r.created);
+            let message = messages::identity_review_message("role", &r.attached);
+            let at = self.detail_location(&r.file, &r.pointer);
+            self.holder_request(Type::Role, &r.arn, message.clone(), Some(at))?;
+            let review = self.review_entry(
+                Type::Role,
+                &r.arn,
+                (EvidenceKind::AuthorizationDetails, &r.file, &r.pointer),
+                message,
+            );
+            review.unknown.extend(unknown);
         }
         support.sort();
         Ok(support)
+    }
+
+    /// What the evidence cannot tell about a role's last use. A role without
+    /// `RoleLastUsed` counts as never used and is judged by its age, which
+    /// needs `CreateDate`; and AWS tracks role use for 400 days only, so with
+    /// a threshold over 400 days a role old enough to fail may have been
+    /// used before the tracking window: unknown, never a guess.
+    fn role_use_unknown(
+        &self,
+        last_used: Option<Timestamp>,
+        created: Option<Timestamp>,
+    ) -> Vec<(&'static str, String)> {
+        if last_used.is_some() {
+            return Vec::new();
+        }
+        let Some(created) = created else {
+            return vec![("created", messages::ROLE_AGE_UNKNOWN.into())];
+        };
+        let threshold = self.thresholds.get("role-unused-days");
+        match self.as_of.time {
+            Some(now)
+                if threshold > ROLE_USE_TRACKED_DAYS && now.days_since(created) >= threshold =>
+            {
+                vec![("last_used", messages::role_use_unknown(threshold))]
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// `statement_at`: the file and the JSON pointer of the trust policy

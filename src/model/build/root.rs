@@ -202,6 +202,7 @@ impl Builder<'_> {
             message,
             missing: Vec::new(),
             unknown,
+            unreadable: None,
             sources: source.into_iter().collect(),
         });
         Ok(())

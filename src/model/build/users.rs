@@ -124,6 +124,9 @@ impl<'s> Builder<'s> {
                     .unwrap_or(0),
             ),
         )
+        .put_with("attached_aws_managed_policies", || {
+            policies::aws_managed_ids(facts.detail.map(|d| &d.attached[..]).unwrap_or(&[]))
+        })
         .put(
             "attached_policy_count",
             cedar::long(facts.detail.map(|d| d.attached.len() as i64).unwrap_or(0)),
@@ -207,6 +210,20 @@ impl<'s> Builder<'s> {
             let start = self.requests.next_key();
             self.hold_policies(Type::User, arn, &d.attached, &d.inline)?;
             self.locate_since(start, self.detail_location(&d.file, &d.pointer));
+            let message = messages::identity_review_message("user", &d.attached);
+            let at = self.detail_location(&d.file, &d.pointer);
+            self.holder_request(Type::User, arn, message, Some(at))?;
+        } else if self.snapshot.authorization_details.is_some() {
+            // Only in the credential report: what is attached to the user is
+            // unknown, never "nothing".
+            let location = row.and_then(|r| self.row_location(r));
+            let req =
+                self.holder_request(Type::User, arn, messages::USER_NOT_IN_DETAILS.into(), None)?;
+            req.location = location;
+            req.missing.push((
+                EvidenceKind::AuthorizationDetails,
+                messages::USER_NOT_IN_DETAILS.into(),
+            ));
         }
 
         // The user as a whole (key count, direct policies), judged once per
@@ -239,6 +256,7 @@ impl<'s> Builder<'s> {
             message: messages::user_review_message(row, facts.detail),
             missing,
             unknown: Vec::new(),
+            unreadable: None,
             sources,
         });
         Ok(())
