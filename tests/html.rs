@@ -390,8 +390,10 @@ fn html_prints_every_finding_and_its_evidence() {
 /// width). The measuring script runs in the wrapper page, so the report is
 /// the very file `evaluate` wrote, CSP included. Returns the viewport's
 /// width, the document's scroll width, `main`'s right edge and each
-/// table's right edge.
-fn layout(browser: &Path, report: &Path, width: u32) -> (f64, f64, f64, Vec<(String, f64)>) {
+/// table's right edge, and the whole measurement as JSON (with the results'
+/// rows, those the browser may skip laying out, and the columns of the
+/// first row that do not line up with the header's).
+fn layout(browser: &Path, report: &Path, width: u32) -> (f64, f64, f64, Vec<(String, f64)>, Value) {
     let dir = report.parent().unwrap();
     let wrapper = dir.join(format!("wrap-{width}.html"));
     std::fs::write(
@@ -402,6 +404,12 @@ fn layout(browser: &Path, report: &Path, width: u32) -> (f64, f64, f64, Vec<(Str
   var w = this.contentWindow, d = w.document;
   var r = {{vw: d.documentElement.clientWidth, scroll: d.documentElement.scrollWidth, main: d.querySelector("main").getBoundingClientRect().right, tables: []}};
   d.querySelectorAll("main table").forEach(function (t) {{ var b = t.getBoundingClientRect(); if (b.width > 0) {{ r.tables.push([t.id || t.className, b.right]); }} }});
+  var rows = d.querySelectorAll('#results tbody tr'), heads = d.querySelectorAll('#results thead th');
+  r.rows = rows.length; r.lazy = 0; r.misaligned = [];
+  rows.forEach(function (row) {{ if (w.getComputedStyle(row).contentVisibility === "auto") {{ r.lazy++; }} }});
+  if (rows.length && w.getComputedStyle(d.querySelector('#results thead')).display !== "none") {{
+    rows[0].querySelectorAll("td").forEach(function (td, i) {{ var a = td.getBoundingClientRect(), h = heads[i].getBoundingClientRect(); if (Math.abs(a.left - h.left) > 1 || Math.abs(a.right - h.right) > 1) {{ r.misaligned.push(i); }} }});
+  }}
   var p = document.createElement("pre"); p.id = "measure"; p.textContent = JSON.stringify(r); document.body.appendChild(p);
 }});</script></body></html>"#,
             report.file_name().unwrap().to_str().unwrap()
@@ -447,6 +455,7 @@ fn layout(browser: &Path, report: &Path, width: u32) -> (f64, f64, f64, Vec<(Str
         m["scroll"].as_f64().unwrap(),
         m["main"].as_f64().unwrap(),
         tables,
+        m,
     )
 }
 
@@ -474,7 +483,15 @@ fn html_fits_its_container_from_phone_to_desktop() {
         let out = run(&argv);
         assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
         for width in [1400, 400] {
-            let (vw, scroll, main, tables) = layout(&browser, &file, width);
+            let (vw, scroll, main, tables, m) = layout(&browser, &file, width);
+            // On a desktop the results' rows are grids whose columns line up
+            // with the header's, and a browser may skip laying out those out
+            // of view; on a phone they are blocks, the header hidden.
+            let rows = m["rows"].as_u64().unwrap();
+            assert!(rows > 0, "{name}@{width}");
+            let lazy = if width == 1400 { rows } else { 0 };
+            assert_eq!(m["lazy"].as_u64().unwrap(), lazy, "{name}@{width}");
+            assert_eq!(m["misaligned"], serde_json::json!([]), "{name}@{width}");
             assert!(
                 vw <= width as f64 && vw > width as f64 - 40.0,
                 "{name}@{width}: {vw}"

@@ -89,15 +89,17 @@ pub(super) fn findings(report: &Report, out: &mut String) {
     // table header.
     const PRINT_AS_TABLE_MAX_ROWS: usize = 2_000;
     let print_class = if others.len() > PRINT_AS_TABLE_MAX_ROWS {
-        if several_accounts {
-            " print-blocks with-account"
-        } else {
-            " print-blocks"
-        }
+        " print-blocks"
     } else {
         ""
     };
-    let _ = write!(out, "<table id=\"results\" class=\"results{print_class}\">\n<colgroup><col class=\"w-status\"><col class=\"w-sev\"><col class=\"w-ctl\">");
+    // The account column, which the rows' grid of columns must count.
+    let account_class = if several_accounts {
+        " with-account"
+    } else {
+        ""
+    };
+    let _ = write!(out, "<table id=\"results\" class=\"results{print_class}{account_class}\">\n<colgroup><col class=\"w-status\"><col class=\"w-sev\"><col class=\"w-ctl\">");
     if several_accounts {
         out.push_str("<col class=\"w-acct\">");
     }
@@ -124,7 +126,7 @@ pub(super) fn findings(report: &Report, out: &mut String) {
     if !passes.is_empty() {
         let _ = write!(
             out,
-            "<details id=\"passes\"><summary>{n} passed result{s} <span id=\"passes-shown\"></span></summary>\n<p class=\"note\">Listed when opened or searched: the page holds them as data until then, so that a large report stays light. The JSON report lists them too.</p>\n<table class=\"results passes\">\n<colgroup><col class=\"w-ctl\">",
+            "<details id=\"passes\"><summary>{n} passed result{s} <span id=\"passes-shown\"></span></summary>\n<p class=\"note\">Listed when opened or searched: the page holds them as data until then, so that a large report stays light. The JSON report lists them too.</p>\n<table class=\"results passes{account_class}\">\n<colgroup><col class=\"w-ctl\">",
             n = passes.len(),
             s = if passes.len() == 1 { "" } else { "s" }
         );
