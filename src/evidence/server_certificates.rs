@@ -143,7 +143,9 @@ pub fn merge_pages(
     let last: Vec<&ServerCertificatePage> = pages.iter().filter(|p| !p.truncated).collect();
     if last.is_empty() {
         let files: Vec<String> = pages.iter().map(|p| format!("`{}`", p.file)).collect();
-        let first = &pages[0].file;
+        // No page at all is no list either: an error, never an empty list
+        // that would pass (the snapshot calls this only with pages).
+        let first = pages.first().map(|p| p.file.clone()).unwrap_or_default();
         return Err(vec![InputError::new(
             first,
             Location::Pointer("/IsTruncated".into()),
@@ -251,6 +253,8 @@ mod tests {
         let merged =
             merge_pages(vec![page("2.json", "b", false), page("1.json", "a", true)]).unwrap();
         assert_eq!(merged.certificates.len(), 2);
+        // No page is an error, not an empty list that would pass.
+        assert!(merge_pages(Vec::new()).is_err());
         let err = merge_pages(vec![page("1.json", "a", true)]).unwrap_err();
         assert!(err[0].message.contains("IsTruncated"), "{}", err[0].message);
         let err =
